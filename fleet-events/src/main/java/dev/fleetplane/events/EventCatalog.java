@@ -1,0 +1,140 @@
+package dev.fleetplane.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.desired.SpecAccepted;
+import dev.fleetplane.events.desired.SpecRejected;
+import dev.fleetplane.events.desired.SpecSubmitted;
+import dev.fleetplane.events.plans.HostStateChanged;
+import dev.fleetplane.events.plans.PlanApplied;
+import dev.fleetplane.events.plans.PlanComputed;
+import dev.fleetplane.events.provisioning.IpResolved;
+import dev.fleetplane.events.provisioning.ProvisionHost;
+import dev.fleetplane.events.provisioning.ProvisioningFailed;
+import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
+import dev.fleetplane.events.provisioning.RebuildSucceeded;
+import dev.fleetplane.events.pve.CloneVm;
+import dev.fleetplane.events.pve.ConfigureVm;
+import dev.fleetplane.events.pve.GuestAgentUnavailable;
+import dev.fleetplane.events.pve.GuestNetworkReported;
+import dev.fleetplane.events.pve.InventoryObserved;
+import dev.fleetplane.events.pve.PveOperationFailed;
+import dev.fleetplane.events.pve.QueryGuestNetwork;
+import dev.fleetplane.events.pve.StartVm;
+import dev.fleetplane.events.pve.SyncInventory;
+import dev.fleetplane.events.pve.VmCloned;
+import dev.fleetplane.events.pve.VmConfigured;
+import dev.fleetplane.events.pve.VmStarted;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every event and command fleetplane knows, by CloudEvents type. A breaking change adds a new kind
+ * with the next schema version beside the old one; both stay here so the log replays forever.
+ */
+public final class EventCatalog {
+
+    // fleet.desired
+    public static final EventKind<SpecSubmitted> SPEC_SUBMITTED =
+            new EventKind<>("fleetplane.spec.submitted", 1, SpecSubmitted.class, Topics.FLEET_DESIRED);
+    public static final EventKind<SpecAccepted> SPEC_ACCEPTED =
+            new EventKind<>("fleetplane.spec.accepted", 1, SpecAccepted.class, Topics.FLEET_DESIRED);
+    public static final EventKind<SpecRejected> SPEC_REJECTED =
+            new EventKind<>("fleetplane.spec.rejected", 1, SpecRejected.class, Topics.FLEET_DESIRED);
+
+    // fleet.plans
+    public static final EventKind<PlanComputed> PLAN_COMPUTED =
+            new EventKind<>("fleetplane.plan.computed", 1, PlanComputed.class, Topics.FLEET_PLANS);
+    public static final EventKind<PlanApplied> PLAN_APPLIED =
+            new EventKind<>("fleetplane.plan.applied", 1, PlanApplied.class, Topics.FLEET_PLANS);
+    public static final EventKind<HostStateChanged> HOST_STATE_CHANGED =
+            new EventKind<>("fleetplane.host.state-changed", 1, HostStateChanged.class, Topics.FLEET_PLANS);
+
+    // pve.commands
+    public static final EventKind<SyncInventory> SYNC_INVENTORY =
+            new EventKind<>("fleetplane.inventory.sync-requested", 1, SyncInventory.class, Topics.PVE_COMMANDS);
+    public static final EventKind<CloneVm> CLONE_VM =
+            new EventKind<>("fleetplane.vm.clone-requested", 1, CloneVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<ConfigureVm> CONFIGURE_VM =
+            new EventKind<>("fleetplane.vm.configure-requested", 1, ConfigureVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<StartVm> START_VM =
+            new EventKind<>("fleetplane.vm.start-requested", 1, StartVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<QueryGuestNetwork> QUERY_GUEST_NETWORK =
+            new EventKind<>("fleetplane.guest.network-requested", 1, QueryGuestNetwork.class, Topics.PVE_COMMANDS);
+
+    // pve.events
+    public static final EventKind<InventoryObserved> INVENTORY_OBSERVED =
+            new EventKind<>("fleetplane.inventory.observed", 1, InventoryObserved.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmCloned> VM_CLONED =
+            new EventKind<>("fleetplane.vm.cloned", 1, VmCloned.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmConfigured> VM_CONFIGURED =
+            new EventKind<>("fleetplane.vm.configured", 1, VmConfigured.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmStarted> VM_STARTED =
+            new EventKind<>("fleetplane.vm.started", 1, VmStarted.class, Topics.PVE_EVENTS);
+    public static final EventKind<GuestNetworkReported> GUEST_NETWORK_REPORTED =
+            new EventKind<>("fleetplane.guest.network-reported", 1, GuestNetworkReported.class, Topics.PVE_EVENTS);
+    public static final EventKind<GuestAgentUnavailable> GUEST_AGENT_UNAVAILABLE =
+            new EventKind<>("fleetplane.guest.agent-unavailable", 1, GuestAgentUnavailable.class, Topics.PVE_EVENTS);
+    public static final EventKind<PveOperationFailed> PVE_OPERATION_FAILED =
+            new EventKind<>("fleetplane.pve.operation-failed", 1, PveOperationFailed.class, Topics.PVE_EVENTS);
+
+    // provisioning.commands / provisioning.events
+    public static final EventKind<ProvisionHost> PROVISION_HOST =
+            new EventKind<>("fleetplane.host.provision-requested", 1, ProvisionHost.class, Topics.PROVISIONING_COMMANDS);
+    public static final EventKind<IpResolved> IP_RESOLVED =
+            new EventKind<>("fleetplane.host.ip-resolved", 1, IpResolved.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<RebuildSucceeded> REBUILD_SUCCEEDED =
+            new EventKind<>("fleetplane.host.rebuild-succeeded", 1, RebuildSucceeded.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<ProvisioningSucceeded> PROVISIONING_SUCCEEDED =
+            new EventKind<>("fleetplane.host.provisioning-succeeded", 1, ProvisioningSucceeded.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<ProvisioningFailed> PROVISIONING_FAILED =
+            new EventKind<>("fleetplane.host.provisioning-failed", 1, ProvisioningFailed.class, Topics.PROVISIONING_EVENTS);
+
+    private static final Map<String, EventKind<?>> BY_TYPE = index(
+            SPEC_SUBMITTED, SPEC_ACCEPTED, SPEC_REJECTED,
+            PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
+            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, QUERY_GUEST_NETWORK,
+            INVENTORY_OBSERVED, VM_CLONED, VM_CONFIGURED, VM_STARTED, GUEST_NETWORK_REPORTED,
+            GUEST_AGENT_UNAVAILABLE, PVE_OPERATION_FAILED,
+            PROVISION_HOST, IP_RESOLVED, REBUILD_SUCCEEDED, PROVISIONING_SUCCEEDED, PROVISIONING_FAILED);
+
+    private EventCatalog() {
+    }
+
+    public static Optional<EventKind<?>> byType(String type) {
+        return Optional.ofNullable(BY_TYPE.get(type));
+    }
+
+    public static java.util.Collection<EventKind<?>> all() {
+        return BY_TYPE.values();
+    }
+
+    /** Maps event data to the kind's record, naming the type and the field on failure. */
+    static <T> T readData(EventKind<T> kind, JsonNode data) {
+        if (data == null || !data.isObject()) {
+            throw new UndecodableEventException("data of " + kind.type() + " must be a JSON object");
+        }
+        JsonNode version = data.get("schemaVersion");
+        if (version != null && version.asInt() != kind.schemaVersion()) {
+            throw new UndecodableEventException("data of " + kind.type() + " has schemaVersion " + version
+                    + ", expected " + kind.schemaVersion());
+        }
+        try {
+            return Json.MAPPER.treeToValue(data, kind.dataType());
+        } catch (JsonProcessingException e) {
+            throw new UndecodableEventException("data of " + kind.type() + " does not fit "
+                    + kind.dataType().getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Map<String, EventKind<?>> index(EventKind<?>... kinds) {
+        Map<String, EventKind<?>> map = new LinkedHashMap<>();
+        for (EventKind<?> k : kinds) {
+            if (map.put(k.type(), k) != null) {
+                throw new IllegalStateException("duplicate event type " + k.type());
+            }
+        }
+        return Map.copyOf(map);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.fleetplane.events.provisioning;
+
+/** The host is provisioned and reachable at {@code ip}. */
+public record ProvisioningSucceeded(String host, int vmid, String ip) {
+}
