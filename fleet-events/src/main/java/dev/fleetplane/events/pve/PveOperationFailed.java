@@ -8,6 +8,7 @@ import java.util.List;
  * @param operation  {@code clone}, {@code configure}, {@code start}, {@code inventory}, ...
  * @param failure    the typed failure: {@code unauthorized}, {@code forbidden}, {@code not-found},
  *                   {@code locked}, {@code already-exists}, {@code invalid-parameter}, {@code task-failed},
+ *                   {@code agent-not-configured}, {@code agent-not-running}, {@code vm-not-running},
  *                   {@code transient}, {@code timeout}, {@code bad-response}
  * @param httpStatus 0 when no HTTP answer was involved
  * @param exitStatus the task's exit status, for task failures

@@ -1,0 +1,292 @@
+package dev.fleetplane.localstack;
+
+import dev.fleetplane.events.Topics;
+import dev.fleetplane.localstack.kafka.KafkaBroker;
+import dev.fleetplane.localstack.kafka.KafkaBrokerConfig;
+import dev.fleetplane.localstack.postgres.FleetplaneDatabase;
+import dev.fleetplane.localstack.postgres.PostgresLauncher;
+import dev.fleetplane.localstack.postgres.PostgresServer;
+
+import org.apache.kafka.common.Uuid;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A real single-node Kafka (KRaft, its own JVM) and a real PostgreSQL on loopback, started together, with every
+ * topic of {@link Topics#allWithDeadLetters()} and a {@code fleetplane} database. Used by the services' tests and by
+ * {@code ./fleetplane up}. Both processes die with this JVM, even when it is SIGKILLed.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LocalStack.class.getName());
+    private static final int SOCKET_PATH_LIMIT = 100;
+
+    private final Path workDir;
+    private final Path postgresDir;
+    private final StackWatchdog watchdog;
+    private final KafkaBroker kafka;
+    private final PostgresServer postgres;
+    private final Endpoints endpoints;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private LocalStack(Path workDir, Path postgresDir, StackWatchdog watchdog, KafkaBroker kafka,
+                       PostgresServer postgres) {
+        this.workDir = workDir;
+        this.postgresDir = postgresDir;
+        this.watchdog = watchdog;
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.endpoints = new Endpoints(kafka.bootstrapServers(),
+                FleetplaneDatabase.jdbcUrl(LoopbackPorts.HOST, postgres.port(), FleetplaneDatabase.NAME),
+                FleetplaneDatabase.USER, FleetplaneDatabase.PASSWORD);
+        this.shutdownHook = new Thread(this::close, "fleetplane-local-stack-shutdown");
+    }
+
+    /**
+     * Starts Kafka and PostgreSQL concurrently and returns once both answer, the topics exist and the database is
+     * there.
+     *
+     * @throws LocalStackException naming the part that failed, with the tail of its log; nothing is left running
+     */
+    public static LocalStack start(LocalStackOptions options) {
+        PostgresLauncher.check(options.postgres(), options.postgresBinDir());
+        int kafkaPort = LoopbackPorts.claim("kafka", options.kafkaPort());
+        int postgresPort = LoopbackPorts.claim("postgres", options.postgresPort());
+        int controllerPort = LoopbackPorts.claim("kafka controller", 0);
+        while (controllerPort == kafkaPort || controllerPort == postgresPort) {
+            controllerPort = LoopbackPorts.claim("kafka controller", 0);
+        }
+
+        Path workDir = StackDirectory.prepare(options.workDir());
+        long owner = ProcessHandle.current().pid();
+        StackWatchdog watchdog = null;
+        KafkaBroker kafka = null;
+        CompletableFuture<PostgresServer> postgresStart = null;
+        Path postgresDir = null;
+        try {
+            watchdog = StackWatchdog.start(owner, workDir);
+            postgresDir = postgresDirFor(workDir);
+
+            long kafkaStarted = System.nanoTime();
+            var config = new KafkaBrokerConfig(LoopbackPorts.HOST, kafkaPort, controllerPort,
+                    workDir.resolve("kafka").resolve("data"), Uuid.randomUuid().toString());
+            kafka = KafkaBroker.launch(config, workDir.resolve("kafka"), owner);
+            watchdog.watchBroker(kafka.pid());
+
+            // The broker JVM boots on its own; PostgreSQL's initdb overlaps with it on another thread.
+            postgresStart = startPostgres(options, postgresDir, postgresPort, watchdog);
+
+            kafka.awaitReadyAndCreate(Topics.allWithDeadLetters(), options.startTimeout());
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "kafka: %s ready with %d topics in %s (broker pid %d, log %s)",
+                    kafka.bootstrapServers(), Topics.allWithDeadLetters().size(), seconds(kafkaStarted), kafka.pid(),
+                    kafka.log()));
+
+            PostgresServer postgres = join(postgresStart);
+            var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres);
+            Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stopAfterFailure(e, watchdog, kafka, postgresStart, postgresDir, workDir);
+            throw e;
+        }
+    }
+
+    private static CompletableFuture<PostgresServer> startPostgres(LocalStackOptions options, Path dir, int port,
+                                                                   StackWatchdog watchdog) {
+        var future = new CompletableFuture<PostgresServer>();
+        Thread starter = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                PostgresServer server = PostgresLauncher.start(options.postgres(), options.postgresBinDir(), dir, port,
+                        options.startTimeout());
+                try {
+                    watchdog.watchPostgres(server.pid(), dir);
+                    FleetplaneDatabase.create(LoopbackPorts.HOST, port, server.superuser(), options.startTimeout());
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+                LOG.log(Level.INFO, String.format(Locale.ROOT, "postgres: %s ready in %s (%s, pid %d)",
+                        FleetplaneDatabase.jdbcUrl(LoopbackPorts.HOST, port, FleetplaneDatabase.NAME),
+                        seconds(started), server.describe(), server.pid()));
+                future.complete(server);
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }, "fleetplane-postgres-start");
+        starter.setDaemon(true);
+        starter.start();
+        return future;
+    }
+
+    /**
+     * PostgreSQL's directory: inside the work dir when user postgres can reach it and the unix socket path fits,
+     * else a directory of its own under /tmp (removed on close like the work dir).
+     */
+    private static Path postgresDirFor(Path workDir) {
+        Path inside = workDir.resolve("postgres");
+        boolean reachable = !PostgresLauncher.isRoot() || StackDirectory.reachableByOthers(workDir);
+        if (reachable && (inside + "/.s.PGSQL.65535").length() <= SOCKET_PATH_LIMIT
+                && !inside.toString().contains(" ")) {
+            return inside;
+        }
+        try {
+            Path own = Files.createTempDirectory(Path.of("/tmp"), "fleetplane-pg-");
+            own.toFile().setExecutable(true, false);
+            own.toFile().setReadable(true, false);
+            return own;
+        } catch (IOException e) {
+            throw new LocalStackException("postgres: cannot create a directory under /tmp: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopAfterFailure(Throwable failure, StackWatchdog watchdog, KafkaBroker kafka,
+                                         CompletableFuture<PostgresServer> postgresStart, Path postgresDir,
+                                         Path workDir) {
+        if (postgresStart != null) {
+            try {
+                join(postgresStart).close();
+            } catch (RuntimeException e) {
+                if (e != failure) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        // Keep the logs that the exception points to; drop the data.
+        boolean anyLog = kafka != null || postgresStart != null;
+        try {
+            if (postgresDir != null && !postgresDir.startsWith(workDir)) {
+                StackDirectory.delete(postgresDir.resolve("data"));
+            }
+            if (anyLog) {
+                StackDirectory.delete(workDir.resolve("kafka").resolve("data"));
+                StackDirectory.delete(workDir.resolve("postgres").resolve("data"));
+            } else {
+                StackDirectory.delete(workDir);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        if (watchdog != null) {
+            watchdog.close();
+        }
+    }
+
+    private static PostgresServer join(CompletableFuture<PostgresServer> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new LocalStackException("postgres: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    public String kafkaBootstrapServers() {
+        return endpoints.kafkaBootstrapServers();
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/fleetplane}. */
+    public String jdbcUrl() {
+        return endpoints.jdbcUrl();
+    }
+
+    public String jdbcUser() {
+        return endpoints.jdbcUser();
+    }
+
+    public String jdbcPassword() {
+        return endpoints.jdbcPassword();
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public long kafkaPid() {
+        return kafka.pid();
+    }
+
+    public long postgresPid() {
+        return postgres.pid();
+    }
+
+    public long watchdogPid() {
+        return watchdog.pid();
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Inside {@link #workDir()} unless user postgres could not reach it; removed on close either way. */
+    public Path postgresDir() {
+        return postgresDir;
+    }
+
+    public Path kafkaLog() {
+        return kafka.log();
+    }
+
+    /** Stops both servers and deletes every directory of the stack; idempotent, and run at JVM exit. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is exiting: the hook may run too, and finds us closed.
+            }
+        }
+        long started = System.nanoTime();
+        // Kafka's clean shutdown takes seconds, PostgreSQL's a fraction: overlap them.
+        Thread kafkaStop = new Thread(kafka::close, "fleetplane-kafka-stop");
+        kafkaStop.start();
+        RuntimeException failure = null;
+        try {
+            postgres.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            kafkaStop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!postgresDir.startsWith(workDir)) {
+                StackDirectory.delete(postgresDir);
+            }
+            StackDirectory.delete(workDir);
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : failure;
+        }
+        // Released last: should this JVM die halfway through close, the watchdog still finishes the job.
+        watchdog.close();
+        LOG.log(Level.INFO, "local stack stopped in " + seconds(started) + "; removed " + workDir);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

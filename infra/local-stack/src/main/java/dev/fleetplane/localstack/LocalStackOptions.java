@@ -1,0 +1,73 @@
+package dev.fleetplane.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to start a {@link LocalStack}: immutable, built fluently from {@link #defaults()}.
+ *
+ * @param kafkaPort    the broker's client port on 127.0.0.1; 0 picks a free one
+ * @param postgresPort PostgreSQL's port on 127.0.0.1; 0 picks a free one
+ * @param workDir      the directory the stack owns (created, emptied of a previous stack, deleted on close);
+ *                     empty means a fresh temporary directory
+ * @param postgres     which PostgreSQL server to run
+ * @param postgresBinDir where {@code initdb} and {@code pg_ctl} live for {@link PostgresMode#DEBIAN}; empty means
+ *                     the newest {@code /usr/lib/postgresql/<version>/bin}
+ * @param startTimeout how long each part may take to answer before start fails
+ */
+public record LocalStackOptions(int kafkaPort, int postgresPort, Optional<Path> workDir, PostgresMode postgres,
+                                Optional<Path> postgresBinDir, Duration startTimeout) {
+
+    public LocalStackOptions {
+        checkPort("kafka", kafkaPort);
+        checkPort("postgres", postgresPort);
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(postgres, "postgres mode");
+        Objects.requireNonNull(postgresBinDir, "postgresBinDir");
+        if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+        }
+        if (kafkaPort != 0 && kafkaPort == postgresPort) {
+            throw new IllegalArgumentException("kafka and postgres cannot share port " + kafkaPort);
+        }
+    }
+
+    /** Free loopback ports, a temporary work dir, Debian's PostgreSQL, a minute to start. */
+    public static LocalStackOptions defaults() {
+        return new LocalStackOptions(0, 0, Optional.empty(), PostgresMode.DEBIAN, Optional.empty(),
+                Duration.ofSeconds(60));
+    }
+
+    public LocalStackOptions kafkaPort(int port) {
+        return new LocalStackOptions(port, postgresPort, workDir, postgres, postgresBinDir, startTimeout);
+    }
+
+    public LocalStackOptions postgresPort(int port) {
+        return new LocalStackOptions(kafkaPort, port, workDir, postgres, postgresBinDir, startTimeout);
+    }
+
+    public LocalStackOptions workDir(Path dir) {
+        return new LocalStackOptions(kafkaPort, postgresPort, Optional.of(dir.toAbsolutePath().normalize()), postgres,
+                postgresBinDir, startTimeout);
+    }
+
+    public LocalStackOptions postgres(PostgresMode mode) {
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, mode, postgresBinDir, startTimeout);
+    }
+
+    public LocalStackOptions postgresBinDir(Path dir) {
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, Optional.of(dir), startTimeout);
+    }
+
+    public LocalStackOptions startTimeout(Duration timeout) {
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, timeout);
+    }
+
+    private static void checkPort(String part, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(part + " port must be 0 (pick a free one) or 1-65535, got " + port);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.fleetplane.localstack.kafka;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Entry point of the broker JVM: formats the storage, runs {@code kafka.Kafka}, and halts when the JVM that owns
+ * the stack is gone (EOF on our stdin, whose only writer is the owner, or the owner's pid exits), so a SIGKILLed
+ * owner never leaves a broker behind.
+ *
+ * <p>Arguments: {@code <server.properties> <cluster-id> <owner-pid>}.
+ */
+public final class BrokerMain {
+
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
+
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: BrokerMain <server.properties> <cluster-id> <owner-pid>");
+            System.exit(2);
+        }
+        String config = args[0];
+        String clusterId = args[1];
+        long owner = Long.parseLong(args[2]);
+
+        watchOwner(owner);
+
+        int formatted = kafka.tools.StorageTool.execute(
+                new String[] {"format", "-t", clusterId, "-c", config, "--ignore-formatted"}, System.out);
+        if (formatted != 0) {
+            System.err.println("fleetplane: formatting the Kafka storage failed with exit code " + formatted);
+            System.exit(formatted);
+        }
+        kafka.Kafka.main(new String[] {config});
+    }
+
+    private static void watchOwner(long owner) {
+        Thread stdin = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // The owner never writes; only EOF matters.
+                }
+            } catch (IOException e) {
+                // A broken pipe means the same as EOF.
+            }
+            ownerGone("stdin closed");
+        }, "fleetplane-owner-stdin");
+        stdin.setDaemon(true);
+        stdin.start();
+
+        ProcessHandle.of(owner).ifPresentOrElse(
+                handle -> handle.onExit().thenRun(() -> ownerGone("owner pid " + owner + " exited")),
+                () -> ownerGone("owner pid " + owner + " not running"));
+    }
+
+    /**
+     * The owner deletes the broker's data with the stack, so there is nothing to shut down cleanly for: halting at
+     * once frees the port and the memory soonest. A clean close comes as SIGTERM and runs Kafka's shutdown hook.
+     */
+    private static void ownerGone(String why) {
+        if (!STOPPING.compareAndSet(false, true)) {
+            return;
+        }
+        System.err.println("fleetplane: the stack's owner is gone (" + why + "); halting the broker");
+        System.err.flush();
+        Runtime.getRuntime().halt(0);
+    }
+}

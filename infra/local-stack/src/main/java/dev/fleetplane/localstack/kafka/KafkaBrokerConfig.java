@@ -1,0 +1,71 @@
+package dev.fleetplane.localstack.kafka;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code server.properties} of a single-node KRaft broker on loopback (broker and controller in one process).
+ *
+ * @param clusterId a Kafka base64 UUID, fresh for every stack
+ */
+public record KafkaBrokerConfig(String host, int clientPort, int controllerPort, Path logDir, String clusterId) {
+
+    public KafkaBrokerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(logDir, "logDir");
+        if (clientPort < 1 || clientPort > 65535 || controllerPort < 1 || controllerPort > 65535) {
+            throw new IllegalArgumentException("kafka ports must be 1-65535, got client " + clientPort
+                    + " and controller " + controllerPort);
+        }
+        if (clientPort == controllerPort) {
+            throw new IllegalArgumentException("kafka client and controller ports must differ, both are " + clientPort);
+        }
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new IllegalArgumentException("kafka cluster id must not be blank");
+        }
+    }
+
+    public String bootstrapServers() {
+        return host + ":" + clientPort;
+    }
+
+    /** Ordered so that the written file reads top-down like a recipe. */
+    public Map<String, String> properties() {
+        var p = new LinkedHashMap<String, String>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        // Topics exist only as declared in fleet-events' Topics: a typo in a service must fail, not create a topic.
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+        // One node: every internal topic must accept a single replica, or consumer groups never get data.
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // Fewer internal partitions make the first group join and the first transaction quick on two cores.
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
+        // Tests start consumers one by one; waiting 3 s for more members only slows them down.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        return p;
+    }
+
+    public String toPropertiesFile() {
+        return properties().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "# written by fleetplane local-stack\n", "\n"));
+    }
+}

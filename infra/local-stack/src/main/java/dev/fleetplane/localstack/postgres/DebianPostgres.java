@@ -1,0 +1,183 @@
+package dev.fleetplane.localstack.postgres;
+
+import dev.fleetplane.localstack.LocalStackException;
+import dev.fleetplane.localstack.LogTail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Debian's PostgreSQL server as a throwaway cluster: initdb, pg_ctl start, pg_ctl stop. */
+public final class DebianPostgres implements PostgresServer {
+
+    private static final int LOG_TAIL_LINES = 30;
+
+    private final PostgresCommands commands;
+    private final Path dir;
+    private final Path dataDir;
+    private final int port;
+    private final long pid;
+    private final String version;
+
+    private DebianPostgres(PostgresCommands commands, Path dir, Path dataDir, int port, long pid, String version) {
+        this.commands = commands;
+        this.dir = dir;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.pid = pid;
+        this.version = version;
+    }
+
+    /**
+     * Creates a cluster in {@code dir/data} and starts it; the unix socket and the logs live in {@code dir}, which
+     * user {@code postgres} must be able to reach (as root: a path under /tmp, not under /root).
+     */
+    public static DebianPostgres start(PostgresCommands commands, Path dir, int port, Duration timeout) {
+        Path dataDir = dir.resolve("data");
+        try {
+            Files.createDirectories(dir);
+            if (commands.asRoot()) {
+                chownToPostgres(dir);
+            }
+        } catch (IOException e) {
+            throw new LocalStackException("postgres: cannot prepare " + dir + " for user "
+                    + PostgresCommands.OS_USER + ": " + e.getMessage(), e);
+        }
+        Path initdbLog = dir.resolve("initdb.log");
+        run("initdb", commands.initdb(dataDir), initdbLog, timeout);
+
+        Path serverLog = dir.resolve("postgres.log");
+        run("pg_ctl start", commands.start(dataDir, serverLog, port, dir, (int) Math.max(5, timeout.toSeconds())),
+                dir.resolve("pg_ctl.log"), timeout.plusSeconds(5), serverLog);
+        try {
+            long pid = PostgresServer.postmasterPid(Files.readString(dataDir.resolve("postmaster.pid")));
+            String version = Files.readString(dataDir.resolve("PG_VERSION")).strip();
+            return new DebianPostgres(commands, dir, dataDir, port, pid, version);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new LocalStackException("postgres: started, but its postmaster.pid is unreadable: "
+                    + e.getMessage() + "; server log " + serverLog, e);
+        }
+    }
+
+    private static void chownToPostgres(Path dir) throws IOException {
+        UserPrincipal postgres;
+        try {
+            postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(PostgresCommands.OS_USER);
+        } catch (IOException e) {
+            throw new LocalStackException("postgres: there is no OS user '" + PostgresCommands.OS_USER + "' to run the"
+                    + " server as (root may not); " + PostgresInstallation.INSTALL_HINT, e);
+        }
+        Files.setOwner(dir, postgres);
+    }
+
+    private static void run(String step, List<String> command, Path output, Duration timeout, Path... moreLogs) {
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new LocalStackException("postgres: cannot run " + command.get(0) + " for " + step + ": "
+                    + e.getMessage() + "; " + PostgresInstallation.INSTALL_HINT, e);
+        }
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new LocalStackException("postgres: " + step + " took longer than " + timeout.toSeconds()
+                        + " s; " + logs(output, moreLogs));
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("postgres: interrupted during " + step, e);
+        }
+        if (process.exitValue() != 0) {
+            throw new LocalStackException("postgres: " + step + " failed with exit code " + process.exitValue()
+                    + "; " + logs(output, moreLogs));
+        }
+    }
+
+    private static String logs(Path output, Path... moreLogs) {
+        var text = new StringBuilder();
+        for (Path log : Stream.concat(Stream.of(output), Stream.of(moreLogs)).toList()) {
+            text.append(System.lineSeparator()).append("--- ").append(log).append(" (last lines):")
+                    .append(System.lineSeparator()).append(LogTail.of(log, LOG_TAIL_LINES));
+        }
+        return "logs:" + text;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public String superuser() {
+        return PostgresCommands.SUPERUSER;
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL " + version + " (Debian, " + commands.binDir() + ")";
+    }
+
+    /** pg_ctl's fast stop; a postmaster that outlives it is killed so that no server survives its stack. */
+    @Override
+    public void close() {
+        try {
+            run("pg_ctl stop", commands.stop(dataDir), dir.resolve("pg_ctl-stop.log"), Duration.ofSeconds(20));
+            // pg_ctl returns when the pid file is gone, a moment before the postmaster process has exited.
+            if (awaitExit(pid, Duration.ofSeconds(10))) {
+                return;
+            }
+        } catch (LocalStackException e) {
+            System.getLogger(DebianPostgres.class.getName()).log(System.Logger.Level.WARNING,
+                    "postgres: clean stop failed, killing pid " + pid + ": " + e.getMessage());
+        }
+        killIfPostmaster(pid);
+    }
+
+    static boolean awaitExit(long pid, Duration timeout) {
+        var handle = ProcessHandle.of(pid);
+        if (handle.isEmpty()) {
+            return true;
+        }
+        try {
+            handle.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return !handle.get().isAlive();
+        }
+    }
+
+    /** Only a process that still runs the postgres binary: a pid may have been reused since. */
+    static void killIfPostmaster(long pid) {
+        ProcessHandle.of(pid)
+                .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(true))
+                .ifPresent(h -> {
+                    h.destroyForcibly();
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // The caller's liveness check reports a survivor.
+                    }
+                });
+    }
+}

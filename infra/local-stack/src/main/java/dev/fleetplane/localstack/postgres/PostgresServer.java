@@ -1,0 +1,33 @@
+package dev.fleetplane.localstack.postgres;
+
+import java.nio.file.Path;
+
+/** A running PostgreSQL server on 127.0.0.1 that accepts its superuser without a password (trust on loopback). */
+public interface PostgresServer extends AutoCloseable {
+
+    int port();
+
+    /** The postmaster's pid. */
+    long pid();
+
+    Path dataDir();
+
+    String superuser();
+
+    /** For the startup line, e.g. {@code PostgreSQL 15 (Debian)}. */
+    String describe();
+
+    /** Stops the server; its directories are the caller's. */
+    @Override
+    void close();
+
+    /** The postmaster's pid as written in {@code postmaster.pid} (first line). */
+    static long postmasterPid(String postmasterPidFile) {
+        String first = postmasterPidFile.lines().findFirst().orElse("").strip();
+        try {
+            return Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("postmaster.pid does not start with a pid: '" + first + "'", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.fleetplane.localstack.quarkus;
+
+import dev.fleetplane.localstack.Endpoints;
+import dev.fleetplane.localstack.LocalStack;
+import dev.fleetplane.localstack.LocalStackOptions;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gives a Quarkus test real Kafka and PostgreSQL and switches Dev Services off. Where they come from, first match:
+ * <ol>
+ *   <li>a stack shared by CI: environment {@code FLEETPLANE_KAFKA_BOOTSTRAP_SERVERS}, {@code FLEETPLANE_JDBC_URL},
+ *       {@code FLEETPLANE_JDBC_USER} and optionally {@code FLEETPLANE_JDBC_PASSWORD};</li>
+ *   <li>Testcontainers, when {@code -Dfleetplane.testcontainers=true} and a Docker engine answers (the module must
+ *       then have {@code testcontainers-kafka} and {@code testcontainers-postgresql} on its test classpath);</li>
+ *   <li>a {@link LocalStack} of this JVM, started once and shared by every test class until the JVM exits
+ *       (init arg {@code shared=false} gives a test class its own stack, closed in {@link #stop()}).</li>
+ * </ol>
+ * Use: {@code @QuarkusTestResource(LocalStackTestResource.class)} (or {@code @WithTestResource}).
+ */
+public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ENV_KAFKA = "FLEETPLANE_KAFKA_BOOTSTRAP_SERVERS";
+    public static final String ENV_JDBC_URL = "FLEETPLANE_JDBC_URL";
+    public static final String ENV_JDBC_USER = "FLEETPLANE_JDBC_USER";
+    public static final String ENV_JDBC_PASSWORD = "FLEETPLANE_JDBC_PASSWORD";
+    public static final String TESTCONTAINERS_PROPERTY = "fleetplane.testcontainers";
+
+    private static final System.Logger LOG = System.getLogger(LocalStackTestResource.class.getName());
+    private static LocalStack sharedStack;
+    private static volatile Endpoints current;
+
+    private boolean shared = true;
+    private AutoCloseable owned;
+
+    /** The endpoints the running test resource handed out; for tests that talk to Kafka or SQL directly. */
+    public static Endpoints current() {
+        Endpoints endpoints = current;
+        if (endpoints == null) {
+            throw new IllegalStateException("no stack: LocalStackTestResource has not started (annotate the test"
+                    + " class with @QuarkusTestResource(LocalStackTestResource.class))");
+        }
+        return endpoints;
+    }
+
+    @Override
+    public void init(Map<String, String> args) {
+        shared = !"false".equalsIgnoreCase(args.getOrDefault("shared", "true"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Endpoints endpoints = fromEnvironment(System.getenv()).orElseGet(this::startOwnStack);
+        current = endpoints;
+        return quarkusProperties(endpoints);
+    }
+
+    private Endpoints startOwnStack() {
+        if (Boolean.getBoolean(TESTCONTAINERS_PROPERTY)) {
+            // Checked before ContainerStack is loaded: it links against Testcontainers.
+            if (hasTestcontainers() && ContainerStack.dockerAvailable()) {
+                ContainerStack containers = ContainerStack.start();
+                owned = containers;
+                return containers.endpoints();
+            }
+            LOG.log(System.Logger.Level.WARNING, "-D" + TESTCONTAINERS_PROPERTY
+                    + "=true but no Docker engine or Testcontainers jars: using the local stack");
+        }
+        if (!shared) {
+            LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
+            owned = stack;
+            return stack.endpoints();
+        }
+        synchronized (LocalStackTestResource.class) {
+            if (sharedStack == null) {
+                // Closed by its own shutdown hook when the test JVM exits.
+                sharedStack = LocalStack.start(LocalStackOptions.defaults());
+            }
+            return sharedStack.endpoints();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping the test stack failed: " + e.getMessage());
+            }
+            owned = null;
+        }
+    }
+
+    /** A stack shared by CI, when the environment names one; partial settings are an error, not a silent start. */
+    static Optional<Endpoints> fromEnvironment(Map<String, String> env) {
+        String kafka = blankToNull(env.get(ENV_KAFKA));
+        String url = blankToNull(env.get(ENV_JDBC_URL));
+        if (kafka == null && url == null) {
+            return Optional.empty();
+        }
+        if (kafka == null || url == null) {
+            throw new IllegalStateException("a shared stack needs both " + ENV_KAFKA + " and " + ENV_JDBC_URL
+                    + ", but only " + (kafka != null ? ENV_KAFKA : ENV_JDBC_URL) + " is set");
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new IllegalStateException(ENV_JDBC_URL + " must be a jdbc:postgresql:// URL, got " + url);
+        }
+        String user = blankToNull(env.get(ENV_JDBC_USER));
+        if (user == null) {
+            throw new IllegalStateException(ENV_JDBC_USER + " must be set beside " + ENV_JDBC_URL);
+        }
+        return Optional.of(new Endpoints(kafka, url, user, env.getOrDefault(ENV_JDBC_PASSWORD, "")));
+    }
+
+    /** These override application.properties; Dev Services would otherwise want Docker. */
+    static Map<String, String> quarkusProperties(Endpoints endpoints) {
+        var props = new LinkedHashMap<String, String>();
+        props.put("kafka.bootstrap.servers", endpoints.kafkaBootstrapServers());
+        props.put("quarkus.datasource.jdbc.url", endpoints.jdbcUrl());
+        props.put("quarkus.datasource.username", endpoints.jdbcUser());
+        props.put("quarkus.datasource.password", endpoints.jdbcPassword());
+        props.put("quarkus.devservices.enabled", "false");
+        props.put("quarkus.kafka.devservices.enabled", "false");
+        props.put("quarkus.datasource.devservices.enabled", "false");
+        return props;
+    }
+
+    private static boolean hasTestcontainers() {
+        for (String name : new String[] {"org.testcontainers.DockerClientFactory", "org.testcontainers.kafka.KafkaContainer",
+                "org.testcontainers.postgresql.PostgreSQLContainer"}) {
+            try {
+                Class.forName(name, false, LocalStackTestResource.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

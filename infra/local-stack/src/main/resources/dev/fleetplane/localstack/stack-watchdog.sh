@@ -1,0 +1,35 @@
+# The local stack's watchdog (bash). It outlives a SIGKILLed owner JVM, then stops what that JVM left running
+# and removes its directories. Arguments: <owner pid> <work dir>.
+# The owner writes lines on our stdin: "postgres <pid> <dir>", "broker <pid>", "release" (a clean close: the
+# owner stops everything itself). EOF on stdin, or the owner pid going away, means the owner died.
+owner=$1
+workdir=$2
+pg_pid=
+pg_dir=
+broker_pid=
+while kill -0 "$owner" 2>/dev/null; do
+  if read -r -t 1 cmd a b; then
+    case "$cmd" in
+      postgres) pg_pid=$a; pg_dir=$b ;;
+      broker) broker_pid=$a ;;
+      release) exit 0 ;;
+    esac
+  else
+    [ $? -gt 128 ] || break   # above 128 is read's timeout; anything else is EOF
+  fi
+done
+# SIGQUIT is PostgreSQL's immediate shutdown; SIGTERM runs the broker JVM's shutdown hook.
+[ -n "$pg_pid" ] && kill -QUIT "$pg_pid" 2>/dev/null
+[ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null
+for _ in $(seq 1 150); do
+  alive=
+  [ -n "$pg_pid" ] && kill -0 "$pg_pid" 2>/dev/null && alive=1
+  [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null && alive=1
+  [ -z "$alive" ] && break
+  sleep 0.1
+done
+[ -n "$pg_pid" ] && kill -KILL "$pg_pid" 2>/dev/null
+[ -n "$broker_pid" ] && kill -KILL "$broker_pid" 2>/dev/null
+[ -n "$pg_dir" ] && rm -rf -- "$pg_dir"
+[ -n "$workdir" ] && rm -rf -- "$workdir"
+exit 0

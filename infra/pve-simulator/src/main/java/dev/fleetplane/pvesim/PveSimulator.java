@@ -1,0 +1,435 @@
+package dev.fleetplane.pvesim;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetplane.pvesim.cluster.ClusterApi;
+import dev.fleetplane.pvesim.guest.SshGuests;
+import dev.fleetplane.pvesim.http.ApiDispatcher;
+import dev.fleetplane.pvesim.http.ApiException;
+import dev.fleetplane.pvesim.http.ApiRouter;
+import dev.fleetplane.pvesim.http.PveHttpServer;
+import dev.fleetplane.pvesim.http.TokenAuthenticator;
+import dev.fleetplane.pvesim.qemu.GuestAddresses;
+import dev.fleetplane.pvesim.qemu.GuestRuntime;
+import dev.fleetplane.pvesim.qemu.Inventory;
+import dev.fleetplane.pvesim.qemu.QemuApi;
+import dev.fleetplane.pvesim.qemu.QemuVm;
+import dev.fleetplane.pvesim.task.TaskApi;
+import dev.fleetplane.pvesim.task.TaskRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * A Proxmox VE API ({@code /api2/json}) for tests and demos: the real wire shape, tasks with UPIDs, locks, the
+ * guest agent, and guests that can be real SSH endpoints. Start it, point a client at {@link #url()}, close it.
+ */
+public final class PveSimulator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PveSimulator.class.getName());
+    private static final Pattern NODE_NAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
+
+    private final Builder config;
+    private final Inventory inventory;
+    private final TaskRunner tasks;
+    private final GuestRuntime guests;
+    private final SshGuests sshGuests; // null without guest SSH
+    private final Path workDir;
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "pvesim-shutdown");
+    private PveHttpServer server;
+    private volatile boolean closed;
+
+    private PveSimulator(Builder b) {
+        this.config = b;
+        this.inventory = new Inventory(b.nodes, b.macSeed);
+        this.tasks = new TaskRunner(b.defaultTaskDuration, b.taskDurations);
+        try {
+            this.workDir = Files.createTempDirectory("fleetplane-pvesim-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the simulator's work directory", e);
+        }
+        if (b.guestSsh != null) {
+            GuestSsh g = b.guestSsh;
+            this.sshGuests = new SshGuests(workDir.resolve("guests"), g.authorizedKeysFile(), g.port(), g.sshd(), g.sshKeygen());
+            this.guests = sshGuests;
+        } else {
+            this.sshGuests = null;
+            this.guests = GuestRuntime.NONE;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the API, seeds the VMs and boots seeded running guests; returns this. */
+    public synchronized PveSimulator start() {
+        if (server != null) {
+            throw new IllegalStateException("simulator already started");
+        }
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            seed();
+            ApiRouter router = new ApiRouter();
+            new ClusterApi(inventory, config.pveVersion).register(router);
+            new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay).register(router);
+            new TaskApi(tasks).register(router);
+            TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures);
+            ApiDispatcher dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath);
+            server = new PveHttpServer(InetAddress.getByName(config.host), config.port, dispatcher).start();
+            LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
+            return this;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot start the simulator on " + config.host + ":" + config.port, e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void checkPath(Map<String, String> pathParams) {
+        String node = pathParams.get("node");
+        if (node != null && !inventory.hasNode(node)) {
+            throw ApiException.internal("hostname lookup '" + node + "' failed - failed to get address info for: "
+                    + node + ": Name or service not known");
+        }
+        String vmid = pathParams.get("vmid");
+        if (vmid != null) {
+            var call = new dev.fleetplane.pvesim.http.ApiCall("GET", "", Map.of(), Map.of(), "");
+            call.integer("vmid", vmid, Inventory.MIN_VMID, Inventory.MAX_VMID);
+            call.check();
+        }
+    }
+
+    private void seed() {
+        List<SeedVm> seeds = new ArrayList<>(config.seeds);
+        for (Path file : config.seedFiles) {
+            seeds.addAll(readSeedFile(file));
+        }
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> toBoot = new ArrayList<>();
+        synchronized (inventory) {
+            for (SeedVm s : seeds) {
+                String where = "seed VM " + s.vmid();
+                if (s.vmid() < Inventory.MIN_VMID || s.vmid() > Inventory.MAX_VMID) {
+                    throw new IllegalArgumentException(where + ": vmid must be between 100 and 999999999");
+                }
+                if (!seen.add(s.vmid())) {
+                    throw new IllegalArgumentException(where + ": vmid is seeded twice");
+                }
+                String node = s.node() != null ? s.node() : config.nodes.get(0);
+                if (!inventory.hasNode(node)) {
+                    throw new IllegalArgumentException(where + ": node '" + node + "' is not one of the simulator's nodes " + config.nodes);
+                }
+                if (!"running".equals(s.status()) && !"stopped".equals(s.status())) {
+                    throw new IllegalArgumentException(where + ": status must be 'running' or 'stopped', got '" + s.status() + "'");
+                }
+                if (s.template() && s.isRunning()) {
+                    throw new IllegalArgumentException(where + ": a template cannot be running");
+                }
+                if (s.cores() < 1 || s.memoryMb() < 16 || s.diskGb() < 1) {
+                    throw new IllegalArgumentException(where + ": cores >= 1, memoryMb >= 16 and diskGb >= 1 are required");
+                }
+                if (s.name() == null || !s.name().matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
+                    throw new IllegalArgumentException(where + ": name '" + s.name() + "' is not a valid DNS name");
+                }
+                QemuVm vm = inventory.create(s.vmid(), node);
+                inventory.seedConfig(vm, s.name(), s.cores(), s.memoryMb(), s.diskGb(), s.agent(), s.template(),
+                        s.tags(), s.description());
+                if (sshGuests != null) {
+                    sshGuests.hostname(s.vmid(), s.name());
+                }
+                if (s.isRunning()) {
+                    toBoot.add(s.vmid());
+                }
+            }
+        }
+        for (int vmid : toBoot) {
+            bootSeeded(vmid);
+        }
+    }
+
+    private void bootSeeded(int vmid) {
+        try {
+            guests.boot(vmid, GuestAddresses.ipv4(vmid));
+        } catch (Exception e) {
+            throw new IllegalStateException("seed VM " + vmid + " is running but its guest did not boot: " + e.getMessage(), e);
+        }
+        synchronized (inventory) {
+            QemuVm vm = inventory.find(vmid);
+            long agentUp = System.currentTimeMillis() + config.guestBootDelay.toMillis();
+            inventory.markBooted(vm, agentUp, agentUp + config.guestDhcpDelay.toMillis());
+        }
+    }
+
+    private record SeedFile(List<SeedVm> vms) {
+        @JsonCreator
+        SeedFile(@JsonProperty(value = "vms", required = true) List<SeedVm> vms) {
+            this.vms = vms == null ? List.of() : vms;
+        }
+    }
+
+    static List<SeedVm> readSeedFile(Path file) {
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            return json.readValue(file.toFile(), SeedFile.class).vms();
+        } catch (IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+            throw new IllegalArgumentException("seed file " + file + " is not valid: " + why, e);
+        }
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:40123/api2/json}. */
+    public String url() {
+        return baseUrl() + ApiDispatcher.PREFIX;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String baseUrl() {
+        requireStarted();
+        String host = server.address().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    }
+
+    public int port() {
+        requireStarted();
+        return server.port();
+    }
+
+    /** The IPv4 address the guest agent reports for that VM (and where its sshd listens with guest SSH). */
+    public String guestAddress(int vmid) {
+        return GuestAddresses.ipv4(vmid);
+    }
+
+    /** The port guests' sshd listen on, when guest SSH is configured. */
+    public Optional<Integer> guestSshPort() {
+        return Optional.ofNullable(config.guestSsh).map(GuestSsh::port);
+    }
+
+    /** A guest-backed VM's directory (its "disk": bin/, nix/var/nix/profiles, run/current-system, fail-rebuild). */
+    public Optional<Path> guestDir(int vmid) {
+        return sshGuests == null ? Optional.empty() : sshGuests.guestDir(vmid);
+    }
+
+    public List<String> nodes() {
+        return inventory.nodes();
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("simulator not started: call start() first");
+        }
+    }
+
+    /** Stops the API, every guest sshd and task, and deletes every temporary directory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is shutting down (we may be the hook), or start() never registered it
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        tasks.close();
+        guests.close();
+        deleteTree(workDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.fine(() -> "cannot delete " + p + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot delete " + dir + ": " + e);
+        }
+    }
+
+    /** Fluent configuration; every setting has a default that suits tests. */
+    public static final class Builder {
+        private final List<String> nodes = new ArrayList<>();
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private final Map<String, String> tokens = new LinkedHashMap<>();
+        private Duration defaultTaskDuration = Duration.ZERO;
+        private final Map<String, Duration> taskDurations = new LinkedHashMap<>();
+        private Duration guestBootDelay = Duration.ZERO;
+        private Duration guestDhcpDelay = Duration.ZERO;
+        private GuestSsh guestSsh;
+        private final List<SeedVm> seeds = new ArrayList<>();
+        private final List<Path> seedFiles = new ArrayList<>();
+        private boolean errorMessageInBody = true;
+        private boolean detailedAuthFailures = false;
+        private String pveVersion = "9.1.2";
+        private long macSeed = 0x5EED_0F_F1EE7L;
+
+        private Builder() {
+        }
+
+        /** Adds a cluster node (default: one node named {@code pve}). */
+        public Builder node(String name) {
+            if (name == null || !NODE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("node name '" + name + "' is not a valid host name");
+            }
+            if (!nodes.contains(name)) {
+                nodes.add(name);
+            }
+            return this;
+        }
+
+        /** Address to bind (default 127.0.0.1). */
+        public Builder host(String address) {
+            this.host = Objects.requireNonNull(address, "host");
+            return this;
+        }
+
+        /** Port to bind; 0 (default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Accepts {@code Authorization: PVEAPIToken=<tokenId>=<secret>}; tokenId is {@code user@realm!name}. */
+        public Builder apiToken(String tokenId, String secret) {
+            Objects.requireNonNull(tokenId, "tokenId");
+            Objects.requireNonNull(secret, "secret");
+            tokens.put(tokenId, secret);
+            return this;
+        }
+
+        /** How long every task runs before its effect (default zero: the task has ended when its UPID is returned). */
+        public Builder taskDuration(Duration duration) {
+            this.defaultTaskDuration = nonNegative(duration, "task duration");
+            return this;
+        }
+
+        /** Duration of one task type ({@code qmclone}, {@code qmstart}, {@code resize}, {@code qmconfig}, …). */
+        public Builder taskDuration(String taskType, Duration duration) {
+            taskDurations.put(Objects.requireNonNull(taskType, "taskType"), nonNegative(duration, "task duration of " + taskType));
+            return this;
+        }
+
+        /** Time from a guest being up (its sshd listening, with guest SSH) to its agent answering. */
+        public Builder guestBootDelay(Duration delay) {
+            this.guestBootDelay = nonNegative(delay, "guest boot delay");
+            return this;
+        }
+
+        /** Time from the agent answering to the guest's IPv4 "DHCP lease" (before it: link-local IPv6 only). */
+        public Builder guestDhcpDelay(Duration delay) {
+            this.guestDhcpDelay = nonNegative(delay, "guest DHCP delay");
+            return this;
+        }
+
+        /** Backs guests by real OpenSSH servers (absent: the agent reports addresses, nothing listens there). */
+        public Builder guestSsh(GuestSsh ssh) {
+            this.guestSsh = ssh;
+            return this;
+        }
+
+        public Builder seed(SeedVm... vms) {
+            seeds.addAll(List.of(vms));
+            return this;
+        }
+
+        /** Reads {@code {"vms":[…]}} (see {@link SeedVm}) when the simulator starts. */
+        public Builder seedFile(Path file) {
+            seedFiles.add(Objects.requireNonNull(file, "seed file"));
+            return this;
+        }
+
+        /**
+         * Error bodies carry {@code message} (libpve-http-server-perl >= 5.2.0, default) or only {@code data: null}
+         * and {@code errors} (older servers).
+         */
+        public Builder errorMessageInBody(boolean enabled) {
+            this.errorMessageInBody = enabled;
+            return this;
+        }
+
+        /**
+         * 401 reason phrases say why ({@code invalid token value!}), as releases before 2026-01 did; default is the
+         * current {@code Authentication failed!}.
+         */
+        public Builder detailedAuthFailures(boolean enabled) {
+            this.detailedAuthFailures = enabled;
+            return this;
+        }
+
+        /** The pve-manager version {@code /version} reports (default 9.1.2). */
+        public Builder pveVersion(String version) {
+            if (version == null || !version.matches("\\d+\\.\\d+(\\.\\d+|-\\d+)?")) {
+                throw new IllegalArgumentException("PVE version must look like 9.1.2 or 7.4-16, got '" + version + "'");
+            }
+            this.pveVersion = version;
+            return this;
+        }
+
+        /** Seed of the MAC address generator (runs with the same seed hand out the same MACs). */
+        public Builder macSeed(long seed) {
+            this.macSeed = seed;
+            return this;
+        }
+
+        public PveSimulator build() {
+            if (nodes.isEmpty()) {
+                nodes.add("pve");
+            }
+            if (tokens.isEmpty()) {
+                throw new IllegalStateException("no API token configured: call apiToken(tokenId, secret)");
+            }
+            if (guestSsh != null && !Files.isReadable(guestSsh.authorizedKeysFile())) {
+                throw new IllegalArgumentException("guest SSH authorized keys file " + guestSsh.authorizedKeysFile()
+                        + " does not exist or is not readable");
+            }
+            new TokenAuthenticator(tokens, false); // validates token ids now rather than at start()
+            return new PveSimulator(this);
+        }
+
+        private static Duration nonNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, got " + d);
+            }
+            return d;
+        }
+    }
+}

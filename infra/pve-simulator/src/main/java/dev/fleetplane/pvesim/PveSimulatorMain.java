@@ -1,0 +1,134 @@
+package dev.fleetplane.pvesim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the simulator as a process: prints {@code pve-simulator: <url>} on stdout once it listens and runs until it
+ * is killed or its stdin reaches EOF (so it dies with a parent that holds the pipe).
+ */
+public final class PveSimulatorMain {
+
+    private static final String USAGE = String.join("\n",
+            "usage: pve-simulator [options]",
+            "  --port N                         API port on 127.0.0.1 (default 8006; 0 = any free port)",
+            "  --host ADDR                      address to bind (default 127.0.0.1)",
+            "  --node NAME                      a cluster node; repeat for several (default pve)",
+            "  --token-id USER@REALM!NAME       accepted API token id (default root@pam!fleetplane)",
+            "  --token-secret SECRET            its secret (or env PVESIM_TOKEN_SECRET; required)",
+            "  --seed FILE                      JSON {\"vms\":[...]} of pre-existing VMs and templates",
+            "  --task-millis N                  duration of every task (default 0)",
+            "  --task-millis-TYPE N             duration of one task type, e.g. --task-millis-qmclone 3000",
+            "  --boot-millis N                  guest boot time until the agent answers (default 0)",
+            "  --dhcp-millis N                  agent up until the guest has its IPv4 (default 0)",
+            "  --guest-ssh-authorized-keys FILE back guests by real sshd accepting these keys",
+            "  --guest-ssh-port N               port of the guests' sshd (default 2222)",
+            "  --legacy-errors                  error bodies without 'message', detailed 401 reasons",
+            "  --ignore-stdin                   do not exit at stdin EOF (run until killed)");
+
+    private PveSimulatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PveSimulator.Builder builder = PveSimulator.builder();
+        String tokenId = "root@pam!fleetplane";
+        String secret = System.getenv("PVESIM_TOKEN_SECRET");
+        Path authorizedKeys = null;
+        int guestPort = GuestSsh.DEFAULT_PORT;
+        int port = 8006;
+        boolean ignoreStdin = false;
+        List<String> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--port" -> port = intArg(args, ++i, arg);
+                    case "--host" -> builder.host(value(args, ++i, arg));
+                    case "--node" -> nodes.add(value(args, ++i, arg));
+                    case "--token-id" -> tokenId = value(args, ++i, arg);
+                    case "--token-secret" -> secret = value(args, ++i, arg);
+                    case "--seed" -> builder.seedFile(Path.of(value(args, ++i, arg)));
+                    case "--task-millis" -> builder.taskDuration(Duration.ofMillis(intArg(args, ++i, arg)));
+                    case "--boot-millis" -> builder.guestBootDelay(Duration.ofMillis(intArg(args, ++i, arg)));
+                    case "--dhcp-millis" -> builder.guestDhcpDelay(Duration.ofMillis(intArg(args, ++i, arg)));
+                    case "--guest-ssh-authorized-keys" -> authorizedKeys = Path.of(value(args, ++i, arg));
+                    case "--guest-ssh-port" -> guestPort = intArg(args, ++i, arg);
+                    case "--legacy-errors" -> builder.errorMessageInBody(false).detailedAuthFailures(true);
+                    case "--ignore-stdin" -> ignoreStdin = true;
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> {
+                        if (arg.startsWith("--task-millis-")) {
+                            builder.taskDuration(arg.substring("--task-millis-".length()),
+                                    Duration.ofMillis(intArg(args, ++i, arg)));
+                        } else {
+                            throw new IllegalArgumentException("unknown option '" + arg + "'");
+                        }
+                    }
+                }
+            }
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException("--token-secret (or env PVESIM_TOKEN_SECRET) is required");
+            }
+            nodes.forEach(builder::node);
+            builder.port(port).apiToken(tokenId, secret);
+            if (authorizedKeys != null) {
+                builder.guestSsh(GuestSsh.of(authorizedKeys, guestPort));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("pve-simulator: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+
+        PveSimulator sim;
+        try {
+            sim = builder.build().start();
+        } catch (RuntimeException e) {
+            System.err.println("pve-simulator: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.out.println("pve-simulator: " + sim.url());
+        System.out.flush();
+        if (ignoreStdin) {
+            Thread.currentThread().join();
+        }
+        drain(System.in);
+        sim.close();
+    }
+
+    private static void drain(InputStream in) {
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // discard: stdin only signals the parent's liveness
+            }
+        } catch (IOException e) {
+            // stdin broken: the parent is gone
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option " + option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int intArg(String[] args, int i, String option) {
+        String v = value(args, i, option);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + option + " needs a number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fleetplane.pvesim;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A VM or template that exists when the simulator starts (seed file entry
+ * {@code {"vmid":9003,"name":"nixos-template","template":true,"cores":2,"memoryMb":2048,"diskGb":8,"agent":true}}).
+ *
+ * @param node    null = the simulator's first node
+ * @param status  {@code stopped} or {@code running}
+ */
+public record SeedVm(int vmid, String name, String node, boolean template, String status, int cores, int memoryMb,
+                     int diskGb, boolean agent, String tags, String description) {
+
+    @JsonCreator
+    static SeedVm fromJson(@JsonProperty(value = "vmid", required = true) Integer vmid,
+                           @JsonProperty("name") String name,
+                           @JsonProperty("node") String node,
+                           @JsonProperty("template") Boolean template,
+                           @JsonProperty("status") String status,
+                           @JsonProperty("cores") Integer cores,
+                           @JsonProperty("memoryMb") Integer memoryMb,
+                           @JsonProperty("diskGb") Integer diskGb,
+                           @JsonProperty("agent") Boolean agent,
+                           @JsonProperty("tags") String tags,
+                           @JsonProperty("description") String description) {
+        return new SeedVm(vmid, name != null ? name : "vm" + vmid, node, template != null && template,
+                status != null ? status : "stopped", cores != null ? cores : 1, memoryMb != null ? memoryMb : 2048,
+                diskGb != null ? diskGb : 8, agent == null || agent, tags, description);
+    }
+
+    /** A stopped VM with 1 core, 2 GiB, an 8 GiB disk and the agent enabled. */
+    public static SeedVm vm(int vmid, String name) {
+        return new SeedVm(vmid, name, null, false, "stopped", 1, 2048, 8, true, null, null);
+    }
+
+    /** A template (never running) with the same defaults. */
+    public static SeedVm template(int vmid, String name) {
+        return new SeedVm(vmid, name, null, true, "stopped", 1, 2048, 8, true, null, null);
+    }
+
+    public SeedVm running() {
+        return new SeedVm(vmid, name, node, template, "running", cores, memoryMb, diskGb, agent, tags, description);
+    }
+
+    public SeedVm onNode(String nodeName) {
+        return new SeedVm(vmid, name, nodeName, template, status, cores, memoryMb, diskGb, agent, tags, description);
+    }
+
+    public SeedVm sized(int coreCount, int memoryMiB, int diskGiB) {
+        return new SeedVm(vmid, name, node, template, status, coreCount, memoryMiB, diskGiB, agent, tags, description);
+    }
+
+    public SeedVm withAgent(boolean enabled) {
+        return new SeedVm(vmid, name, node, template, status, cores, memoryMb, diskGb, enabled, tags, description);
+    }
+
+    public SeedVm withTags(String tagList) {
+        return new SeedVm(vmid, name, node, template, status, cores, memoryMb, diskGb, agent, tagList, description);
+    }
+
+    public boolean isRunning() {
+        return "running".equals(status);
+    }
+}

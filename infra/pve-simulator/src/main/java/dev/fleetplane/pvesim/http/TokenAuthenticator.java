@@ -1,0 +1,82 @@
+package dev.fleetplane.pvesim.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks {@code Authorization: PVEAPIToken=user@realm!tokenid=secret} as pveproxy and pve-access-control do.
+ * Secrets are compared in constant time and never appear in any message.
+ */
+public final class TokenAuthenticator {
+
+    /** Current master (2026-01) answers every bad credential with one phrase; older releases said why. */
+    public static final String AUTHENTICATION_FAILED = "Authentication failed!";
+
+    private static final Pattern TOKEN_HEADER = Pattern.compile("(?:^|\\s)PVEAPIToken(?:=| )([^;]*)");
+    private static final Pattern COOKIE_HEADER = Pattern.compile("(?:^|\\s|;)PVEAuthCookie=([^;]*)");
+    private static final Pattern TOKEN_ID = Pattern.compile("^(\\S+@[A-Za-z][A-Za-z0-9.\\-_]+)!([A-Za-z][A-Za-z0-9.\\-_]+)$");
+
+    private final Map<String, byte[]> secrets = new LinkedHashMap<>();
+    private final boolean detailedReasons;
+
+    public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons) {
+        tokens.forEach((id, secret) -> {
+            if (!TOKEN_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("API token id '" + id + "' is not of the form user@realm!tokenid");
+            }
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException("API token '" + id + "' has an empty secret");
+            }
+            secrets.put(id, secret.getBytes(StandardCharsets.UTF_8));
+        });
+        this.detailedReasons = detailedReasons;
+    }
+
+    /** Returns the token id ({@code user@realm!tokenid}) the request is authenticated as, or throws a 401. */
+    public String authenticate(RawRequest request) {
+        String authorization = request.header("authorization");
+        String cookie = request.header("cookie");
+        // A ticket wins over a token when both are sent; this simulator issues no tickets, so any ticket is invalid.
+        if (hasTicket(cookie) || hasTicket(authorization)) {
+            throw fail("permission denied - invalid PVE ticket");
+        }
+        Matcher m = authorization == null ? null : TOKEN_HEADER.matcher(authorization);
+        if (m == null || !m.find()) {
+            throw ApiException.unauthorized("No ticket");
+        }
+        String value = RequestParams.percentDecode(m.group(1).trim(), false);
+        int eq = value.lastIndexOf('=');
+        if (eq < 0) {
+            throw fail("no tokenid specified");
+        }
+        String tokenId = value.substring(0, eq);
+        byte[] offered = value.substring(eq + 1).getBytes(StandardCharsets.UTF_8);
+        Matcher id = TOKEN_ID.matcher(tokenId);
+        if (!id.matches()) {
+            throw fail("'" + tokenId + "' is not a valid token ID");
+        }
+        byte[] expected = secrets.get(tokenId);
+        if (expected == null) {
+            boolean userKnown = secrets.keySet().stream().anyMatch(k -> k.startsWith(id.group(1) + "!"));
+            throw fail(userKnown
+                    ? "no such token '" + id.group(2) + "' for user '" + id.group(1) + "'"
+                    : "user '" + id.group(1) + "' does not exist");
+        }
+        if (!MessageDigest.isEqual(expected, offered)) {
+            throw fail("invalid token value!");
+        }
+        return tokenId;
+    }
+
+    private static boolean hasTicket(String header) {
+        return header != null && COOKIE_HEADER.matcher(header).find();
+    }
+
+    private ApiException fail(String detailedReason) {
+        return ApiException.unauthorized(detailedReasons ? detailedReason : AUTHENTICATION_FAILED);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.fleetplane.pvesim.task;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the simulator's "forked workers": each task takes its configured duration (the work the real node would do)
+ * and then applies its effect. A zero duration runs the worker inline, so the task has ended before its UPID is
+ * returned and tests need not poll.
+ */
+public final class TaskRunner implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
+
+    /** The worker body; throwing {@link TaskFailure} (or anything) ends the task with that error text. */
+    @FunctionalInterface
+    public interface Work {
+        /** @return the number of warnings (0 for a clean {@code TASK OK}) */
+        int run(Task task) throws Exception;
+    }
+
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final Duration defaultDuration;
+    private final Map<String, Duration> durations;
+    private final ExecutorService workers;
+    // pids and pstart are fake but must be plausible and make every UPID unique
+    private final AtomicLong nextPid = new AtomicLong(0x1000 + (ProcessHandle.current().pid() & 0xFFFF));
+    private final long bootMillis = System.currentTimeMillis() - 3_600_000L;
+    private volatile boolean closed;
+
+    public TaskRunner(Duration defaultDuration, Map<String, Duration> durations) {
+        this.defaultDuration = defaultDuration;
+        this.durations = Map.copyOf(durations);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pvesim-task-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Duration durationOf(String type) {
+        return durations.getOrDefault(type, defaultDuration);
+    }
+
+    /** Creates the task, then runs {@code work} after the type's duration (inline when zero). */
+    public Task submit(String node, String type, String id, String user, Work work) {
+        long now = System.currentTimeMillis();
+        long pstart = (now - bootMillis) / 10; // clock ticks (USER_HZ 100) since "boot"
+        Upid upid = new Upid(node, nextPid.getAndIncrement() & 0xFFFFFFFFL, pstart, now / 1000, type, id, user);
+        Task task = new Task(upid);
+        tasks.put(upid.encode(), task);
+        Duration duration = durationOf(type);
+        if (duration.isZero() || duration.isNegative()) {
+            execute(task, work);
+        } else {
+            workers.execute(() -> {
+                try {
+                    Thread.sleep(duration.toMillis());
+                } catch (InterruptedException e) {
+                    task.finishError("interrupted by signal");
+                    return;
+                }
+                execute(task, work);
+            });
+        }
+        return task;
+    }
+
+    private void execute(Task task, Work work) {
+        if (closed) {
+            task.finishError("interrupted by signal");
+            return;
+        }
+        try {
+            int warnings = work.run(task);
+            task.finishOk(warnings);
+        } catch (TaskFailure e) {
+            task.finishError(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.finishError("interrupted by signal");
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "task " + task.upid() + " crashed", e);
+            task.finishError(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    public Optional<Task> find(String upid) {
+        return Optional.ofNullable(tasks.get(upid));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        workers.shutdownNow();
+    }
+}
