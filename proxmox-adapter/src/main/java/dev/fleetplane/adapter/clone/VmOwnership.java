@@ -1,0 +1,65 @@
+package dev.fleetplane.adapter.clone;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** The {@code vm_ownership} table: which VMIDs fleetplane created, by which command, for which host. */
+@ApplicationScoped
+public class VmOwnership {
+
+    /** One owned VMID. */
+    public record Owner(int vmid, String node, String commandId, String host, String upid) {
+    }
+
+    public Optional<Owner> find(Connection c, int vmid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT vmid, node, command_id, host, upid FROM vm_ownership WHERE vmid = ?")) {
+            ps.setInt(1, vmid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Owner(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)));
+            }
+        }
+    }
+
+    /**
+     * Claims {@code vmid} for a command about to clone. The VMID is known to be absent from Proxmox, so a
+     * leftover row (a VM destroyed since, or a failed clone) is taken over.
+     */
+    public void claim(Connection c, int vmid, String node, String commandId, String host) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO vm_ownership (vmid, node, command_id, host) VALUES (?, ?, ?, ?)
+                ON CONFLICT (vmid) DO UPDATE SET node = excluded.node, command_id = excluded.command_id,
+                    host = excluded.host, upid = NULL, created_at = now()""")) {
+            ps.setInt(1, vmid);
+            ps.setString(2, node);
+            ps.setString(3, commandId);
+            ps.setString(4, host);
+            ps.executeUpdate();
+        }
+    }
+
+    public void recordTask(Connection c, int vmid, String upid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE vm_ownership SET upid = ? WHERE vmid = ?")) {
+            ps.setString(1, upid);
+            ps.setInt(2, vmid);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Forgets a VMID whose clone failed (Proxmox removed the half-made VM). */
+    public void release(Connection c, int vmid, String commandId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM vm_ownership WHERE vmid = ? AND command_id = ?")) {
+            ps.setInt(1, vmid);
+            ps.setString(2, commandId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.fleetplane.adapter.commands;
+
+import dev.fleetplane.events.FleetEvent;
+
+/**
+ * A command taken from {@code pve.commands}: the event and the Kafka key it came with. Replies reuse
+ * both: same key (so a host's events stay in order), same subject, causation = the command's id.
+ */
+public record Command(FleetEvent event, String kafkaKey) {
+
+    public String host() {
+        return event.subject();
+    }
+
+    /** For log lines: the host and the story (correlation id), so one grep finds everything. */
+    public String logContext() {
+        return "host=" + event.subject() + " correlation=" + event.correlationId() + " command=" + event.id();
+    }
+}

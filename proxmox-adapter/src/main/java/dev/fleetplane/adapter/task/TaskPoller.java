@@ -1,0 +1,251 @@
+package dev.fleetplane.adapter.task;
+
+import dev.fleetplane.adapter.commands.Command;
+import dev.fleetplane.adapter.commands.OperationFailures;
+import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.clone.VmOwnership;
+import dev.fleetplane.adapter.config.AdapterConfig;
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.pve.VmCloned;
+import dev.fleetplane.events.pve.VmStarted;
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.proxmox.client.ProxmoxClient;
+import dev.fleetplane.proxmox.client.PveException;
+import dev.fleetplane.proxmox.client.PveException.Failure;
+import dev.fleetplane.proxmox.client.TaskStatus;
+import dev.fleetplane.proxmox.client.TaskWatch;
+import dev.fleetplane.proxmox.client.Upid;
+import dev.fleetplane.proxmox.client.VmStatus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows the Proxmox tasks stored in {@code pve_task} on its own thread (never the Kafka thread): when
+ * one stops, deletes its row and writes the answer ({@code VmCloned}, {@code VmStarted} or
+ * {@code PveOperationFailed}) in one transaction. Rows survive restarts, so polling resumes where it was.
+ */
+@ApplicationScoped
+public class TaskPoller {
+
+    private static final Logger LOG = Logger.getLogger(TaskPoller.class);
+    private static final int BATCH = 50;
+
+    @Inject
+    ProxmoxClient pve;
+
+    @Inject
+    Database database;
+
+    @Inject
+    PendingTasks tasks;
+
+    @Inject
+    VmOwnership ownership;
+
+    @Inject
+    Replies replies;
+
+    @Inject
+    AdapterConfig config;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private volatile boolean pending;
+    private volatile boolean running;
+    private Thread thread;
+
+    void start(@Observes StartupEvent ignored) {
+        int stored = database.read(tasks::count);
+        if (stored > 0) {
+            LOG.infof("resuming %d stored Proxmox task(s)", stored);
+        }
+        running = true;
+        thread = new Thread(this::loop, "pve-task-poller");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        running = false;
+        wake();
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Polls at once instead of after the interval (a task was just stored). */
+    public void wake() {
+        lock.lock();
+        try {
+            pending = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                pollOnce();
+            } catch (RuntimeException e) {
+                LOG.warnf("task polling round failed, next round in %s: %s", config.tasks().pollInterval(), e.toString());
+            }
+            awaitNextRound();
+        }
+    }
+
+    /** One round over the stored tasks; returns how many got an answer. */
+    int pollOnce() {
+        List<PendingTask> due = database.read(c -> tasks.due(c, BATCH));
+        int answered = 0;
+        for (PendingTask t : due) {
+            if (!running) {
+                break;
+            }
+            try {
+                answered += step(t) ? 1 : 0;
+            } catch (RuntimeException e) {
+                LOG.warnf("polling %s %s failed (%s): %s", t.operation(), t.vmid(), t.logContext(), e.toString());
+            }
+        }
+        return answered;
+    }
+
+    private boolean step(PendingTask t) {
+        if (t.upid() == null) {
+            return awaitUnlock(t);
+        }
+        Upid upid = Upid.parse(t.upid());
+        TaskStatus status;
+        try {
+            status = pve.taskStatus(upid);
+        } catch (PveException e) {
+            // Just after dispatch a task may be invisible (400 no such task); 5xx/59x are hiccups: ask again later.
+            if (e.failure() == Failure.NOT_FOUND || e.retryable()) {
+                return waitOrTimeOut(t, upid);
+            }
+            return finish(t, failed(t, e));
+        }
+        List<String> tail = status.running() || status.succeeded() ? List.of() : logTail(upid);
+        TaskVerdict verdict = TaskVerdict.of(t, status, tail, Instant.now());
+        if (verdict instanceof TaskVerdict.Wait) {
+            database.read(c -> {
+                tasks.markPolled(c, t.id());
+                return null;
+            });
+            return false;
+        }
+        if (verdict instanceof TaskVerdict.Failed f) {
+            LOG.warnf("%s of VM %d failed: %s (%s)", t.operation(), t.vmid(), f.failure().getMessage(), t.logContext());
+            return finish(t, failed(t, f.failure()));
+        }
+        LOG.infof("%s of VM %d finished: %s (%s)", t.operation(), t.vmid(), status.exitStatus(), t.logContext());
+        return finish(t, succeeded(t));
+    }
+
+    /** A clone whose UPID was lost: done once Proxmox no longer shows a lock on the VM. */
+    private boolean awaitUnlock(PendingTask t) {
+        VmStatus status;
+        try {
+            status = pve.status(t.node(), t.vmid());
+        } catch (PveException e) {
+            if (e.failure() == Failure.NOT_FOUND) {
+                return finish(t, failed(t, e));
+            }
+            if (e.retryable()) {
+                return waitOrTimeOut(t, null);
+            }
+            return finish(t, failed(t, e));
+        }
+        if (status.lock() != null) {
+            return waitOrTimeOut(t, null);
+        }
+        return finish(t, succeeded(t));
+    }
+
+    private boolean waitOrTimeOut(PendingTask t, Upid upid) {
+        if (Instant.now().isAfter(t.deadline())) {
+            Duration age = Duration.between(t.createdAt(), Instant.now());
+            PveException timeout = upid != null ? TaskWatch.timeout(upid, t.operation(), age)
+                    : PveException.of(Failure.TIMEOUT, t.operation(), "VM " + t.vmid() + " on node " + t.node()
+                    + " still locked " + age.toSeconds() + " s after " + t.operation());
+            return finish(t, failed(t, timeout));
+        }
+        database.read(c -> {
+            tasks.markPolled(c, t.id());
+            return null;
+        });
+        return false;
+    }
+
+    private Outcome succeeded(PendingTask t) {
+        Command command = t.command();
+        if (t.operation().equals("clone")) {
+            var done = new VmCloned(t.node(), t.vmid(), t.details().getOrDefault("name", ""),
+                    Integer.parseInt(t.details().getOrDefault("templateVmid", "0")), t.upid());
+            return c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
+        }
+        return c -> replies.append(c, command, EventCatalog.VM_STARTED, new VmStarted(t.node(), t.vmid(), t.upid()));
+    }
+
+    private Outcome failed(PendingTask t, PveException e) {
+        Command command = t.command();
+        return c -> {
+            if (t.operation().equals("clone") && e.failure() != Failure.TIMEOUT) {
+                // Proxmox removes a failed clone's config; the VMID is free again.
+                ownership.release(c, t.vmid(), t.commandEventId());
+            }
+            replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                    OperationFailures.of(t.operation(), t.node(), t.vmid(), e));
+        };
+    }
+
+    private boolean finish(PendingTask t, Outcome outcome) {
+        return database.inTransaction(c -> {
+            if (!tasks.take(c, t.id())) {
+                return false;
+            }
+            outcome.write(c);
+            return true;
+        });
+    }
+
+    private List<String> logTail(Upid upid) {
+        try {
+            return pve.taskLogTail(upid, TaskWatch.LOG_TAIL);
+        } catch (PveException e) {
+            return List.of("(task log unavailable: " + e.getMessage() + ")");
+        }
+    }
+
+    private void awaitNextRound() {
+        lock.lock();
+        try {
+            if (!pending && running) {
+                wakeUp.await(config.tasks().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fleetplane.adapter;
+
+import dev.fleetplane.pvesim.PveSimulator;
+import dev.fleetplane.pvesim.SeedVm;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Starts the PVE simulator (tasks take no time, template 9003, a VM 150 fleetplane did not create) and points
+ * the adapter at it. Init arg {@code adapter-secret} gives the adapter a different secret than the simulator knows.
+ */
+public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String TOKEN_ID = "fleetplane@pve!adapter";
+    public static final String SECRET = "5f0c7a9e-1d2b-4c3d-8e9f-0a1b2c3d4e5f";
+    public static final int TEMPLATE = 9003;
+    public static final int FOREIGN_VM = 150;
+
+    private static volatile PveSimulator current;
+    private String adapterSecret = SECRET;
+    private PveSimulator sim;
+
+    public static PveSimulator simulator() {
+        if (current == null) {
+            throw new IllegalStateException("the PVE simulator test resource has not started");
+        }
+        return current;
+    }
+
+    @Override
+    public void init(Map<String, String> args) {
+        adapterSecret = args.getOrDefault("adapter-secret", SECRET);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        sim = PveSimulator.builder()
+                .apiToken(TOKEN_ID, SECRET)
+                .taskDuration(Duration.ZERO)
+                .seed(SeedVm.template(TEMPLATE, "nixos-template"), SeedVm.vm(FOREIGN_VM, "hand-made"))
+                .build()
+                .start();
+        current = sim;
+        return Map.of(
+                "fleetplane.adapter.pve.url", sim.url(),
+                "fleetplane.adapter.pve.token-id", TOKEN_ID,
+                "fleetplane.adapter.pve.token-secret", adapterSecret,
+                "fleetplane.adapter.tasks.poll-interval", "PT0.1S",
+                "fleetplane.adapter.retry.base-delay", "PT0.05S",
+                "fleetplane.adapter.retry.max-delay", "PT0.2S",
+                "fleetplane.adapter.guest.allow-loopback", "true");
+    }
+
+    @Override
+    public void stop() {
+        if (sim != null) {
+            sim.close();
+            sim = null;
+        }
+    }
+}

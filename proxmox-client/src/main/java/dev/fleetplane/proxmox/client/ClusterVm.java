@@ -1,0 +1,39 @@
+package dev.fleetplane.proxmox.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One guest of {@code GET /cluster/resources?type=vm}.
+ *
+ * @param type {@code qemu} or {@code lxc}
+ * @param lock the lock ({@code clone}, {@code backup}, ...) or null when unlocked
+ */
+public record ClusterVm(String id, String type, int vmid, String name, String node, String status, boolean template,
+                        int maxCpu, long maxMemBytes, long maxDiskBytes, List<String> tags, String lock) {
+
+    public boolean isQemu() {
+        return "qemu".equals(type);
+    }
+
+    static List<ClusterVm> listFrom(JsonNode data) {
+        JsonFields.array(data, "cluster resources");
+        List<ClusterVm> out = new ArrayList<>();
+        for (JsonNode e : data) {
+            JsonFields.object(e, "a cluster resource entry");
+            String type = JsonFields.text(e, "type", "");
+            // type=vm returns guests only, but an unfiltered answer mixes nodes and storages: skip them.
+            if (!type.equals("qemu") && !type.equals("lxc")) {
+                continue;
+            }
+            out.add(new ClusterVm(JsonFields.text(e, "id", type + "/" + JsonFields.text(e, "vmid", "")), type,
+                    JsonFields.requiredInt(e, "vmid"), JsonFields.text(e, "name", ""), JsonFields.text(e, "node", ""),
+                    JsonFields.text(e, "status", "unknown"), JsonFields.bool(e, "template"),
+                    JsonFields.intValue(e, "maxcpu", 0), JsonFields.longValue(e, "maxmem", 0),
+                    JsonFields.longValue(e, "maxdisk", 0), JsonFields.tags(JsonFields.text(e, "tags")),
+                    JsonFields.text(e, "lock")));
+        }
+        return List.copyOf(out);
+    }
+}

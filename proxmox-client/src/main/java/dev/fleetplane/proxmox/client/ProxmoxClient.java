@@ -1,0 +1,242 @@
+package dev.fleetplane.proxmox.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.proxmox.client.PveException.Failure;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
+
+/**
+ * Typed calls to the Proxmox VE API with token auth. Each call returns a record or throws a
+ * {@link PveException} whose message names the operation, the URL and (for 401) the token id, never
+ * the secret. Blocking: call it from worker threads, never from an event loop.
+ */
+public class ProxmoxClient implements AutoCloseable {
+
+    private final PveConnection connection;
+    private final PveApi api;
+
+    ProxmoxClient(PveConnection connection, PveApi api) {
+        this.connection = connection;
+        this.api = api;
+    }
+
+    /** Builds a client for {@code connection}; needs a running Quarkus application (the REST client runtime). */
+    public static ProxmoxClient connect(PveConnection connection) {
+        String auth = connection.authorization();
+        ClientHeadersFactory headers = (incoming, outgoing) -> {
+            MultivaluedMap<String, String> h = new MultivaluedHashMap<>();
+            h.putAll(outgoing);
+            h.putSingle("Authorization", auth);
+            return h;
+        };
+        QuarkusRestClientBuilder b = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(connection.baseUrl())
+                .connectTimeout(connection.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(connection.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .clientHeadersFactory(headers)
+                .loggingMaskedHeaders(java.util.Set.of("Authorization"))
+                // pveproxy drops idle keep-alive connections after 5 s; retire ours first (bpg#3082).
+                .property(QuarkusRestClientProperties.CONNECTION_TTL, 3)
+                .followRedirects(false);
+        if (connection.insecure()) {
+            b.trustAll(true).verifyHost(false);
+        }
+        return new ProxmoxClient(connection, b.build(PveApi.class));
+    }
+
+    public PveConnection connection() {
+        return connection;
+    }
+
+    public PveVersion version() {
+        return PveVersion.from(data(call("version", "GET", "/version"), api::version));
+    }
+
+    /** All guests ({@code qemu} and {@code lxc}) the token may see; one call for the whole cluster. */
+    public List<ClusterVm> clusterVms() {
+        PveCall c = call("inventory", "GET", "/cluster/resources?type=vm");
+        return parse(c, () -> ClusterVm.listFrom(data(c, () -> api.clusterResources("vm"))));
+    }
+
+    /** Starts a clone of {@code sourceVmid}; the returned task ({@code qmclone}) does the copying. */
+    public Upid clone(String node, int sourceVmid, CloneRequest request) {
+        PveCall c = call("clone", "POST", "/nodes/" + node + "/qemu/" + sourceVmid + "/clone");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("newid", Integer.toString(request.newId()));
+        if (request.name() != null && !request.name().isBlank()) {
+            form.putSingle("name", request.name());
+        }
+        form.putSingle("full", request.full() ? "1" : "0");
+        if (request.targetStorage() != null && !request.targetStorage().isBlank()) {
+            form.putSingle("storage", request.targetStorage());
+        }
+        return upid(c, () -> api.clone(node, sourceVmid, form));
+    }
+
+    public VmConfig config(String node, int vmid) {
+        PveCall c = call("config-get", "GET", vmPath(node, vmid) + "/config");
+        return parse(c, () -> VmConfig.from(data(c, () -> api.config(node, vmid))));
+    }
+
+    /** Synchronous config update ({@code PUT}); Proxmox answers once the config file is written. */
+    public void updateConfig(String node, int vmid, Map<String, String> values) {
+        PveCall c = call("config-put", "PUT", vmPath(node, vmid) + "/config");
+        data(c, () -> api.putConfig(node, vmid, form(values)));
+    }
+
+    /** Asynchronous config update ({@code POST}), for hotplug or storage allocation: returns a {@code qmconfig} task. */
+    public Upid updateConfigAsync(String node, int vmid, Map<String, String> values) {
+        PveCall c = call("config-post", "POST", vmPath(node, vmid) + "/config");
+        return upid(c, () -> api.postConfig(node, vmid, form(values)));
+    }
+
+    public Upid start(String node, int vmid) {
+        PveCall c = call("start", "POST", vmPath(node, vmid) + "/status/start");
+        return upid(c, () -> api.power(node, vmid, "start", new MultivaluedHashMap<>()));
+    }
+
+    /** Hard power-off. */
+    public Upid stop(String node, int vmid) {
+        PveCall c = call("stop", "POST", vmPath(node, vmid) + "/status/stop");
+        return upid(c, () -> api.power(node, vmid, "stop", new MultivaluedHashMap<>()));
+    }
+
+    public VmStatus status(String node, int vmid) {
+        PveCall c = call("status", "GET", vmPath(node, vmid) + "/status/current");
+        return parse(c, () -> VmStatus.from(data(c, () -> api.currentStatus(node, vmid)), vmid));
+    }
+
+    /** Destroys a stopped VM ({@code qmdestroy} task). */
+    public Upid delete(String node, int vmid, boolean purge, boolean destroyUnreferencedDisks) {
+        PveCall c = call("destroy", "DELETE", vmPath(node, vmid) + "?purge=" + (purge ? 1 : 0)
+                + "&destroy-unreferenced-disks=" + (destroyUnreferencedDisks ? 1 : 0));
+        return upid(c, () -> api.delete(node, vmid, purge ? 1 : 0, destroyUnreferencedDisks ? 1 : 0));
+    }
+
+    /** The guest agent's interfaces; agent failures come as {@code AGENT_NOT_CONFIGURED/RUNNING}, {@code VM_NOT_RUNNING}. */
+    public List<GuestInterface> guestInterfaces(String node, int vmid) {
+        PveCall c = call("agent-network", "GET", vmPath(node, vmid) + "/agent/network-get-interfaces");
+        return parse(c, () -> GuestInterface.listFrom(data(c, () -> api.agentNetworkInterfaces(node, vmid))));
+    }
+
+    /** Status of a task; asked of the node in the UPID, where the task runs. */
+    public TaskStatus taskStatus(Upid upid) {
+        PveCall c = call("task-status", "GET", "/nodes/" + upid.node() + "/tasks/" + upid.value() + "/status");
+        return parse(c, () -> TaskStatus.from(data(c, () -> api.taskStatus(upid.node(), upid.value()))));
+    }
+
+    /** Lines {@code start..start+limit} of a task log ({@code limit} 0 = all). */
+    public TaskLog taskLog(Upid upid, int start, int limit) {
+        PveCall c = call("task-log", "GET", "/nodes/" + upid.node() + "/tasks/" + upid.value() + "/log");
+        return parse(c, () -> {
+            JsonNode root = envelope(c, () -> api.taskLog(upid.node(), upid.value(), start, limit));
+            return TaskLog.from(root, root.get("data"));
+        });
+    }
+
+    /** The last {@code lines} lines of a task log (two calls: the total, then the tail). */
+    public List<String> taskLogTail(Upid upid, int lines) {
+        TaskLog head = taskLog(upid, 0, lines);
+        if (head.total() <= lines) {
+            return head.texts();
+        }
+        return taskLog(upid, head.total() - lines, lines).texts();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+    }
+
+    private PveCall call(String operation, String method, String path) {
+        return new PveCall(operation, method, connection.baseUrl() + path, connection.tokenId());
+    }
+
+    private static String vmPath(String node, int vmid) {
+        return "/nodes/" + node + "/qemu/" + vmid;
+    }
+
+    private static MultivaluedMap<String, String> form(Map<String, String> values) {
+        MultivaluedMap<String, String> f = new MultivaluedHashMap<>();
+        values.forEach(f::putSingle);
+        return f;
+    }
+
+    private Upid upid(PveCall c, Supplier<Response> request) {
+        JsonNode data = data(c, request);
+        if (data == null || !data.isTextual()) {
+            throw redact(ResponseReader.bad(c, 200, "no task id where a UPID was expected: " + JsonFields.kind(data)));
+        }
+        try {
+            return Upid.parse(data.asText());
+        } catch (IllegalArgumentException e) {
+            throw redact(ResponseReader.bad(c, 200, e.getMessage()));
+        }
+    }
+
+    private JsonNode data(PveCall c, Supplier<Response> request) {
+        return envelope(c, request).get("data");
+    }
+
+    private JsonNode envelope(PveCall c, Supplier<Response> request) {
+        Response r;
+        try {
+            r = request.get();
+        } catch (ProcessingException e) {
+            throw transport(c, e);
+        }
+        try (r) {
+            String body;
+            try {
+                body = r.hasEntity() ? r.readEntity(String.class) : null;
+            } catch (ProcessingException | IllegalStateException e) {
+                throw transport(c, e);
+            }
+            return ResponseReader.envelope(c, r.getStatus(), r.getStatusInfo().getReasonPhrase(), body);
+        } catch (PveException e) {
+            throw redact(e);
+        }
+    }
+
+    private <T> T parse(PveCall c, Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (JsonFields.BadShape e) {
+            throw redact(ResponseReader.bad(c, 200, "an unexpected shape: " + e.getMessage()));
+        }
+    }
+
+    /** Connection refused or closed, TLS failure, timeout: all worth a retry. */
+    private PveException transport(PveCall c, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        boolean tls = root instanceof javax.net.ssl.SSLException;
+        String hint = tls ? " (TLS: is the node's certificate trusted? self-signed homelab nodes need insecure=true)" : "";
+        return new PveException(tls ? Failure.BAD_RESPONSE : Failure.TRANSIENT, c.operation(), c.url(), 0, why,
+                Map.of(), connection.redact(c.operation() + " failed: " + c.method() + " " + c.url()
+                + " got no answer: " + why + hint), e);
+    }
+
+    private PveException redact(PveException e) {
+        String m = e.getMessage();
+        String clean = connection.redact(m);
+        if (clean.equals(m)) {
+            return e;
+        }
+        return new PveException(e.failure(), e.operation(), e.url(), e.httpStatus(), connection.redact(e.pveMessage()),
+                e.parameterErrors(), e.upid(), e.exitStatus(), e.logTail(), clean, null);
+    }
+}
