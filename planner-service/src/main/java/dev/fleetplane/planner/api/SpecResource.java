@@ -1,0 +1,154 @@
+package dev.fleetplane.planner.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.desired.SpecProblem;
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.planner.PlannerConfig;
+import dev.fleetplane.planner.plan.Plan;
+import dev.fleetplane.planner.plan.PlanStore;
+import dev.fleetplane.planner.spec.IntakeResult;
+import dev.fleetplane.planner.spec.SpecIntake;
+import dev.fleetplane.planner.spec.SpecStore;
+import dev.fleetplane.planner.spec.SpecVersion;
+import dev.fleetplane.planner.spec.Submission;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Spec intake over HTTP: {@code POST /api/v1/specs} with the evaluated hosts file ({@code application/json})
+ * or hosts.nix source ({@code text/x-nix}); options as query parameters or {@code X-Fleetplane-*} headers.
+ */
+@Path("/api/v1/specs")
+@Produces(MediaType.APPLICATION_JSON)
+public class SpecResource {
+
+    public static final String NIX = "text/x-nix";
+    private static final Set<String> SOURCES = Set.of("ci", "operator");
+
+    @Inject
+    SpecIntake intake;
+
+    @Inject
+    PlannerConfig config;
+
+    @Inject
+    Database database;
+
+    @Inject
+    SpecStore specs;
+
+    @Inject
+    PlanStore plans;
+
+    /** The answer to a submission and to {@code GET /api/v1/specs/{v}}. */
+    public record SpecStatus(long specVersion, String fleet, String status, String planId, String hash, String source,
+                             String revision, boolean autoApprove, OffsetDateTime acceptedAt, List<String> warnings) {
+    }
+
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, NIX})
+    public Response submit(@HeaderParam("Content-Type") String contentType,
+                           @QueryParam("fleet") String fleetParam, @HeaderParam("X-Fleetplane-Fleet") String fleetHeader,
+                           @QueryParam("source") String sourceParam, @HeaderParam("X-Fleetplane-Source") String sourceHeader,
+                           @QueryParam("revision") String revisionParam,
+                           @HeaderParam("X-Fleetplane-Revision") String revisionHeader,
+                           @QueryParam("autoApprove") String autoParam,
+                           @HeaderParam("X-Fleetplane-Auto-Approve") String autoHeader,
+                           InputStream body) {
+        String fleet = first(fleetParam, fleetHeader, config.spec().defaultFleet());
+        if (!fleet.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+            throw new ApiException(400, "fleet must match [a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}, got '" + fleet + "'");
+        }
+        String source = first(sourceParam, sourceHeader, "operator");
+        if (!SOURCES.contains(source)) {
+            throw new ApiException(400, "source must be ci or operator, got '" + source + "'");
+        }
+        String revision = first(revisionParam, revisionHeader, null);
+        Optional<Boolean> autoApprove = Optional.ofNullable(first(autoParam, autoHeader, null)).map(v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new ApiException(400, "autoApprove must be true or false, got '" + v + "'");
+            }
+            return Boolean.valueOf(v);
+        });
+        String text = read(body);
+        boolean nix = contentType != null && contentType.toLowerCase().startsWith(NIX);
+        Submission.Input input = nix ? new Submission.NixSource(text) : new Submission.JsonText(text);
+        IntakeResult result = intake.submit(new Submission(fleet, source, revision, autoApprove, input), null);
+        if (result instanceof IntakeResult.Rejected r) {
+            int status = r.reason() == IntakeResult.Reason.NIX_MISSING ? 503 : 400;
+            throw new ApiException(status, r.error(), r.problems().stream().map(SpecProblem::toString).toList());
+        }
+        IntakeResult.Accepted a = (IntakeResult.Accepted) result;
+        SpecStatus status = status(a.spec(), a.warnings());
+        return Response.accepted(status).location(URI.create("/api/v1/specs/" + a.spec().version())).build();
+    }
+
+    @GET
+    @Path("/{version}")
+    public SpecStatus get(@PathParam("version") String versionText) {
+        long version;
+        try {
+            version = Long.parseLong(versionText);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "spec version must be a number, got '" + versionText + "'");
+        }
+        SpecVersion v = database.read(c -> specs.find(c, version))
+                .orElseThrow(() -> new ApiException(404, "no spec version " + version));
+        return status(v, List.of());
+    }
+
+    @GET
+    @Path("/{version}/content")
+    public JsonNode content(@PathParam("version") long version) {
+        return database.read(c -> specs.find(c, version)).map(SpecVersion::content)
+                .orElseThrow(() -> new ApiException(404, "no spec version " + version));
+    }
+
+    private SpecStatus status(SpecVersion v, List<SpecProblem> warnings) {
+        Optional<Plan> plan = database.read(c -> plans.findBySpecVersion(c, v.version()));
+        String status = plan.map(p -> p.applied() ? "applied" : p.errors().isEmpty() ? "planned" : "plan-failed")
+                .orElse("awaiting-inventory");
+        return new SpecStatus(v.version(), v.fleet(), status, plan.map(Plan::id).orElse(null), v.hash(), v.source(),
+                v.revision(), v.autoApprove(), v.acceptedAt(), warnings.stream().map(SpecProblem::toString).toList());
+    }
+
+    private String read(InputStream body) {
+        int max = config.spec().maxBytes();
+        try (InputStream in = body) {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw new ApiException(413, "spec is larger than " + max + " bytes (fleetplane.planner.spec.max-bytes)");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ApiException(400, "cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static String first(String a, String b, String fallback) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        if (b != null && !b.isBlank()) {
+            return b.trim();
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.fleetplane.planner.spec;
+
+import java.util.Optional;
+
+/** The optional {@code _fleetplane} block: fleet-wide behaviour of fleetplane itself. */
+public record FleetplaneSettings(Optional<Boolean> autoApprove, String flake, Optional<String> rebuildCommand) {
+
+    /** Where the guests' NixOS flake lives when the file does not say. */
+    public static final String DEFAULT_FLAKE = "/etc/nixos";
+    public static final String DEFAULT_REBUILD = "nixos-rebuild switch --flake {flake}#{host}";
+
+    public static FleetplaneSettings defaults() {
+        return new FleetplaneSettings(Optional.empty(), DEFAULT_FLAKE, Optional.empty());
+    }
+}

@@ -1,0 +1,17 @@
+package dev.fleetplane.planner.spec;
+
+import dev.fleetplane.planner.PlannerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Builds the service's {@link NixEvaluator} from configuration. */
+@ApplicationScoped
+public class NixEvaluatorProducer {
+
+    @Produces
+    @Singleton
+    NixEvaluator evaluator(PlannerConfig config) {
+        return new NixEvaluator(config.nix().command(), config.nix().timeout());
+    }
+}

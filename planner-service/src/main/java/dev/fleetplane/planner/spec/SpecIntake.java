@@ -1,0 +1,122 @@
+package dev.fleetplane.planner.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.events.desired.SpecAccepted;
+import dev.fleetplane.events.desired.SpecProblem;
+import dev.fleetplane.events.desired.SpecRejected;
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.Inbox;
+import dev.fleetplane.planner.Publisher;
+import dev.fleetplane.planner.plan.Planning;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way a spec enters the planner, from REST or from {@code fleet.desired}: evaluate (Nix), parse,
+ * validate, then record either a new spec version ({@code SpecAccepted}, planning starts) or a
+ * {@code SpecRejected}. Nix runs before the transaction opens, so no connection waits on it.
+ */
+@ApplicationScoped
+public class SpecIntake {
+
+    /** The inbox name of the fleet.desired consumer. */
+    public static final String CONSUMER = "planner-desired";
+
+    private static final Logger LOG = Logger.getLogger(SpecIntake.class);
+
+    @Inject
+    Database database;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    SpecStore specs;
+
+    @Inject
+    Publisher publisher;
+
+    @Inject
+    NixEvaluator nix;
+
+    @Inject
+    Planning planning;
+
+    /**
+     * @param cause the {@code SpecSubmitted} event, or null for a REST submission
+     */
+    public IntakeResult submit(Submission s, FleetEvent cause) {
+        if (cause != null && database.read(c -> inbox.alreadyHandled(c, CONSUMER, cause.id()))) {
+            return new IntakeResult.Duplicate();
+        }
+        if (s.input() instanceof Submission.Unusable u) {
+            return reject(s, cause, IntakeResult.Reason.INVALID, u.reason(), List.of(new SpecProblem("(event)", u.reason())));
+        }
+        JsonNode tree;
+        String nixSource = null;
+        try {
+            if (s.input() instanceof Submission.JsonText t) {
+                tree = SpecJson.parse(t.text());
+            } else if (s.input() instanceof Submission.JsonTree t) {
+                tree = t.tree();
+            } else {
+                nixSource = ((Submission.NixSource) s.input()).text();
+                tree = nix.evaluate(nixSource);
+            }
+        } catch (SpecJson.MalformedJsonException e) {
+            return reject(s, cause, IntakeResult.Reason.INVALID, e.getMessage(),
+                    List.of(new SpecProblem("(body)", e.getMessage())));
+        } catch (NixEvaluationException e) {
+            IntakeResult.Reason reason = e.kind() == NixEvaluationException.Kind.NIX_MISSING
+                    ? IntakeResult.Reason.NIX_MISSING : IntakeResult.Reason.INVALID;
+            String error = switch (e.kind()) {
+                case NIX_MISSING -> "Nix is not available to evaluate hosts.nix";
+                case TIMEOUT -> "hosts.nix evaluation timed out";
+                case INVALID_SOURCE -> "hosts.nix does not evaluate";
+            };
+            return reject(s, cause, reason, error, List.of(new SpecProblem(NixWrapper.SOURCE_FILE, e.getMessage())));
+        }
+        SpecValidator.Result result = SpecValidator.validate(tree);
+        if (!result.valid()) {
+            int n = result.problems().size();
+            return reject(s, cause, IntakeResult.Reason.INVALID,
+                    "spec rejected: " + n + (n == 1 ? " problem" : " problems"), result.problems());
+        }
+        HostsSpec spec = result.spec().orElseThrow();
+        boolean autoApprove = s.autoApprove().or(() -> spec.fleetplane().autoApprove()).orElse(false);
+        String hash = SpecJson.hash(tree);
+        String storedNix = nixSource;
+        return database.inTransaction(c -> {
+            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
+                return new IntakeResult.Duplicate();
+            }
+            SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, storedNix, autoApprove);
+            FleetEvent accepted = publisher.publish(c, s.fleet(), EventCatalog.SPEC_ACCEPTED, s.fleet(),
+                    new SpecAccepted(s.fleet(), v.version(), hash, s.source(), s.revision(), spec.hostNames(),
+                            result.warnings(), autoApprove),
+                    v.correlationId(), cause);
+            LOG.infof("fleet %s: spec version %d accepted (source %s, revision %s, %d hosts, correlation %s)",
+                    s.fleet(), v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
+            planning.start(c, v, spec, accepted);
+            return new IntakeResult.Accepted(v, result.warnings());
+        });
+    }
+
+    private IntakeResult reject(Submission s, FleetEvent cause, IntakeResult.Reason reason, String error,
+                                List<SpecProblem> problems) {
+        return database.inTransaction(c -> {
+            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
+                return new IntakeResult.Duplicate();
+            }
+            publisher.publish(c, s.fleet(), EventCatalog.SPEC_REJECTED, s.fleet(),
+                    new SpecRejected(s.fleet(), s.source(), s.revision(), problems), null, cause);
+            LOG.infof("fleet %s: spec rejected (source %s, revision %s): %s %s", s.fleet(), s.source(),
+                    s.revision(), error, problems);
+            return new IntakeResult.Rejected(reason, error, problems);
+        });
+    }
+}

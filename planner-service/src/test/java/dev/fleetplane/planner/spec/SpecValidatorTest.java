@@ -1,0 +1,155 @@
+package dev.fleetplane.planner.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.Json;
+import dev.fleetplane.events.desired.SpecProblem;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+    static final String PROXMOX = """
+            "_proxmox": {"host": "192.168.1.12", "node": "pve", "defaultStorage": "local-lvm", "templateVmid": 9003}""";
+
+    static JsonNode json(String text) throws Exception {
+        return Json.MAPPER.readTree(text);
+    }
+
+    static List<String> problems(String text) throws Exception {
+        return SpecValidator.validate(json(text)).problems().stream().map(SpecProblem::toString).toList();
+    }
+
+    @Test
+    void validFleet_becomesTypedSpec_withDefaults() throws Exception {
+        SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
+                , "web": {"configurationFile": "./hosts/web/configuration.nix",
+                          "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "tags": ["x"]}},
+                  "laptop": {"user": "alice"}}"""));
+        assertTrue(r.valid(), r.problems().toString());
+        HostsSpec spec = r.spec().orElseThrow();
+        assertEquals("pve", spec.proxmox().orElseThrow().node());
+        assertEquals(List.of("laptop", "web"), spec.hostNames());
+        HostSpec web = spec.managedHosts().get(0);
+        ProxmoxVm vm = web.proxmox().orElseThrow();
+        assertEquals("root", web.user());
+        assertEquals("web", vm.name());
+        assertTrue(vm.cloneFromTemplate());
+        assertEquals(32L << 30, vm.diskBytes());
+        assertTrue(vm.other().containsKey("tags"), "unknown proxmox attributes are kept");
+        assertFalse(spec.hosts().get(0).managed(), "a host without proxmox is unmanaged");
+        assertEquals("nixos-rebuild switch --flake /etc/nixos#web", spec.rebuildCommandFor(web));
+    }
+
+    @Test
+    void everyProblem_isReported_atOnce_namingHostAndAttribute() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": "111", "cores": 0, "memory": 4096, "disk": "32 gigs"}},
+                  "db": {"proxmox": {"cores": 2, "memory": 1, "disk": "32G"}}}""");
+        assertTrue(p.contains("hosts.web.proxmox.vmid: must be an integer, got string \"111\""), p.toString());
+        assertTrue(p.contains("hosts.web.proxmox.cores: must be between 1 and 512, got 0"), p.toString());
+        assertTrue(p.contains("hosts.web.proxmox.disk: must be a size like \"32G\", \"512M\" or \"1T\", got '32 gigs'"),
+                p.toString());
+        assertTrue(p.contains("hosts.db.proxmox.vmid: required"), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("hosts.db.proxmox.memory: must be between 16")), p.toString());
+        assertEquals(5, p.size(), p.toString());
+    }
+
+    @Test
+    void duplicateVmid_namesBothHosts() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}},
+                  "db": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(List.of("hosts.db.proxmox.vmid: VMID 111 is also used by host web",
+                "hosts.web.proxmox.vmid: VMID 111 is also used by host db"), p);
+    }
+
+    @Test
+    void duplicateVmid_isReported_evenWhenTheHostsHaveOtherProblems() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 111, "cores": 0, "memory": 4096, "disk": "32G"}},
+                  "db": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "lots"}}}""");
+        assertTrue(p.contains("hosts.db.proxmox.vmid: VMID 111 is also used by host web"), p.toString());
+        assertTrue(p.contains("hosts.web.proxmox.vmid: VMID 111 is also used by host db"), p.toString());
+        assertEquals(4, p.size(), p.toString());
+    }
+
+    @Test
+    void vmidOfTheTemplate_isRejected() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 9003, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(List.of("hosts.web.proxmox.vmid: VMID 9003 is the template (_proxmox.templateVmid); a host cannot use it"), p);
+    }
+
+    @Test
+    void vmidOutOfRange_isRejected() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 99, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(List.of("hosts.web.proxmox.vmid: must be between 100 and 999999999, got 99"), p);
+    }
+
+    @Test
+    void hostNameWithShellMetacharacters_isRejected() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web;rm -rf": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("hosts.web;rm -rf: host name must match"), p.toString());
+    }
+
+    @Test
+    void proxmoxHost_withoutProxmoxSettings_isRejected() throws Exception {
+        List<String> p = problems("""
+                {"web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("_proxmox: required when any host has a proxmox attribute set"), p.toString());
+    }
+
+    @Test
+    void proxmoxSettings_areCheckedField_byField() throws Exception {
+        List<String> p = problems("""
+                {"_proxmox": {"host": "192.168.1.12", "node": "pve node", "templateVmid": "9003"}}""");
+        assertTrue(p.contains("_proxmox.defaultStorage: required"), p.toString());
+        assertTrue(p.contains("_proxmox.templateVmid: must be an integer, got string \"9003\""), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("_proxmox.node: must match")), p.toString());
+    }
+
+    @Test
+    void unmanagedOnlyFleet_needsNoProxmoxSettings() throws Exception {
+        SpecValidator.Result r = SpecValidator.validate(json("""
+                {"laptop": {"user": "root"}, "_somethingElse": 1}"""));
+        assertTrue(r.valid(), r.problems().toString());
+        assertEquals(List.of(new SpecProblem("_somethingElse", "unknown setting, ignored")), r.warnings());
+    }
+
+    @Test
+    void nonObjectRoot_isRejected() throws Exception {
+        assertEquals(List.of("(root): a hosts file must evaluate to an attribute set (JSON object), got a list"),
+                problems("[1, 2]"));
+    }
+
+    @Test
+    void fleetplaneSettings_setRebuildCommandAndFlake_hostOverrides() throws Exception {
+        SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
+                , "_fleetplane": {"autoApprove": true, "flake": "github:me/fleet"},
+                  "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}},
+                  "db": {"rebuildCommand": "nixos-rebuild boot --flake {flake}#{host}",
+                         "proxmox": {"vmid": 112, "cores": 2, "memory": 4096, "disk": "32G"}}}"""));
+        HostsSpec spec = r.spec().orElseThrow();
+        assertEquals(true, spec.fleetplane().autoApprove().orElseThrow());
+        assertEquals("nixos-rebuild switch --flake github:me/fleet#web", spec.rebuildCommandFor(spec.hosts().get(1)));
+        assertEquals("nixos-rebuild boot --flake github:me/fleet#db", spec.rebuildCommandFor(spec.hosts().get(0)));
+    }
+
+    @Test
+    void wrongTypesOfOptionalAttributes_areRejected() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"user": "Root Admin", "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G",
+                          "cloneFromTemplate": "no", "storage": 5}}}""");
+        assertTrue(p.contains("hosts.web.user: must be a Unix user name ([a-z_][a-z0-9_-]*), got 'Root Admin'"), p.toString());
+        assertTrue(p.contains("hosts.web.proxmox.cloneFromTemplate: must be true or false, got string \"no\""), p.toString());
+        assertTrue(p.contains("hosts.web.proxmox.storage: must be a non-empty string, got number 5"), p.toString());
+    }
+}
