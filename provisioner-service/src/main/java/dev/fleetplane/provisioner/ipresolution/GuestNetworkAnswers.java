@@ -1,0 +1,111 @@
+package dev.fleetplane.provisioner.ipresolution;
+
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.provisioner.rebuild.RebuildWorker;
+import dev.fleetplane.provisioner.saga.ProvisioningSaga;
+import dev.fleetplane.provisioner.saga.Saga;
+import dev.fleetplane.provisioner.saga.SagaEvents;
+import dev.fleetplane.provisioner.saga.SagaStore;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the adapter's answers to QueryGuestNetwork on pve.events: a usable address moves the saga to
+ * {@code rebuilding} (IpResolved, then the rebuild starts after commit); anything else schedules the
+ * next query with backoff. Other event types, and answers for hosts without a resolving saga, are ignored.
+ */
+@ApplicationScoped
+public class GuestNetworkAnswers {
+
+    static final String CONSUMER = "provisioner.pve-events";
+    private static final Logger LOG = Logger.getLogger(GuestNetworkAnswers.class);
+
+    @Inject
+    EventIntake intake;
+
+    @Inject
+    SagaStore store;
+
+    @Inject
+    SagaEvents events;
+
+    @Inject
+    ProvisioningSaga saga;
+
+    @Inject
+    RebuildWorker rebuilds;
+
+    @Incoming("pve-events")
+    @Blocking
+    public void on(ConsumerRecord<String, byte[]> record) {
+        Optional<FleetEvent> peek = intake.decode(CONSUMER, record);
+        // Most of pve.events is for the planner: don't fill the inbox with events this service never reads.
+        if (peek.isEmpty() || !(peek.get().is(EventCatalog.GUEST_NETWORK_REPORTED)
+                || peek.get().is(EventCatalog.GUEST_AGENT_UNAVAILABLE))) {
+            return;
+        }
+        AtomicReference<String> resolvedHost = new AtomicReference<>();
+        intake.consume(CONSUMER, record, (event, c) -> {
+            resolvedHost.set(null);
+            if (handle(event, c)) {
+                resolvedHost.set(event.subject());
+            }
+        });
+        if (resolvedHost.get() != null) {
+            rebuilds.submit(resolvedHost.get());
+        }
+    }
+
+    /** Returns true when the saga moved to rebuilding. */
+    boolean handle(FleetEvent event, Connection c) throws SQLException {
+        AgentAnswer answer;
+        int vmid;
+        if (event.is(EventCatalog.GUEST_NETWORK_REPORTED)) {
+            var reported = event.dataAs(EventCatalog.GUEST_NETWORK_REPORTED);
+            answer = AgentAnswer.of(reported);
+            vmid = reported.vmid();
+        } else {
+            var unavailable = event.dataAs(EventCatalog.GUEST_AGENT_UNAVAILABLE);
+            answer = AgentAnswer.of(unavailable);
+            vmid = unavailable.vmid();
+        }
+        String host = event.subject();
+        Optional<Saga> found = host == null ? Optional.empty() : store.lock(c, host);
+        if (found.isEmpty() || found.get().vmid() != vmid) {
+            LOG.debugf("ignoring %s for %s/vmid %d: no provisioning saga of that host and vmid", event.type(), host, vmid);
+            return false;
+        }
+        Saga current = found.get();
+        ProvisioningSaga.Reply reply = saga.onAnswer(current, answer, event.id(), Instant.now());
+        if (reply instanceof ProvisioningSaga.Reply.Resolved r) {
+            store.save(c, r.saga());
+            events.ipResolved(c, r.saga());
+            LOG.infof("host %s [%s]: address %s after %d %s", host, current.correlationId(), r.saga().ip(),
+                    r.saga().attempts(), r.saga().attempts() == 1 ? "query" : "queries");
+            return true;
+        }
+        if (reply instanceof ProvisioningSaga.Reply.Retry r) {
+            store.save(c, r.saga());
+            LOG.infof("host %s [%s]: query %d gave no usable address: %s; asking again in %d ms", host,
+                    current.correlationId(), current.attempts(), answer.reason(), r.delay().toMillis());
+        } else if (reply instanceof ProvisioningSaga.Reply.Noted r) {
+            store.save(c, r.saga());
+            LOG.debugf("host %s [%s]: late answer without address: %s", host, current.correlationId(), answer.reason());
+        } else {
+            LOG.debugf("host %s [%s]: answer ignored, the saga is %s", host, current.correlationId(),
+                    current.state().label());
+        }
+        return false;
+    }
+}

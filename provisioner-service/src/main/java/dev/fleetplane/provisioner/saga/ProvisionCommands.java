@@ -1,0 +1,95 @@
+package dev.fleetplane.provisioner.saga;
+
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.events.provisioning.ProvisionHost;
+import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.provisioner.ProvisionerConfig;
+import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a saga for every {@code ProvisionHost} on provisioning.commands: the row in
+ * {@code resolving-ip} and the first QueryGuestNetwork commit together.
+ */
+@ApplicationScoped
+public class ProvisionCommands {
+
+    static final String CONSUMER = "provisioner.provisioning-commands";
+    private static final Logger LOG = Logger.getLogger(ProvisionCommands.class);
+
+    @Inject
+    EventIntake intake;
+
+    @Inject
+    SagaStore store;
+
+    @Inject
+    SagaEvents events;
+
+    @Inject
+    ProvisioningSaga saga;
+
+    @Inject
+    ProvisionerConfig config;
+
+    @Incoming("provisioning-commands")
+    @Blocking
+    public void on(ConsumerRecord<String, byte[]> record) {
+        intake.consume(CONSUMER, record, this::handle);
+    }
+
+    void handle(FleetEvent event, Connection c) throws SQLException {
+        if (!event.is(EventCatalog.PROVISION_HOST)) {
+            LOG.debugf("ignoring %s %s on provisioning.commands", event.type(), event.id());
+            return;
+        }
+        ProvisionHost command = event.dataAs(EventCatalog.PROVISION_HOST);
+        String correlation = event.correlationId() != null ? event.correlationId() : event.id();
+        Instant now = Instant.now();
+        List<String> problems = RebuildTemplate.problems(command);
+        if (!problems.isEmpty()) {
+            reject(event, command, correlation, problems, c);
+            return;
+        }
+        Optional<Saga> previous = store.lock(c, command.host());
+        previous.filter(p -> p.state().isActive()).ifPresent(p -> LOG.warnf(
+                "host %s [%s]: ProvisionHost %s replaces the saga of %s still in %s", command.host(), correlation,
+                event.id(), p.commandEventId(), p.state().label()));
+        Saga started = saga.start(command, event.id(), correlation, now);
+        ProvisioningSaga.Tick first = saga.tick(started, now);
+        if (!(first instanceof ProvisioningSaga.Tick.SendQuery send)) {
+            throw new IllegalStateException("a fresh saga must query at once, got " + first);
+        }
+        store.save(c, send.saga());
+        events.queryGuestNetwork(c, send.saga(), config.ipResolution().preferIpv6());
+        LOG.infof("host %s [%s]: provisioning vmid %d on %s; asking the guest agent for its address (query 1)",
+                command.host(), correlation, command.vmid(), command.node());
+    }
+
+    /** A command that can never succeed fails at once, naming every problem, without bothering the adapter. */
+    private void reject(FleetEvent event, ProvisionHost command, String correlation, List<String> problems,
+                        Connection c) throws SQLException {
+        String reason = "ProvisionHost " + event.id() + " rejected: " + String.join("; ", problems);
+        LOG.errorf("host %s [%s]: %s", command.host(), correlation, reason);
+        Instant now = Instant.now();
+        Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
+                String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,
+                null, now, null, correlation, event.id(), event.id(), reason, now);
+        if (command.host() != null && !command.host().isBlank()) {
+            store.save(c, failed);
+        }
+        // Which step it is: the inputs of the rebuild command are what is wrong.
+        events.failed(c, failed, "rebuild", reason, List.of());
+    }
+}

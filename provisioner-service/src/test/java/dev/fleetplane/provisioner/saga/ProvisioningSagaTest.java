@@ -1,0 +1,174 @@
+package dev.fleetplane.provisioner.saga;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fleetplane.events.provisioning.ProvisionHost;
+import dev.fleetplane.provisioner.ipresolution.AgentAnswer;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ProvisioningSagaTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final ProvisioningSaga machine = new ProvisioningSaga(new ResolutionPolicy(
+            Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(15)));
+    private final ProvisionHost command = new ProvisionHost("web1", "pve1", 111, "root",
+            "nixos-rebuild switch --flake .#{host} --target-host {user}@{ip}");
+
+    private Saga sent(Instant at) {
+        Saga s = machine.start(command, "cmd-1", "corr-1", at);
+        return ((ProvisioningSaga.Tick.SendQuery) machine.tick(s, at)).saga();
+    }
+
+    @Test
+    void start_resolvesIpWithTheFirstQueryDueAtOnceAndTheDeadlineFromThePolicy() {
+        Saga s = machine.start(command, "cmd-1", "corr-1", T0);
+
+        assertEquals(SagaState.RESOLVING_IP, s.state());
+        assertEquals(0, s.attempts());
+        assertEquals(T0, s.nextQueryAt());
+        assertEquals(T0.plusSeconds(300), s.deadline());
+        assertEquals("corr-1", s.correlationId());
+        assertEquals("cmd-1", s.lastEventId());
+    }
+
+    @Test
+    void tick_ofAFreshSaga_sendsQueryOneAndAwaitsItsReply() {
+        Saga s = sent(T0);
+
+        assertEquals(1, s.attempts());
+        assertTrue(s.awaitingReply());
+        assertEquals(T0.plusSeconds(15), s.nextQueryAt(), "re-sent if unanswered within the reply timeout");
+    }
+
+    @Test
+    void answerWithAddress_movesToRebuildingWithTheIpAndTheAnswerAsCause() {
+        ProvisioningSaga.Reply r = machine.onAnswer(sent(T0), new AgentAnswer("10.0.0.5", null), "ev-9", T0.plusSeconds(1));
+
+        Saga s = assertInstanceOf(ProvisioningSaga.Reply.Resolved.class, r).saga();
+        assertEquals(SagaState.REBUILDING, s.state());
+        assertEquals("10.0.0.5", s.ip());
+        assertEquals(1, s.attempts());
+        assertEquals("ev-9", s.lastEventId());
+        assertNull(s.nextQueryAt());
+    }
+
+    @Test
+    void answerWithoutAddress_schedulesTheNextQueryAfterBackoffAndKeepsTheReason() {
+        Instant at = T0.plusMillis(100);
+        ProvisioningSaga.Reply r = machine.onAnswer(sent(T0), new AgentAnswer(null, "guest agent not running"), "ev-2", at);
+
+        ProvisioningSaga.Reply.Retry retry = assertInstanceOf(ProvisioningSaga.Reply.Retry.class, r);
+        assertEquals(Duration.ofMillis(500), retry.delay());
+        assertEquals(at.plusMillis(500), retry.saga().nextQueryAt());
+        assertFalse(retry.saga().awaitingReply());
+        assertEquals("guest agent not running", retry.saga().lastReason());
+        assertInstanceOf(ProvisioningSaga.Tick.Wait.class, machine.tick(retry.saga(), at.plusMillis(499)));
+        Saga second = assertInstanceOf(ProvisioningSaga.Tick.SendQuery.class, machine.tick(retry.saga(), at.plusMillis(500))).saga();
+        assertEquals(2, second.attempts());
+        assertEquals("ev-2", second.lastEventId(), "the next query is caused by the answer before it");
+    }
+
+    @Test
+    void backoff_doublesWithEveryEmptyAnswerUpToTheMaximum() {
+        Saga s = sent(T0);
+        Instant now = T0;
+        long[] expected = {500, 1000, 2000, 4000, 5000, 5000};
+        for (long millis : expected) {
+            ProvisioningSaga.Reply.Retry r = (ProvisioningSaga.Reply.Retry) machine.onAnswer(s,
+                    new AgentAnswer(null, "no usable address yet"), "ev", now);
+            assertEquals(Duration.ofMillis(millis), r.delay());
+            now = r.saga().nextQueryAt();
+            s = ((ProvisioningSaga.Tick.SendQuery) machine.tick(r.saga(), now)).saga();
+        }
+        assertEquals(expected.length + 1, s.attempts());
+    }
+
+    @Test
+    void duplicateEmptyAnswer_whileNoQueryIsOut_onlyUpdatesTheReason() {
+        ProvisioningSaga.Reply.Retry first = (ProvisioningSaga.Reply.Retry) machine.onAnswer(sent(T0),
+                new AgentAnswer(null, "guest agent not running"), "ev-2", T0);
+
+        ProvisioningSaga.Reply again = machine.onAnswer(first.saga(), new AgentAnswer(null, "VM not running"), "ev-3", T0);
+
+        Saga s = assertInstanceOf(ProvisioningSaga.Reply.Noted.class, again).saga();
+        assertEquals(first.saga().nextQueryAt(), s.nextQueryAt(), "no second schedule for the same query");
+        assertEquals("VM not running", s.lastReason());
+    }
+
+    @Test
+    void unansweredQuery_isSentAgainAfterTheReplyTimeoutNamingTheSilence() {
+        Saga s = sent(T0);
+
+        Saga again = assertInstanceOf(ProvisioningSaga.Tick.SendQuery.class, machine.tick(s, T0.plusSeconds(15))).saga();
+
+        assertEquals(2, again.attempts());
+        assertTrue(again.lastReason().contains("did not answer query 1"), again.lastReason());
+    }
+
+    @Test
+    void deadlinePassed_givesUpWithTheLastReason() {
+        ProvisioningSaga.Reply.Retry r = (ProvisioningSaga.Reply.Retry) machine.onAnswer(sent(T0),
+                new AgentAnswer(null, "guest agent not configured on the VM"), "ev-2", T0.plusSeconds(1));
+
+        ProvisioningSaga.Tick t = machine.tick(r.saga(), T0.plusSeconds(300));
+
+        Saga failed = assertInstanceOf(ProvisioningSaga.Tick.GiveUp.class, t).saga();
+        assertEquals(SagaState.FAILED, failed.state());
+        assertTrue(failed.lastReason().contains("within 300 s after 1 query"), failed.lastReason());
+        assertTrue(failed.lastReason().endsWith("last: guest agent not configured on the VM"), failed.lastReason());
+    }
+
+    @Test
+    void nextQuery_isNeverScheduledPastTheDeadline() {
+        Saga s = sent(T0);
+        Instant late = T0.plusMillis(299_800);
+
+        ProvisioningSaga.Reply.Retry r = (ProvisioningSaga.Reply.Retry) machine.onAnswer(s,
+                new AgentAnswer(null, "no usable address yet"), "ev", late);
+
+        assertEquals(s.deadline(), r.saga().nextQueryAt());
+    }
+
+    @Test
+    void lateAddress_afterAnEmptyAnswer_stillResolves() {
+        ProvisioningSaga.Reply.Retry r = (ProvisioningSaga.Reply.Retry) machine.onAnswer(sent(T0),
+                new AgentAnswer(null, "no usable address yet"), "ev-2", T0);
+
+        assertInstanceOf(ProvisioningSaga.Reply.Resolved.class,
+                machine.onAnswer(r.saga(), new AgentAnswer("10.0.0.7", null), "ev-3", T0.plusMillis(10)));
+    }
+
+    @Test
+    void answer_toASagaNoLongerResolving_changesNothing() {
+        Saga rebuilding = ((ProvisioningSaga.Reply.Resolved) machine.onAnswer(sent(T0),
+                new AgentAnswer("10.0.0.5", null), "ev", T0)).saga();
+
+        assertInstanceOf(ProvisioningSaga.Reply.NotWaiting.class,
+                machine.onAnswer(rebuilding, new AgentAnswer("10.0.0.6", null), "ev-x", T0));
+        assertInstanceOf(ProvisioningSaga.Tick.Wait.class, machine.tick(rebuilding, T0.plusSeconds(999)));
+    }
+
+    @Test
+    void rebuildResult_endsTheSaga() {
+        Saga rebuilding = ((ProvisioningSaga.Reply.Resolved) machine.onAnswer(sent(T0),
+                new AgentAnswer("10.0.0.5", null), "ev", T0)).saga();
+
+        assertEquals(SagaState.SUCCEEDED, machine.succeeded(rebuilding).state());
+        Saga failed = machine.failed(rebuilding, "exit status 1");
+        assertEquals(SagaState.FAILED, failed.state());
+        assertEquals("exit status 1", failed.lastReason());
+    }
+
+    @Test
+    void rebuildResult_ofASagaNotRebuilding_isAProgrammingError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> machine.succeeded(sent(T0)));
+        assertTrue(e.getMessage().contains("web1 is resolving-ip"), e.getMessage());
+    }
+}
