@@ -1,0 +1,200 @@
+package dev.fleetplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code ./fleetplane demo} as a user would and watches {@code pve.events} from outside with a plain
+ * Kafka consumer: the example fleet ends Ready, the records are binary-mode CloudEvents with JSON bodies,
+ * and nothing the demo started outlives it.
+ */
+class DemoE2EIT {
+
+    private static final Pattern KAFKA_LINE = Pattern.compile("^kafka: (\\S+)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void demo_bringsEveryExampleHostToReady_asCloudEventsOnKafka_andLeavesNothingBehind() throws Exception {
+        Path repo = Path.of(System.getProperty("fleetplane.home", "..")).toAbsolutePath().normalize();
+        Set<Path> tempBefore = fleetplaneTempDirs();
+        Set<String> pidsBefore = processes().keySet();
+        Path home = Files.createTempDirectory("fleetplane-e2e-home");
+
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("fleetplane").toString(), "demo").redirectErrorStream(true);
+        pb.environment().put("FLEETPLANE_SKIP_BUILD", "1");
+        pb.environment().put("FLEETPLANE_HOME", home.toString());
+        Process demo = pb.start();
+
+        List<String> output = new CopyOnWriteArrayList<>();
+        List<ConsumerRecord<String, byte[]>> pveEvents = new CopyOnWriteArrayList<>();
+        Set<Path> demoDirs = new HashSet<>();
+        Thread watcher = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                System.out.println("[demo] " + line);
+                output.add(line);
+                Matcher m = KAFKA_LINE.matcher(line.strip());
+                if (m.matches() && watcher == null) {
+                    String bootstrap = m.group(1);
+                    watcher = new Thread(() -> watch(bootstrap, demo, pveEvents), "pve-events-watcher");
+                    watcher.start();
+                }
+                if (line.startsWith("stack ready")) {
+                    demoDirs.addAll(fleetplaneTempDirs());
+                    demoDirs.removeAll(tempBefore);
+                }
+            }
+        }
+        assertTrue(demo.waitFor(6, TimeUnit.MINUTES), "demo did not finish");
+        if (watcher != null) {
+            watcher.join(10_000);
+        }
+        String all = String.join("\n", output);
+        assertEquals(0, demo.exitValue(), "demo failed:\n" + all);
+
+        Map<String, String> states = summaryStates(output);
+        assertEquals("Adopted", states.get("dev"), all);
+        assertEquals("Ready", states.get("web"), all);
+        assertEquals("Ready", states.get("db"), all);
+        assertTrue(all.contains("2 to add, 0 to change, 0 to destroy."), all);
+
+        assertFalse(pveEvents.isEmpty(), "an external consumer saw nothing on pve.events");
+        Set<String> types = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : pveEvents) {
+            assertNotNull(header(r, "ce_type"), "record without ce_type at offset " + r.offset());
+            assertNotNull(header(r, "ce_id"), "record without ce_id at offset " + r.offset());
+            assertNotNull(header(r, "ce_subject"), "record without ce_subject at offset " + r.offset());
+            JsonNode body = JSON.readTree(r.value());
+            assertTrue(body.isObject() && body.has("schemaVersion"), "body is not fleetplane JSON: " + body);
+            types.add(header(r, "ce_type"));
+        }
+        assertTrue(types.containsAll(Set.of("fleetplane.vm.cloned.v1", "fleetplane.vm.configured.v1",
+                "fleetplane.vm.started.v1", "fleetplane.guest.network-reported.v1")), "types seen: " + types);
+
+        assertFalse(demoDirs.isEmpty(), "could not see the demo's work directory while it ran");
+        for (Path dir : demoDirs) {
+            assertFalse(Files.exists(dir), dir + " was left behind");
+        }
+        awaitNoNewProcess(pidsBefore, List.of("quarkus-run.jar", "kafka", "postgres", "sshd"), Duration.ofSeconds(20));
+        try (Stream<Path> files = Files.list(home)) {
+            assertEquals(0, files.count(), "the demo wrote into FLEETPLANE_HOME");
+        }
+        Files.delete(home);
+    }
+
+    private static void watch(String bootstrap, Process demo, List<ConsumerRecord<String, byte[]>> sink) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-external-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("pve.events"));
+            while (demo.isAlive()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    sink.add(r);
+                }
+            }
+        } catch (RuntimeException stackGone) {
+            // the demo stopped its broker: that is the end of the watch
+        }
+    }
+
+    /** The last state printed for each host in the summary table (HOST VMID IP STATE ...). */
+    private static Map<String, String> summaryStates(List<String> output) {
+        int header = -1;
+        for (int i = 0; i < output.size(); i++) {
+            if (output.get(i).startsWith("HOST ")) {
+                header = i;
+            }
+        }
+        assertTrue(header >= 0, "no summary table in the output");
+        return output.subList(header + 1, output.size()).stream()
+                .map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> l.split("\\s+"))
+                .filter(cols -> cols.length >= 4)
+                .collect(Collectors.toMap(c -> c[0], c -> c[3], (a, b) -> b));
+    }
+
+    private static Set<Path> fleetplaneTempDirs() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("fleetplane-")
+                    && !p.getFileName().toString().startsWith("fleetplane-e2e")).collect(Collectors.toSet());
+        }
+    }
+
+    /** Waits until no process started since {@code before} has one of {@code words} in its command line. */
+    private static void awaitNoNewProcess(Set<String> before, List<String> words, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> left;
+        do {
+            left = processes().entrySet().stream()
+                    .filter(e -> !before.contains(e.getKey()))
+                    .filter(e -> words.stream().anyMatch(e.getValue()::contains))
+                    .map(e -> e.getKey() + ": " + e.getValue())
+                    .toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("processes outlived the demo: " + left);
+    }
+
+    /** pid → command line of every process, from /proc. */
+    private static Map<String, String> processes() throws IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String pid = proc.getFileName().toString();
+                if (!pid.matches("\\d+") || pid.equals(Long.toString(ProcessHandle.current().pid()))) {
+                    continue;
+                }
+                try {
+                    out.put(pid, new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' '));
+                } catch (IOException gone) {
+                    // exited while we looked
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.fleetplane.cli;
+
+import dev.fleetplane.localstack.LocalStack;
+import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.pvesim.GuestSsh;
+import dev.fleetplane.pvesim.PveSimulator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Everything {@code up} and {@code demo} run: the local stack (Kafka, PostgreSQL), the Proxmox simulator
+ * with real-sshd guests, and the five services, on loopback. Closing it stops all of them in reverse order
+ * and deletes the work directory; nothing outlives it, even when this JVM is killed (each child watches it).
+ */
+final class FleetStack implements AutoCloseable {
+
+    static final String TOKEN_ID = "root@pam!fleetplane";
+    static final List<String> SERVICES =
+            List.of("planner-service", "proxmox-adapter", "provisioner-service", "template-builder", "console-gateway");
+
+    /** What to start and where; a port of 0 means any free port. */
+    record Options(Path repo, int kafkaPort, int postgresPort, int pvePort, Map<String, Integer> servicePorts,
+                   Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot, int guestSshPort) {
+    }
+
+    private final Path workDir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private LocalStack localStack;
+    private PveSimulator simulator;
+    private String tokenSecret;
+
+    private FleetStack(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    static FleetStack start(Options o, PrintStream progress) throws Exception {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String s : SERVICES) {
+            ports.put(s, Ports.claim(s, o.servicePorts().getOrDefault(s, 0)));
+        }
+        int pvePort = Ports.claim("the Proxmox simulator", o.pvePort());
+        if (o.kafkaPort() != 0) {
+            Ports.claim("Kafka", o.kafkaPort());
+        }
+        if (o.postgresPort() != 0) {
+            Ports.claim("PostgreSQL", o.postgresPort());
+        }
+        FleetStack stack = new FleetStack(Files.createTempDirectory("fleetplane-"));
+        try {
+            stack.startAll(o, ports, pvePort, progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options o, Map<String, Integer> ports, int pvePort, PrintStream progress) throws Exception {
+        Path logs = Files.createDirectories(workDir.resolve("logs"));
+        Path key = generateFleetKey();
+
+        localStack = LocalStack.start(LocalStackOptions.defaults()
+                .kafkaPort(o.kafkaPort()).postgresPort(o.postgresPort()).workDir(workDir.resolve("local-stack")));
+        started.add(localStack);
+        addresses.put("kafka", localStack.kafkaBootstrapServers());
+        addresses.put("postgres", localStack.jdbcUrl());
+
+        tokenSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        simulator = PveSimulator.builder()
+                .node("pve")
+                .port(pvePort)
+                .apiToken(TOKEN_ID, tokenSecret)
+                .taskDuration(Duration.ofMillis(300))
+                .taskDuration("qmclone", o.cloneTime())
+                .taskDuration("qmstart", o.startTime())
+                .guestBootDelay(o.guestBoot())
+                .guestSsh(GuestSsh.of(Path.of(key + ".pub"), o.guestSshPort()))
+                .seedFile(o.pveSeed())
+                .build()
+                .start();
+        started.add(simulator);
+        addresses.put("pve-simulator", simulator.url());
+        addresses.put("pve-token", TOKEN_ID + "=" + tokenSecret);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", localStack.kafkaBootstrapServers());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", localStack.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", localStack.jdbcUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", localStack.jdbcPassword());
+        env.put("PVE_URL", simulator.url());
+        env.put("PVE_TOKEN_ID", TOKEN_ID);
+        env.put("PVE_TOKEN_SECRET", tokenSecret);
+        // The simulator's guests live on 127.77.x.y: loopback addresses the adapter refuses from a real guest.
+        env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
+        env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", key.toString());
+        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(o.guestSshPort()));
+
+        progress.println("starting " + String.join(", ", SERVICES) + " ...");
+        for (String s : SERVICES) {
+            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s), env, logs);
+            services.add(p);
+            started.add(p);
+        }
+        // Two cores: waiting in parallel costs nothing and lets the first ready service report early.
+        ExecutorService waiters = Executors.newFixedThreadPool(services.size());
+        try {
+            List<Future<?>> ready = new ArrayList<>();
+            for (ServiceProcess p : services) {
+                ready.add(waiters.submit(() -> p.awaitReady(Duration.ofSeconds(180))));
+            }
+            for (Future<?> f : ready) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new CliException(e.getCause().toString());
+                }
+            }
+        } finally {
+            waiters.shutdownNow();
+        }
+        for (ServiceProcess p : services) {
+            addresses.put(shortName(p.name), p.url());
+        }
+    }
+
+    /** The demo fleet's SSH identity: the provisioner logs in with it, the simulated guests authorize it. */
+    private Path generateFleetKey() throws IOException, InterruptedException {
+        Path key = workDir.resolve("fleet_ed25519");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fleetplane-demo",
+                "-f", key.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new CliException("ssh-keygen failed: " + out.strip());
+        }
+        return key;
+    }
+
+    static String shortName(String module) {
+        return module.replace("-service", "");
+    }
+
+    /** {@code name: address} for every part, in start order. */
+    Map<String, String> addresses() {
+        return addresses;
+    }
+
+    List<ServiceProcess> services() {
+        return services;
+    }
+
+    PveSimulator simulator() {
+        return simulator;
+    }
+
+    @Override
+    public void close() {
+        // Services first and all at once (each takes a Quarkus shutdown), then what they depend on.
+        services.parallelStream().forEach(ServiceProcess::close);
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("fleetplane: stopping " + started.get(i) + " failed: " + e.getMessage());
+            }
+        }
+        started.clear();
+        deleteRecursively(workDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("fleetplane: could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fleetplane.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fleetplane} command: the operator's and CI's way into a fleet. */
+@Command(name = "fleetplane", mixinStandardHelpOptions = true, versionProvider = FleetctlMain.Version.class,
+        description = "Keeps a NixOS VM fleet on Proxmox VE equal to hosts.nix.",
+        subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, StatusCommand.class,
+                CommandLine.HelpCommand.class})
+public final class FleetctlMain {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FleetctlMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("fleetplane: " + (e instanceof CliException ? e.getMessage() : e.toString()));
+            return 1;
+        });
+        return cli;
+    }
+
+    /** Reads the version Maven stamped into the jar manifest, or says it is a development build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FleetctlMain.class.getPackage().getImplementationVersion();
+            return new String[] {"fleetplane " + (v != null ? v : "0.1.0-SNAPSHOT (development build)")};
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.fleetplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** The planner's public REST API as the CLI uses it. */
+final class PlannerApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    PlannerApi(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    /** Submits a spec; {@code nix} chooses {@code text/x-nix} over {@code application/json}. */
+    JsonNode submitSpec(String content, boolean nix, Map<String, String> params) {
+        StringJoiner query = new StringJoiner("&", "?", "");
+        params.forEach((k, v) -> {
+            if (v != null) {
+                query.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/specs" + query))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", nix ? "text/x-nix" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(content, StandardCharsets.UTF_8))
+                .build();
+        return send(request);
+    }
+
+    JsonNode spec(long version) {
+        return get("/api/v1/specs/" + version);
+    }
+
+    JsonNode plan(String id) {
+        return get("/api/v1/plans/" + id);
+    }
+
+    JsonNode hosts() {
+        return get("/api/v1/hosts");
+    }
+
+    private JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the planner at " + baseUrl + " (is `./fleetplane up` running?)", e);
+        } catch (IOException e) {
+            throw new CliException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException(request.method() + " " + request.uri().getPath() + " answered "
+                    + response.statusCode() + ": " + describeError(body, response.body()));
+        }
+        return body;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+
+    /** The planner's {@code {"error": ..., "details": [...]}} as readable lines. */
+    static String describeError(JsonNode body, String raw) {
+        if (body.has("error")) {
+            StringBuilder sb = new StringBuilder(body.get("error").asText());
+            for (JsonNode d : body.path("details")) {
+                sb.append(System.lineSeparator()).append("  - ").append(d.isTextual() ? d.asText() : d.toString());
+            }
+            return sb.toString();
+        }
+        return raw == null || raw.isBlank() ? "(no body)" : raw.strip();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.fleetplane.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a running {@code ./fleetplane up} tells other commands how to reach it:
+ * {@code $FLEETPLANE_HOME/stack.json} (default {@code ~/.fleetplane}), removed when the stack stops.
+ */
+final class StackFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StackFile() {
+    }
+
+    static Path location() {
+        String home = System.getenv("FLEETPLANE_HOME");
+        Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".fleetplane");
+        return dir.resolve("stack.json");
+    }
+
+    static void write(Map<String, String> addresses) throws IOException {
+        Path file = location();
+        Files.createDirectories(file.getParent());
+        Map<String, Object> content = new LinkedHashMap<>(addresses);
+        content.put("pid", ProcessHandle.current().pid());
+        Path tmp = file.resolveSibling("stack.json.tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes the file only if this process wrote it. */
+    static void removeIfOurs() {
+        Path file = location();
+        try {
+            if (Files.exists(file)) {
+                var node = JSON.readTree(file.toFile());
+                if (node.path("pid").asLong() == ProcessHandle.current().pid()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException ignored) {
+            // a stack file we cannot read is not ours to delete
+        }
+    }
+
+    /** The planner URL: {@code --planner} if given, else {@code FLEETPLANE_PLANNER_URL}, else the running stack's. */
+    static String plannerUrl(String explicit) {
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit;
+        }
+        String env = System.getenv("FLEETPLANE_PLANNER_URL");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        Path file = location();
+        if (!Files.exists(file)) {
+            throw new CliException("no running stack found (" + file + " does not exist): start one with "
+                    + "`./fleetplane up`, or pass --planner URL / set FLEETPLANE_PLANNER_URL");
+        }
+        try {
+            var node = JSON.readTree(file.toFile());
+            long pid = node.path("pid").asLong();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+                throw new CliException("the stack recorded in " + file + " (pid " + pid + ") is no longer running: "
+                        + "start one with `./fleetplane up`");
+            }
+            String url = node.path("planner").asText("");
+            if (url.isEmpty()) {
+                throw new CliException(file + " names no planner");
+            }
+            return url;
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
