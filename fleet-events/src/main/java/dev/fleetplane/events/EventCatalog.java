@@ -14,6 +14,12 @@ import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
 import dev.fleetplane.events.provisioning.RebuildSucceeded;
 import dev.fleetplane.events.pve.CloneVm;
+import dev.fleetplane.events.pve.DestroyVm;
+import dev.fleetplane.events.pve.ResizeDisk;
+import dev.fleetplane.events.pve.StopVm;
+import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmResized;
+import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.events.pve.ConfigureVm;
 import dev.fleetplane.events.pve.GuestAgentUnavailable;
 import dev.fleetplane.events.pve.GuestNetworkReported;
@@ -60,6 +66,12 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.configure-requested", 1, ConfigureVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<StartVm> START_VM =
             new EventKind<>("fleetplane.vm.start-requested", 1, StartVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<ResizeDisk> RESIZE_DISK =
+            new EventKind<>("fleetplane.vm.resize-requested", 1, ResizeDisk.class, Topics.PVE_COMMANDS);
+    public static final EventKind<StopVm> STOP_VM =
+            new EventKind<>("fleetplane.vm.stop-requested", 1, StopVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<DestroyVm> DESTROY_VM =
+            new EventKind<>("fleetplane.vm.destroy-requested", 1, DestroyVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<QueryGuestNetwork> QUERY_GUEST_NETWORK =
             new EventKind<>("fleetplane.guest.network-requested", 1, QueryGuestNetwork.class, Topics.PVE_COMMANDS);
 
@@ -72,6 +84,12 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.configured", 1, VmConfigured.class, Topics.PVE_EVENTS);
     public static final EventKind<VmStarted> VM_STARTED =
             new EventKind<>("fleetplane.vm.started", 1, VmStarted.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmResized> VM_RESIZED =
+            new EventKind<>("fleetplane.vm.resized", 1, VmResized.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmStopped> VM_STOPPED =
+            new EventKind<>("fleetplane.vm.stopped", 1, VmStopped.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmDestroyed> VM_DESTROYED =
+            new EventKind<>("fleetplane.vm.destroyed", 1, VmDestroyed.class, Topics.PVE_EVENTS);
     public static final EventKind<GuestNetworkReported> GUEST_NETWORK_REPORTED =
             new EventKind<>("fleetplane.guest.network-reported", 1, GuestNetworkReported.class, Topics.PVE_EVENTS);
     public static final EventKind<GuestAgentUnavailable> GUEST_AGENT_UNAVAILABLE =
@@ -94,8 +112,9 @@ public final class EventCatalog {
     private static final Map<String, EventKind<?>> BY_TYPE = index(
             SPEC_SUBMITTED, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
-            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, QUERY_GUEST_NETWORK,
-            INVENTORY_OBSERVED, VM_CLONED, VM_CONFIGURED, VM_STARTED, GUEST_NETWORK_REPORTED,
+            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, DESTROY_VM, QUERY_GUEST_NETWORK,
+            INVENTORY_OBSERVED, VM_CLONED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_DESTROYED,
+            GUEST_NETWORK_REPORTED,
             GUEST_AGENT_UNAVAILABLE, PVE_OPERATION_FAILED,
             PROVISION_HOST, IP_RESOLVED, REBUILD_SUCCEEDED, PROVISIONING_SUCCEEDED, PROVISIONING_FAILED);
 

@@ -1,5 +1,7 @@
 package dev.fleetplane.planner.plan;
 
+import dev.fleetplane.plancore.plan.PlanDraft;
+
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.plans.HostStateChanged;
@@ -15,12 +17,12 @@ import dev.fleetplane.planner.lifecycle.HostLifecycle;
 import dev.fleetplane.planner.lifecycle.HostRecord;
 import dev.fleetplane.planner.lifecycle.HostState;
 import dev.fleetplane.planner.lifecycle.HostStore;
-import dev.fleetplane.planner.spec.HostSpec;
-import dev.fleetplane.planner.spec.HostsSpec;
-import dev.fleetplane.planner.spec.ProxmoxSettings;
-import dev.fleetplane.planner.spec.ProxmoxVm;
+import dev.fleetplane.plancore.spec.HostSpec;
+import dev.fleetplane.plancore.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.ProxmoxSettings;
+import dev.fleetplane.plancore.spec.ProxmoxVm;
 import dev.fleetplane.planner.spec.SpecStore;
-import dev.fleetplane.planner.spec.SpecValidator;
+import dev.fleetplane.plancore.spec.SpecValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;

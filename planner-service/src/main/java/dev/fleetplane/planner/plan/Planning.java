@@ -1,5 +1,9 @@
 package dev.fleetplane.planner.plan;
 
+import dev.fleetplane.plancore.plan.DiffEngine;
+import dev.fleetplane.plancore.plan.PlanDraft;
+import dev.fleetplane.plancore.plan.PlanRenderer;
+
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.plans.PlanComputed;
@@ -8,9 +12,9 @@ import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.SyncInventory;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.lifecycle.HostStore;
-import dev.fleetplane.planner.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.planner.spec.SpecStore;
-import dev.fleetplane.planner.spec.SpecValidator;
+import dev.fleetplane.plancore.spec.SpecValidator;
 import dev.fleetplane.planner.spec.SpecVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,7 @@
 package dev.fleetplane.planner.spec;
 
+import dev.fleetplane.plancore.spec.NixEvaluator;
+
 import dev.fleetplane.planner.PlannerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

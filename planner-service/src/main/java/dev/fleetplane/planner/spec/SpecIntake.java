@@ -1,5 +1,12 @@
 package dev.fleetplane.planner.spec;
 
+import dev.fleetplane.plancore.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.NixEvaluationException;
+import dev.fleetplane.plancore.spec.NixEvaluator;
+import dev.fleetplane.plancore.spec.NixWrapper;
+import dev.fleetplane.plancore.spec.SpecJson;
+import dev.fleetplane.plancore.spec.SpecValidator;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;

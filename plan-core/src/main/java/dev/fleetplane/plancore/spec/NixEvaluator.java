@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.spec;
+package dev.fleetplane.plancore.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

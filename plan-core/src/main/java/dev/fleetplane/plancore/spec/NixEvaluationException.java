@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.spec;
+package dev.fleetplane.plancore.spec;
 
 /** Nix could not turn the submitted source into JSON; {@link #kind()} says whether it was the source or the tool. */
 public class NixEvaluationException extends Exception {

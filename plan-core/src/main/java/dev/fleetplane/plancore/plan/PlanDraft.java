@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.plan;
+package dev.fleetplane.plancore.plan;
 
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;

@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.spec;
+package dev.fleetplane.plancore.spec;
 
 import java.util.Optional;
 

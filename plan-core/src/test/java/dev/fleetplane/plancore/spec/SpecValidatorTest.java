@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.spec;
+package dev.fleetplane.plancore.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,12 +1,12 @@
-package dev.fleetplane.planner.plan;
+package dev.fleetplane.plancore.plan;
 
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.ObservedVm;
-import dev.fleetplane.planner.spec.HostSpec;
-import dev.fleetplane.planner.spec.HostsSpec;
-import dev.fleetplane.planner.spec.ProxmoxSettings;
-import dev.fleetplane.planner.spec.ProxmoxVm;
+import dev.fleetplane.plancore.spec.HostSpec;
+import dev.fleetplane.plancore.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.ProxmoxSettings;
+import dev.fleetplane.plancore.spec.ProxmoxVm;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.plan;
+package dev.fleetplane.plancore.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,8 @@ import dev.fleetplane.events.Json;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.ObservedVm;
-import dev.fleetplane.planner.spec.HostsSpec;
-import dev.fleetplane.planner.spec.SpecValidator;
+import dev.fleetplane.plancore.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.SpecValidator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

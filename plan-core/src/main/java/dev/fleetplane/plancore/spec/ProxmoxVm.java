@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.spec;
+package dev.fleetplane.plancore.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.fleetplane.planner.plan;
+package dev.fleetplane.plancore.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
