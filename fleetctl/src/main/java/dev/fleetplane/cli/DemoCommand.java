@@ -28,7 +28,11 @@ final class DemoCommand implements Callable<Integer> {
         Path fleetFile = file != null ? file : repo.resolve("examples/hosts.nix");
         long t0 = System.nanoTime();
         FleetStack stack = FleetStack.start(UpCommand.demoPace(repo, 0, 0, 0, Map.of(), null), System.out);
-        Thread stopOnSignal = new Thread(stack::close, "fleetplane-demo-stop");
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stopOnSignal = new Thread(() -> {
+            interrupted.set(true);
+            stack.close();
+        }, "fleetplane-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         try {
             long stackMillis = elapsedMillis(t0);
@@ -60,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } catch (CliException e) {
+            if (interrupted.get()) {
+                throw new CliException("interrupted; everything it started is stopped");
+            }
             for (ServiceProcess s : stack.services()) {
                 System.err.println("--- last lines of " + s.name + " ---");
                 System.err.println(s.tail(15));
