@@ -5,6 +5,7 @@ import static dev.fleetplane.adapter.KafkaProbe.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleetplane.events.EventCatalog;
@@ -12,6 +13,12 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.pve.ConfigureVm;
+import dev.fleetplane.events.pve.DestroyVm;
+import dev.fleetplane.events.pve.ResizeDisk;
+import dev.fleetplane.events.pve.StopVm;
+import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmResized;
+import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.PveOperationFailed;
@@ -84,6 +91,133 @@ class ProxmoxAdapterIT {
         FleetEvent cmd = command(host, EventCatalog.CLONE_VM,
                 new CloneVm("pve", PveSimulatorTestResource.TEMPLATE, vmid, host, null, true));
         return KafkaProbe.decode(reply(cmd, EventCatalog.VM_CLONED)).dataAs(EventCatalog.VM_CLONED);
+    }
+
+    private static PveOperationFailed failure(FleetEvent cmd) {
+        return KafkaProbe.decode(reply(cmd, EventCatalog.PVE_OPERATION_FAILED)).dataAs(EventCatalog.PVE_OPERATION_FAILED);
+    }
+
+    @Test
+    void resizeGrow_answersVmResized_andTheConfigShowsTheNewSize_shrinkIsRefusedUntouched() {
+        clone("disk-1", 130);
+        FleetEvent grow = command("disk-1", EventCatalog.RESIZE_DISK, new ResizeDisk("pve", 130, "scsi0", "20G"));
+        VmResized resized = KafkaProbe.decode(reply(grow, EventCatalog.VM_RESIZED)).dataAs(EventCatalog.VM_RESIZED);
+        assertEquals("scsi0", resized.disk());
+        assertEquals("20G", resized.size());
+        assertTrue(resized.upid().contains(":resize:130:"), resized.upid());
+        assertTrue(pve.config("pve", 130).get("scsi0").orElseThrow().endsWith("size=20G"),
+                pve.config("pve", 130).get("scsi0").orElseThrow());
+
+        PveSimulatorTestResource.simulator().resetCounts();
+        PveOperationFailed shrink = failure(command("disk-1", EventCatalog.RESIZE_DISK, new ResizeDisk("pve", 130, "scsi0", "10G")));
+        assertEquals("invalid-parameter", shrink.failure());
+        assertTrue(shrink.message().contains("shrinking disk 'scsi0' of VM 130 from 20G to 10G is refused"), shrink.message());
+        assertEquals(0, PveSimulatorTestResource.simulator().requestCount("PUT /nodes/{node}/qemu/{vmid}/resize"),
+                "a shrink never reaches Proxmox's resize");
+        assertTrue(pve.config("pve", 130).get("scsi0").orElseThrow().endsWith("size=20G"));
+
+        VmResized same = KafkaProbe.decode(reply(command("disk-1", EventCatalog.RESIZE_DISK,
+                new ResizeDisk("pve", 130, "scsi0", "20G")), EventCatalog.VM_RESIZED)).dataAs(EventCatalog.VM_RESIZED);
+        assertNull(same.upid(), "a disk of that size already is answered without a task");
+    }
+
+    @Test
+    void gracefulStop_withAgent_stopsCleanly_andAStoppedVmIsAnsweredAtOnce() {
+        clone("stop-1", 131);
+        reply(command("stop-1", EventCatalog.START_VM, new StartVm("pve", 131)), EventCatalog.VM_STARTED);
+
+        VmStopped stopped = KafkaProbe.decode(reply(command("stop-1", EventCatalog.STOP_VM, new StopVm("pve", 131, true, 30)),
+                EventCatalog.VM_STOPPED)).dataAs(EventCatalog.VM_STOPPED);
+        assertTrue(stopped.graceful(), "the guest agent shut the guest down");
+        assertTrue(stopped.upid().contains(":qmshutdown:131:"), stopped.upid());
+        assertFalse(pve.status("pve", 131).running());
+
+        VmStopped again = KafkaProbe.decode(reply(command("stop-1", EventCatalog.STOP_VM, new StopVm("pve", 131, true, 30)),
+                EventCatalog.VM_STOPPED)).dataAs(EventCatalog.VM_STOPPED);
+        assertNull(again.upid(), "no task for a VM that is stopped already");
+    }
+
+    @Test
+    void gracefulStop_withoutAgent_timesOut_thenStopsHard() {
+        clone("stop-2", 132);
+        reply(command("stop-2", EventCatalog.CONFIGURE_VM, new ConfigureVm("pve", 132, 1, 1024, Map.of("agent", "0"))),
+                EventCatalog.VM_CONFIGURED);
+        reply(command("stop-2", EventCatalog.START_VM, new StartVm("pve", 132)), EventCatalog.VM_STARTED);
+
+        VmStopped stopped = KafkaProbe.decode(reply(command("stop-2", EventCatalog.STOP_VM, new StopVm("pve", 132, true, 1)),
+                EventCatalog.VM_STOPPED)).dataAs(EventCatalog.VM_STOPPED);
+        assertFalse(stopped.graceful(), "nothing in the guest answered the shutdown");
+        assertTrue(stopped.upid().contains(":qmstop:132:"), stopped.upid());
+        assertFalse(pve.status("pve", 132).running());
+    }
+
+    @Test
+    void destroyOfOurVm_removesIt_andARepeatIsAnsweredToo() {
+        clone("gone-1", 133);
+        VmDestroyed destroyed = KafkaProbe.decode(reply(command("gone-1", EventCatalog.DESTROY_VM,
+                new DestroyVm("pve", 133, "gone-1")), EventCatalog.VM_DESTROYED)).dataAs(EventCatalog.VM_DESTROYED);
+        assertTrue(destroyed.upid().contains(":qmdestroy:133:"), destroyed.upid());
+        assertTrue(pve.clusterVms().stream().noneMatch(v -> v.vmid() == 133), "VM 133 is gone from /cluster/resources");
+
+        VmDestroyed again = KafkaProbe.decode(reply(command("gone-1", EventCatalog.DESTROY_VM,
+                new DestroyVm("pve", 133, "gone-1")), EventCatalog.VM_DESTROYED)).dataAs(EventCatalog.VM_DESTROYED);
+        assertNull(again.upid());
+    }
+
+    @Test
+    void destroyOfARunningVm_isRefused_andOfAForeignVm_isRefusedUntouched() {
+        clone("busy-1", 134);
+        reply(command("busy-1", EventCatalog.START_VM, new StartVm("pve", 134)), EventCatalog.VM_STARTED);
+        PveOperationFailed running = failure(command("busy-1", EventCatalog.DESTROY_VM, new DestroyVm("pve", 134, "busy-1")));
+        assertEquals("vm-running", running.failure());
+        assertTrue(pve.status("pve", 134).running());
+
+        PveSimulatorTestResource.simulator().resetCounts();
+        PveOperationFailed foreign = failure(command("web-7", EventCatalog.DESTROY_VM,
+                new DestroyVm("pve", PveSimulatorTestResource.FOREIGN_VM, "hand-made")));
+        assertEquals("not-owned", foreign.failure());
+        assertEquals("destroy", foreign.operation());
+        assertTrue(foreign.message().contains("VM 150 was not created by fleetplane"), foreign.message());
+        assertEquals(0, PveSimulatorTestResource.simulator().requestCount("DELETE /nodes/{node}/qemu/{vmid}"));
+        assertEquals("hand-made", pve.config("pve", PveSimulatorTestResource.FOREIGN_VM).get("name").orElseThrow());
+
+        PveOperationFailed otherHost = failure(command("web-7", EventCatalog.DESTROY_VM, new DestroyVm("pve", 134, "busy-1")));
+        assertEquals("not-owned", otherHost.failure());
+        assertTrue(otherHost.message().contains("was created for host busy-1, not web-7"), otherHost.message());
+    }
+
+    @Test
+    void configureWithBiosOvmf_addsAnEfiDisk_andEveryPlannerKeyIsWritten() {
+        clone("uefi-1", 135);
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("name", "uefi-1");
+        extra.put("bios", "ovmf");
+        extra.put("cpu", "host");
+        extra.put("machine", "q35");
+        extra.put("tags", "fleetplane,uefi");
+        extra.put("description", "managed by fleetplane");
+        extra.put("agent", "1");
+        extra.put("net0", "virtio,bridge=vmbr0");
+        extra.put("serial0", "socket");
+        String macBefore = pve.config("pve", 135).net0Mac().orElseThrow();
+        VmConfigured configured = KafkaProbe.decode(reply(command("uefi-1", EventCatalog.CONFIGURE_VM,
+                new ConfigureVm("pve", 135, 2, 2048, extra)), EventCatalog.VM_CONFIGURED)).dataAs(EventCatalog.VM_CONFIGURED);
+        assertTrue(configured.keys().contains("efidisk0"), configured.keys().toString());
+
+        var config = pve.config("pve", 135);
+        assertEquals("ovmf", config.get("bios").orElseThrow());
+        assertTrue(config.get("efidisk0").orElseThrow().startsWith("local-lvm:vm-135-disk-"), config.get("efidisk0").orElseThrow());
+        assertEquals("host", config.get("cpu").orElseThrow());
+        assertEquals("q35", config.get("machine").orElseThrow());
+        assertEquals("fleetplane;uefi", config.get("tags").orElseThrow());
+        assertEquals("socket", config.get("serial0").orElseThrow());
+        assertEquals(macBefore, config.net0Mac().orElseThrow(), "net0 keeps its MAC");
+
+        PveOperationFailed unknown = failure(command("uefi-1", EventCatalog.CONFIGURE_VM,
+                new ConfigureVm("pve", 135, 2, 2048, Map.of("hookscript", "local:snippets/x.pl", "bios", "uefi"))));
+        assertEquals("invalid-parameter", unknown.failure());
+        assertTrue(unknown.message().contains("unknown config key 'hookscript'"), unknown.message());
+        assertTrue(unknown.message().contains("extra bios 'uefi' is not seabios or ovmf"), unknown.message());
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Starts the PVE simulator (tasks take no time, template 9003, a VM 150 fleetplane did not create) and points
- * the adapter at it. Init arg {@code adapter-secret} gives the adapter a different secret than the simulator knows.
+ * the adapter at it. Init arg {@code adapter-secret} gives the adapter a different secret than the simulator knows;
+ * {@code foreign-vm=false} leaves VM 150 out (the template alone).
  */
 public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -19,6 +20,7 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
 
     private static volatile PveSimulator current;
     private String adapterSecret = SECRET;
+    private boolean foreignVm = true;
     private PveSimulator sim;
 
     public static PveSimulator simulator() {
@@ -31,6 +33,7 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
     @Override
     public void init(Map<String, String> args) {
         adapterSecret = args.getOrDefault("adapter-secret", SECRET);
+        foreignVm = !"false".equals(args.get("foreign-vm"));
     }
 
     @Override
@@ -38,7 +41,8 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
         sim = PveSimulator.builder()
                 .apiToken(TOKEN_ID, SECRET)
                 .taskDuration(Duration.ZERO)
-                .seed(SeedVm.template(TEMPLATE, "nixos-template"), SeedVm.vm(FOREIGN_VM, "hand-made"))
+                .seed(SeedVm.template(TEMPLATE, "nixos-template"))
+                .seed(foreignVm ? java.util.List.of(SeedVm.vm(FOREIGN_VM, "hand-made")) : java.util.List.of())
                 .build()
                 .start();
         current = sim;

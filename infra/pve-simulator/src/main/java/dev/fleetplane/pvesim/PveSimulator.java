@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class PveSimulator implements AutoCloseable {
     private final Path workDir;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "pvesim-shutdown");
     private PveHttpServer server;
+    private ApiDispatcher dispatcher;
     private volatile boolean closed;
 
     private PveSimulator(Builder b) {
@@ -88,10 +90,11 @@ public final class PveSimulator implements AutoCloseable {
             seed();
             ApiRouter router = new ApiRouter();
             new ClusterApi(inventory, config.pveVersion).register(router);
-            new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay).register(router);
+            new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay, config.acpiShutdown)
+                    .register(router);
             new TaskApi(tasks).register(router);
             TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures);
-            ApiDispatcher dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath);
+            dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath);
             server = new PveHttpServer(InetAddress.getByName(config.host), config.port, dispatcher).start();
             LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
             return this;
@@ -123,33 +126,35 @@ public final class PveSimulator implements AutoCloseable {
         for (Path file : config.seedFiles) {
             seeds.addAll(readSeedFile(file));
         }
+        create(seeds);
+    }
+
+    /**
+     * Adds VMs to a running simulator, as if someone had created them by hand (no API request is counted); running
+     * ones are booted. Every entry is checked before any is created; a VMID that exists already is an error.
+     */
+    public synchronized PveSimulator seed(Collection<SeedVm> vms) {
+        requireStarted();
+        synchronized (inventory) {
+            for (SeedVm s : vms) {
+                if (inventory.exists(s.vmid())) {
+                    throw new IllegalArgumentException("seed VM " + s.vmid() + ": the VMID exists already");
+                }
+            }
+        }
+        create(new ArrayList<>(vms));
+        return this;
+    }
+
+    private void create(List<SeedVm> seeds) {
         Set<Integer> seen = new HashSet<>();
         List<Integer> toBoot = new ArrayList<>();
         synchronized (inventory) {
             for (SeedVm s : seeds) {
-                String where = "seed VM " + s.vmid();
-                if (s.vmid() < Inventory.MIN_VMID || s.vmid() > Inventory.MAX_VMID) {
-                    throw new IllegalArgumentException(where + ": vmid must be between 100 and 999999999");
-                }
-                if (!seen.add(s.vmid())) {
-                    throw new IllegalArgumentException(where + ": vmid is seeded twice");
-                }
+                check(s, seen);
+            }
+            for (SeedVm s : seeds) {
                 String node = s.node() != null ? s.node() : config.nodes.get(0);
-                if (!inventory.hasNode(node)) {
-                    throw new IllegalArgumentException(where + ": node '" + node + "' is not one of the simulator's nodes " + config.nodes);
-                }
-                if (!"running".equals(s.status()) && !"stopped".equals(s.status())) {
-                    throw new IllegalArgumentException(where + ": status must be 'running' or 'stopped', got '" + s.status() + "'");
-                }
-                if (s.template() && s.isRunning()) {
-                    throw new IllegalArgumentException(where + ": a template cannot be running");
-                }
-                if (s.cores() < 1 || s.memoryMb() < 16 || s.diskGb() < 1) {
-                    throw new IllegalArgumentException(where + ": cores >= 1, memoryMb >= 16 and diskGb >= 1 are required");
-                }
-                if (s.name() == null || !s.name().matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
-                    throw new IllegalArgumentException(where + ": name '" + s.name() + "' is not a valid DNS name");
-                }
                 QemuVm vm = inventory.create(s.vmid(), node);
                 inventory.seedConfig(vm, s.name(), s.cores(), s.memoryMb(), s.diskGb(), s.agent(), s.template(),
                         s.tags(), s.description());
@@ -163,6 +168,32 @@ public final class PveSimulator implements AutoCloseable {
         }
         for (int vmid : toBoot) {
             bootSeeded(vmid);
+        }
+    }
+
+    private void check(SeedVm s, Set<Integer> seen) {
+        String where = "seed VM " + s.vmid();
+        if (s.vmid() < Inventory.MIN_VMID || s.vmid() > Inventory.MAX_VMID) {
+            throw new IllegalArgumentException(where + ": vmid must be between 100 and 999999999");
+        }
+        if (!seen.add(s.vmid())) {
+            throw new IllegalArgumentException(where + ": vmid is seeded twice");
+        }
+        String node = s.node() != null ? s.node() : config.nodes.get(0);
+        if (!inventory.hasNode(node)) {
+            throw new IllegalArgumentException(where + ": node '" + node + "' is not one of the simulator's nodes " + config.nodes);
+        }
+        if (!"running".equals(s.status()) && !"stopped".equals(s.status())) {
+            throw new IllegalArgumentException(where + ": status must be 'running' or 'stopped', got '" + s.status() + "'");
+        }
+        if (s.template() && s.isRunning()) {
+            throw new IllegalArgumentException(where + ": a template cannot be running");
+        }
+        if (s.cores() < 1 || s.memoryMb() < 16 || s.diskGb() < 1) {
+            throw new IllegalArgumentException(where + ": cores >= 1, memoryMb >= 16 and diskGb >= 1 are required");
+        }
+        if (s.name() == null || !s.name().matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
+            throw new IllegalArgumentException(where + ": name '" + s.name() + "' is not a valid DNS name");
         }
     }
 
@@ -232,6 +263,29 @@ public final class PveSimulator implements AutoCloseable {
         return inventory.nodes();
     }
 
+    /** How many API requests were answered since start (or the last {@link #resetCounts()}), all endpoints. */
+    public long requestCount() {
+        requireStarted();
+        return dispatcher.counter().total();
+    }
+
+    /** Requests to one endpoint, named as routed: {@code "GET /nodes/{node}/qemu/{vmid}/config"}. */
+    public long requestCount(String endpoint) {
+        requireStarted();
+        return dispatcher.counter().of(endpoint);
+    }
+
+    /** Requests per endpoint ({@code "GET /cluster/resources"} → 3, …), sorted; endpoints never called are absent. */
+    public Map<String, Long> requestCounts() {
+        requireStarted();
+        return dispatcher.counter().snapshot();
+    }
+
+    public void resetCounts() {
+        requireStarted();
+        dispatcher.counter().reset();
+    }
+
     private void requireStarted() {
         if (server == null) {
             throw new IllegalStateException("simulator not started: call start() first");
@@ -297,6 +351,7 @@ public final class PveSimulator implements AutoCloseable {
         private boolean detailedAuthFailures = false;
         private String pveVersion = "9.1.2";
         private long macSeed = 0x5EED_0F_F1EE7L;
+        private boolean acpiShutdown = false;
 
         private Builder() {
         }
@@ -367,6 +422,22 @@ public final class PveSimulator implements AutoCloseable {
 
         public Builder seed(SeedVm... vms) {
             seeds.addAll(List.of(vms));
+            return this;
+        }
+
+        /** Many VMs at once, e.g. {@code seed(SeedVm.batch(1000, 1000, "web"))}. */
+        public Builder seed(Collection<SeedVm> vms) {
+            seeds.addAll(vms);
+            return this;
+        }
+
+        /**
+         * Whether guests obey an ACPI power button. Default false: a {@code shutdown} reaches the guest only through a
+         * configured, answering guest agent; otherwise it waits its {@code timeout} and fails "got timeout", the
+         * behaviour the reference warns about (a guest that ignores ACPI, or is still booting).
+         */
+        public Builder acpiShutdown(boolean obeyed) {
+            this.acpiShutdown = obeyed;
             return this;
         }
 

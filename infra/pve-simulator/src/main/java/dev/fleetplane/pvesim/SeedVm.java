@@ -40,6 +40,23 @@ public record SeedVm(int vmid, String name, String node, boolean template, Strin
         return new SeedVm(vmid, name, null, true, "stopped", 1, 2048, 8, true, null, null);
     }
 
+    /**
+     * {@code count} stopped VMs from {@code firstVmid} on, named {@code <prefix>-<vmid>}, with sizes that vary a
+     * little (1-4 cores, 1-4 GiB, 8-11 GiB disks) so inventories look like a real fleet.
+     */
+    public static java.util.List<SeedVm> batch(int firstVmid, int count, String namePrefix) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        java.util.List<SeedVm> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int vmid = firstVmid + i;
+            out.add(new SeedVm(vmid, namePrefix + "-" + vmid, null, false, "stopped", 1 + i % 4, 1024 * (1 + i % 4),
+                    8 + i % 4, true, null, null));
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public SeedVm running() {
         return new SeedVm(vmid, name, node, template, "running", cores, memoryMb, diskGb, agent, tags, description);
     }

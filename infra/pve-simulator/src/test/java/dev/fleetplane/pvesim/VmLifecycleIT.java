@@ -232,6 +232,73 @@ class VmLifecycleIT {
         assertEquals(400, client.get("/nodes/pve/tasks/garbage/status").status());
     }
 
+    @Test
+    void shutdown_withRunningAgent_stopsTheGuestCleanly() {
+        start(PveSimulator.builder());
+        String upid = upid(client.post(VM + "110/status/shutdown", "timeout", "30"));
+        assertTrue(upid.contains(":qmshutdown:110:"), upid);
+        assertEquals("OK", client.awaitTask("pve", upid).get("exitstatus").asText());
+        assertEquals("stopped", client.get(VM + "110/status/current").data().get("status").asText());
+    }
+
+    @Test
+    void shutdown_withoutAgent_timesOut_unlessForced() {
+        start(PveSimulator.builder());
+        client.put(VM + "110/config", "agent", "0");
+        long t0 = System.nanoTime();
+        String upid = upid(client.post(VM + "110/status/shutdown", "timeout", "1"));
+        assertEquals("running", client.get("/nodes/pve/tasks/" + upid + "/status").data().get("status").asText(),
+                "the worker waits out its timeout");
+        assertEquals("VM quit/powerdown failed - got timeout", client.awaitTask("pve", upid).get("exitstatus").asText());
+        assertTrue(System.nanoTime() - t0 >= 900_000_000L, "waited about the timeout");
+        assertEquals("running", client.get(VM + "110/status/current").data().get("status").asText());
+
+        String forced = upid(client.post(VM + "110/status/shutdown", "timeout", "1", "forceStop", "1"));
+        assertEquals("WARNINGS: 1", client.awaitTask("pve", forced).get("exitstatus").asText());
+        assertEquals("stopped", client.get(VM + "110/status/current").data().get("status").asText());
+    }
+
+    @Test
+    void shutdown_withoutAgent_worksWhenGuestsObeyAcpi() {
+        start(PveSimulator.builder().acpiShutdown(true));
+        client.put(VM + "110/config", "agent", "0");
+        assertEquals("OK", client.awaitTask("pve", upid(client.post(VM + "110/status/shutdown", "timeout", "1")))
+                .get("exitstatus").asText());
+        assertEquals("stopped", client.get(VM + "110/status/current").data().get("status").asText());
+    }
+
+    @Test
+    void destroy_showsTheDestroyedLockWhileItsTaskRuns() {
+        start(PveSimulator.builder().taskDuration("qmdestroy", Duration.ofMillis(600)));
+        client.awaitTask("pve", upid(client.post(VM + "110/status/stop")));
+        String upid = upid(client.delete(VM + "110?purge=1&destroy-unreferenced-disks=1"));
+        assertEquals("destroyed", find(client.get("/cluster/resources?type=vm").data(), 110).get("lock").asText());
+        assertEquals("OK", client.awaitTask("pve", upid).get("exitstatus").asText());
+        for (JsonNode r : client.get("/cluster/resources?type=vm").data()) {
+            assertNotEquals(110, r.get("vmid").asInt(), "VM 110 is gone");
+        }
+    }
+
+    @Test
+    void biosOvmf_takesAnEfiDisk_andWarnsAtStartWithoutOne() {
+        start(PveSimulator.builder());
+        assertEquals(400, client.put(VM + "110/config", "bios", "uefi").status());
+        client.awaitTask("pve", upid(client.post(VM + "110/status/stop")));
+        assertEquals(200, client.put(VM + "110/config", "bios", "ovmf").status());
+        JsonNode warned = client.awaitTask("pve", upid(client.post(VM + "110/status/start")));
+        assertEquals("WARNINGS: 1", warned.get("exitstatus").asText());
+        client.awaitTask("pve", upid(client.post(VM + "110/status/stop")));
+
+        String upid = upid(client.post(VM + "110/config", "efidisk0", "local-lvm:1,efitype=4m,pre-enrolled-keys=0"));
+        assertEquals("OK", client.awaitTask("pve", upid).get("exitstatus").asText());
+        JsonNode config = client.get(VM + "110/config").data();
+        assertEquals("ovmf", config.get("bios").asText());
+        assertEquals("local-lvm:vm-110-disk-1,efitype=4m,pre-enrolled-keys=0,size=4M", config.get("efidisk0").asText());
+        assertEquals(64L << 30, find(client.get("/cluster/resources?type=vm").data(), 110).get("maxdisk").asLong(),
+                "maxdisk stays the boot disk's size");
+        assertEquals("OK", client.awaitTask("pve", upid(client.post(VM + "110/status/start"))).get("exitstatus").asText());
+    }
+
     private static JsonNode find(JsonNode resources, int vmid) {
         for (JsonNode r : resources) {
             if (r.get("vmid").asInt() == vmid) {

@@ -132,10 +132,10 @@ public class CloneHandler implements CommandHandler {
 
     private Outcome alreadyThere(Command command, CloneVm cmd, ClusterVm vm) {
         var owner = database.read(c -> ownership.find(c, cmd.vmid()));
-        boolean ours = owner.filter(o -> o.commandId().equals(command.event().id())
+        boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id())
                 || (o.host() != null && Objects.equals(o.host(), command.host()))).isPresent();
         if (!ours) {
-            String message = owner.isEmpty()
+            String message = owner.isEmpty() || owner.get().destroyed()
                     ? "VMID " + cmd.vmid() + " is held by a VM fleetplane did not create ('" + vm.name() + "' on node "
                     + vm.node() + "); refusing to touch it"
                     : "VMID " + cmd.vmid() + " is held by host " + owner.get().host() + "'s VM (cloned by command "

@@ -11,20 +11,24 @@ import java.util.Optional;
 @ApplicationScoped
 public class VmOwnership {
 
-    /** One owned VMID. */
-    public record Owner(int vmid, String node, String commandId, String host, String upid) {
+    /**
+     * One owned VMID.
+     *
+     * @param destroyed fleetplane destroyed this VM; a VM at the VMID now is someone else's
+     */
+    public record Owner(int vmid, String node, String commandId, String host, String upid, boolean destroyed) {
     }
 
     public Optional<Owner> find(Connection c, int vmid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT vmid, node, command_id, host, upid FROM vm_ownership WHERE vmid = ?")) {
+                "SELECT vmid, node, command_id, host, upid, destroyed_at IS NOT NULL FROM vm_ownership WHERE vmid = ?")) {
             ps.setInt(1, vmid);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new Owner(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5)));
+                        rs.getString(5), rs.getBoolean(6)));
             }
         }
     }
@@ -37,7 +41,7 @@ public class VmOwnership {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO vm_ownership (vmid, node, command_id, host) VALUES (?, ?, ?, ?)
                 ON CONFLICT (vmid) DO UPDATE SET node = excluded.node, command_id = excluded.command_id,
-                    host = excluded.host, upid = NULL, created_at = now()""")) {
+                    host = excluded.host, upid = NULL, destroyed_at = NULL, created_at = now()""")) {
             ps.setInt(1, vmid);
             ps.setString(2, node);
             ps.setString(3, commandId);
@@ -50,6 +54,15 @@ public class VmOwnership {
         try (PreparedStatement ps = c.prepareStatement("UPDATE vm_ownership SET upid = ? WHERE vmid = ?")) {
             ps.setString(1, upid);
             ps.setInt(2, vmid);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks the VM as destroyed by fleetplane (the row stays, so a repeated destroy is answered, not refused). */
+    public void markDestroyed(Connection c, int vmid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE vm_ownership SET destroyed_at = coalesce(destroyed_at, now()) WHERE vmid = ?")) {
+            ps.setInt(1, vmid);
             ps.executeUpdate();
         }
     }

@@ -2,9 +2,12 @@ package dev.fleetplane.adapter.commands;
 
 import dev.fleetplane.adapter.clone.CloneHandler;
 import dev.fleetplane.adapter.configure.ConfigureHandler;
+import dev.fleetplane.adapter.destroy.DestroyHandler;
+import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.guest.GuestNetworkHandler;
 import dev.fleetplane.adapter.inventory.InventorySync;
 import dev.fleetplane.adapter.power.StartHandler;
+import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.adapter.task.TaskPoller;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
@@ -61,6 +64,15 @@ public class PveCommandConsumer {
     GuestNetworkHandler guestNetwork;
 
     @Inject
+    ResizeHandler resize;
+
+    @Inject
+    StopHandler stop;
+
+    @Inject
+    DestroyHandler destroy;
+
+    @Inject
     TaskPoller poller;
 
     @Incoming("pve-commands")
@@ -75,7 +87,8 @@ public class PveCommandConsumer {
         if (handler.isEmpty()) {
             deadLetters.send(CONSUMER, record, event.type() + " (event " + event.id() + ") is not a command proxmox-adapter"
                     + " handles; expected one of " + EventCatalog.SYNC_INVENTORY + ", " + EventCatalog.CLONE_VM + ", "
-                    + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.QUERY_GUEST_NETWORK);
+                    + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.RESIZE_DISK + ", "
+                    + EventCatalog.STOP_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.QUERY_GUEST_NETWORK);
             return;
         }
         Command command = new Command(event, record.key());
@@ -126,6 +139,15 @@ public class PveCommandConsumer {
         }
         if (event.is(EventCatalog.START_VM)) {
             return Optional.of(start);
+        }
+        if (event.is(EventCatalog.RESIZE_DISK)) {
+            return Optional.of(resize);
+        }
+        if (event.is(EventCatalog.STOP_VM)) {
+            return Optional.of(stop);
+        }
+        if (event.is(EventCatalog.DESTROY_VM)) {
+            return Optional.of(destroy);
         }
         if (event.is(EventCatalog.QUERY_GUEST_NETWORK)) {
             return Optional.of(guestNetwork);

@@ -17,6 +17,8 @@ public interface AdapterConfig {
 
     Guest guest();
 
+    Inventory inventory();
+
     /** Where Proxmox is and how to authenticate. */
     interface Pve {
         /** API root, e.g. {@code https://pve.lan:8006/api2/json} (env {@code PVE_URL}). */
@@ -52,6 +54,28 @@ public interface AdapterConfig {
 
         @WithDefault("PT5M")
         Duration startTimeout();
+
+        /** A hard stop ({@code qmstop}) still running after this fails with {@code timeout}. */
+        @WithDefault("PT5M")
+        Duration stopTimeout();
+
+        /**
+         * Added to a graceful stop's own {@code timeoutSeconds} before the adapter stops waiting for the
+         * {@code qmshutdown} task and stops the VM hard.
+         */
+        @WithDefault("PT30S")
+        Duration shutdownGrace();
+
+        @WithDefault("PT10M")
+        Duration resizeTimeout();
+
+        /** A destroy removes disks; on slow storage that takes a while. */
+        @WithDefault("PT15M")
+        Duration destroyTimeout();
+
+        /** An asynchronous config update (one that allocates an EFI disk). */
+        @WithDefault("PT5M")
+        Duration configureTimeout();
     }
 
     /** Retries of calls that failed on lock contention or transient trouble (5xx/59x, connection). */
@@ -64,6 +88,20 @@ public interface AdapterConfig {
 
         @WithDefault("PT8S")
         Duration maxDelay();
+    }
+
+    /** How {@code SyncInventory} enriches the one {@code /cluster/resources} answer with VM configs. */
+    interface Inventory {
+        /**
+         * A cached config is read again after this long even if the VM's resource entry did not change, which bounds
+         * how long a hand edit of a key {@code /cluster/resources} does not show (bios, cpu, description) stays unseen.
+         */
+        @WithDefault("PT1H")
+        Duration configMaxAge();
+
+        /** Config reads in flight at once when many VMs need one (pveproxy has 3 workers by default). */
+        @WithDefault("4")
+        int configReadConcurrency();
     }
 
     /** How the guest's address is chosen. */

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** The config keys a {@code ConfigureVm} writes, in Proxmox's encoding; pure. */
+/** Proxmox's encodings of config values ({@code sshkeys}); {@link ConfigPlan} decides what is written. Pure. */
 public final class ConfigValues {
 
     /** What Proxmox's {@code urlencoded} format accepts ({@code pve_verify_urlencoded}). */
@@ -15,6 +15,7 @@ public final class ConfigValues {
     private ConfigValues() {
     }
 
+    /** The values of a ConfigureVm that needs no look at the current config (no net0, no OVMF). */
     public static Map<String, String> of(int cores, int memoryMb, Map<String, String> extra) {
         Map<String, String> values = new TreeMap<>();
         extra.forEach((k, v) -> values.put(k, k.equals("sshkeys") ? sshKeys(v) : v));

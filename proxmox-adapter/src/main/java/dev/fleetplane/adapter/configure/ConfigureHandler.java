@@ -6,24 +6,33 @@ import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.config.AdapterConfig;
+import dev.fleetplane.adapter.inventory.ConfigCache;
+import dev.fleetplane.adapter.task.PendingTask;
+import dev.fleetplane.adapter.task.PendingTasks;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.pve.ConfigureVm;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
 import dev.fleetplane.proxmox.client.RetryPolicy;
+import dev.fleetplane.proxmox.client.Upid;
+import dev.fleetplane.proxmox.client.VmConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** {@code ConfigureVm}: one synchronous {@code PUT config} (retried on lock contention) → {@code VmConfigured}. */
+/**
+ * {@code ConfigureVm}: the keys are checked ({@link ConfigPlan}), the current config is read only when net0 or OVMF
+ * need it, then one synchronous {@code PUT config} (retried on lock contention) → {@code VmConfigured}; an update
+ * that allocates an EFI disk goes through {@code POST config} and its {@code qmconfig} task instead.
+ */
 @ApplicationScoped
 public class ConfigureHandler implements CommandHandler {
 
-    static final String OPERATION = "configure";
+    public static final String OPERATION = "configure";
     private static final Logger LOG = Logger.getLogger(ConfigureHandler.class);
 
     @Inject
@@ -35,6 +44,15 @@ public class ConfigureHandler implements CommandHandler {
     @Inject
     Replies replies;
 
+    @Inject
+    PendingTasks tasks;
+
+    @Inject
+    ConfigCache configCache;
+
+    @Inject
+    AdapterConfig config;
+
     @Override
     public Outcome handle(Command command) {
         ConfigureVm cmd = command.event().dataAs(EventCatalog.CONFIGURE_VM);
@@ -42,28 +60,49 @@ public class ConfigureHandler implements CommandHandler {
                 .positive("cores", cmd.cores()).check(cmd.memoryMb() >= 16, "memoryMb must be at least 16, got "
                         + cmd.memoryMb());
         Map<String, String> extra = cmd.extra() == null ? Map.of() : cmd.extra();
-        extra.keySet().forEach(checks::configKey);
-        for (String reserved : List.of("cores", "memory", "vmid", "node", "digest", "skiplock")) {
-            checks.check(!extra.containsKey(reserved), "extra key '" + reserved + "' is not allowed"
-                    + (reserved.equals("cores") || reserved.equals("memory") ? " (use the typed field)" : ""));
-        }
+        ConfigPlan.problems(extra).forEach(p -> checks.check(false, p));
         if (!checks.ok()) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message()));
+            return refuse(command, cmd, checks.message());
         }
-        Map<String, String> values = ConfigValues.of(cmd.cores(), cmd.memoryMb(), extra);
         try {
+            VmConfig current = ConfigPlan.needsCurrentConfig(extra)
+                    ? retry.run(() -> pve.config(cmd.node(), cmd.vmid())) : null;
+            ConfigPlan plan;
+            try {
+                plan = ConfigPlan.of(cmd.cores(), cmd.memoryMb(), extra, current);
+            } catch (IllegalArgumentException e) {
+                return refuse(command, cmd, "ConfigureVm for host " + command.host() + " rejected: " + e.getMessage());
+            }
+            if (plan.allocatesStorage()) {
+                Upid upid = retry.run(() -> pve.updateConfigAsync(cmd.node(), cmd.vmid(), plan.values()));
+                LOG.infof("VM %d on %s: config update with a new volume dispatched: %s %s (%s)", cmd.vmid(), cmd.node(),
+                        plan.keys(), upid, command.logContext());
+                return c -> {
+                    configCache.forget(c, cmd.vmid());
+                    tasks.insert(c, PendingTask.forCommand(command, upid.value(), cmd.node(), cmd.vmid(), OPERATION,
+                            Map.of("keys", String.join(",", plan.keys())),
+                            Instant.now().plus(config.tasks().configureTimeout())));
+                };
+            }
             retry.run(() -> {
-                pve.updateConfig(cmd.node(), cmd.vmid(), values);
+                pve.updateConfig(cmd.node(), cmd.vmid(), plan.values());
                 return null;
             });
-            List<String> keys = new ArrayList<>(values.keySet());
-            LOG.infof("VM %d on %s configured: %s (%s)", cmd.vmid(), cmd.node(), keys, command.logContext());
-            return c -> replies.append(c, command, EventCatalog.VM_CONFIGURED, new VmConfigured(cmd.node(), cmd.vmid(), keys));
+            LOG.infof("VM %d on %s configured: %s (%s)", cmd.vmid(), cmd.node(), plan.keys(), command.logContext());
+            return c -> {
+                configCache.forget(c, cmd.vmid());
+                replies.append(c, command, EventCatalog.VM_CONFIGURED, new VmConfigured(cmd.node(), cmd.vmid(), plan.keys()));
+            };
         } catch (PveException e) {
             LOG.warnf("configure VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                     OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
         }
+    }
+
+    private Outcome refuse(Command command, ConfigureVm cmd, String message) {
+        LOG.warnf("%s (%s)", message, command.logContext());
+        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", message));
     }
 }

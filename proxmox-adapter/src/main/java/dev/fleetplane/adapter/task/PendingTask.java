@@ -10,8 +10,10 @@ import java.util.Map;
  * started it once the command itself is long gone.
  *
  * @param upid      null when there is no task to poll, only a VM lock to see cleared
- * @param operation {@code clone} or {@code start}
- * @param details   operation-specific values for the answer (clone: {@code name}, {@code templateVmid})
+ * @param operation {@code clone}, {@code start}, {@code resize}, {@code shutdown}, {@code stop}, {@code destroy},
+ *                  {@code configure}
+ * @param details   operation-specific values for the answer (clone: {@code name}, {@code templateVmid}; resize:
+ *                  {@code disk}, {@code size}; configure: {@code keys})
  */
 public record PendingTask(long id, String upid, String node, int vmid, String operation, String commandEventId,
                           String commandType, String host, String kafkaKey, String correlationId,

@@ -7,8 +7,18 @@ import dev.fleetplane.adapter.commands.Replies;
 import dev.fleetplane.adapter.clone.VmOwnership;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.adapter.configure.ConfigureHandler;
+import dev.fleetplane.adapter.destroy.DestroyHandler;
+import dev.fleetplane.adapter.disk.ResizeHandler;
+import dev.fleetplane.adapter.inventory.ConfigCache;
+import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.events.pve.VmCloned;
+import dev.fleetplane.events.pve.VmConfigured;
+import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
+import dev.fleetplane.events.pve.VmStopped;
+import dev.fleetplane.proxmox.client.RetryPolicy;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
@@ -25,6 +35,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,6 +69,12 @@ public class TaskPoller {
 
     @Inject
     AdapterConfig config;
+
+    @Inject
+    ConfigCache configCache;
+
+    @Inject
+    RetryPolicy retry;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -140,7 +157,7 @@ public class TaskPoller {
             if (e.failure() == Failure.NOT_FOUND || e.retryable()) {
                 return waitOrTimeOut(t, upid);
             }
-            return finish(t, failed(t, e));
+            return fail(t, e);
         }
         List<String> tail = status.running() || status.succeeded() ? List.of() : logTail(upid);
         TaskVerdict verdict = TaskVerdict.of(t, status, tail, Instant.now());
@@ -153,27 +170,30 @@ public class TaskPoller {
         }
         if (verdict instanceof TaskVerdict.Failed f) {
             LOG.warnf("%s of VM %d failed: %s (%s)", t.operation(), t.vmid(), f.failure().getMessage(), t.logContext());
-            return finish(t, failed(t, f.failure()));
+            return fail(t, f.failure());
         }
         LOG.infof("%s of VM %d finished: %s (%s)", t.operation(), t.vmid(), status.exitStatus(), t.logContext());
         return finish(t, succeeded(t));
     }
 
-    /** A clone whose UPID was lost: done once Proxmox no longer shows a lock on the VM. */
+    /**
+     * A clone whose UPID was lost: done once Proxmox no longer shows a lock on the VM. A destroy that was already
+     * running when the command came: done once the VM is gone.
+     */
     private boolean awaitUnlock(PendingTask t) {
         VmStatus status;
         try {
             status = pve.status(t.node(), t.vmid());
         } catch (PveException e) {
             if (e.failure() == Failure.NOT_FOUND) {
-                return finish(t, failed(t, e));
+                return t.operation().equals(DestroyHandler.OPERATION) ? finish(t, succeeded(t)) : fail(t, e);
             }
             if (e.retryable()) {
                 return waitOrTimeOut(t, null);
             }
-            return finish(t, failed(t, e));
+            return fail(t, e);
         }
-        if (status.lock() != null) {
+        if (status.lock() != null || t.operation().equals(DestroyHandler.OPERATION)) {
             return waitOrTimeOut(t, null);
         }
         return finish(t, succeeded(t));
@@ -185,7 +205,7 @@ public class TaskPoller {
             PveException timeout = upid != null ? TaskWatch.timeout(upid, t.operation(), age)
                     : PveException.of(Failure.TIMEOUT, t.operation(), "VM " + t.vmid() + " on node " + t.node()
                     + " still locked " + age.toSeconds() + " s after " + t.operation());
-            return finish(t, failed(t, timeout));
+            return fail(t, timeout);
         }
         database.read(c -> {
             tasks.markPolled(c, t.id());
@@ -196,12 +216,64 @@ public class TaskPoller {
 
     private Outcome succeeded(PendingTask t) {
         Command command = t.command();
-        if (t.operation().equals("clone")) {
-            var done = new VmCloned(t.node(), t.vmid(), t.details().getOrDefault("name", ""),
-                    Integer.parseInt(t.details().getOrDefault("templateVmid", "0")), t.upid());
-            return c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
+        Map<String, String> d = t.details();
+        return switch (t.operation()) {
+            case "clone" -> {
+                var done = new VmCloned(t.node(), t.vmid(), d.getOrDefault("name", ""),
+                        Integer.parseInt(d.getOrDefault("templateVmid", "0")), t.upid());
+                yield c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
+            }
+            case ResizeHandler.OPERATION -> c -> {
+                configCache.forget(c, t.vmid());
+                replies.append(c, command, EventCatalog.VM_RESIZED,
+                        new VmResized(t.node(), t.vmid(), d.get("disk"), d.get("size"), t.upid()));
+            };
+            case StopHandler.SHUTDOWN -> c -> replies.append(c, command, EventCatalog.VM_STOPPED,
+                    new VmStopped(t.node(), t.vmid(), true, t.upid()));
+            case StopHandler.STOP -> c -> replies.append(c, command, EventCatalog.VM_STOPPED,
+                    new VmStopped(t.node(), t.vmid(), false, t.upid()));
+            case DestroyHandler.OPERATION -> c -> {
+                ownership.markDestroyed(c, t.vmid());
+                configCache.forget(c, t.vmid());
+                replies.append(c, command, EventCatalog.VM_DESTROYED, new VmDestroyed(t.node(), t.vmid(), t.upid()));
+            };
+            case ConfigureHandler.OPERATION -> c -> {
+                configCache.forget(c, t.vmid());
+                replies.append(c, command, EventCatalog.VM_CONFIGURED, new VmConfigured(t.node(), t.vmid(),
+                        List.of(d.getOrDefault("keys", "").split(","))));
+            };
+            default -> c -> replies.append(c, command, EventCatalog.VM_STARTED, new VmStarted(t.node(), t.vmid(), t.upid()));
+        };
+    }
+
+    /**
+     * Answers a failed task, except a graceful shutdown that failed or outlived its time: then the VM is stopped hard
+     * and the stop task takes the row's place (same command, so the answer is still {@code VmStopped}).
+     */
+    private boolean fail(PendingTask t, PveException e) {
+        if (!t.operation().equals(StopHandler.SHUTDOWN)) {
+            return finish(t, failed(t, e));
         }
-        return c -> replies.append(c, command, EventCatalog.VM_STARTED, new VmStarted(t.node(), t.vmid(), t.upid()));
+        LOG.infof("graceful shutdown of VM %d did not finish (%s); stopping it hard (%s)", t.vmid(), e.getMessage(),
+                t.logContext());
+        Upid stop;
+        try {
+            stop = retry.run(() -> pve.stop(t.node(), t.vmid()));
+        } catch (PveException s) {
+            LOG.warnf("hard stop of VM %d failed too (%s): %s", t.vmid(), t.logContext(), s.getMessage());
+            return finish(t, failed(t, s));
+        }
+        PendingTask hard = new PendingTask(0, stop.value(), t.node(), t.vmid(), StopHandler.STOP, t.commandEventId(),
+                t.commandType(), t.host(), t.kafkaKey(), t.correlationId(), Map.of("after", "shutdown failed"),
+                Instant.now().plus(config.tasks().stopTimeout()), Instant.now());
+        database.inTransaction(c -> {
+            if (tasks.take(c, t.id())) {
+                tasks.insert(c, hard);
+            }
+            return null;
+        });
+        wake();
+        return false;
     }
 
     private Outcome failed(PendingTask t, PveException e) {

@@ -37,6 +37,10 @@ public sealed interface TaskVerdict {
             if (task.operation().equals("start") && e.exitStatus() != null && e.exitStatus().contains("already running")) {
                 return new Succeeded(e.exitStatus());
             }
+            // Destroying a VM whose config is gone (destroyed meanwhile by a parallel request) is what was asked.
+            if (task.operation().equals("destroy") && e.exitStatus() != null && e.exitStatus().contains("does not exist")) {
+                return new Succeeded(e.exitStatus());
+            }
             return new Failed(e);
         }
     }

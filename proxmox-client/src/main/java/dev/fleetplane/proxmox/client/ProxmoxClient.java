@@ -111,6 +111,43 @@ public class ProxmoxClient implements AutoCloseable {
         return upid(c, () -> api.power(node, vmid, "stop", new MultivaluedHashMap<>()));
     }
 
+    /**
+     * Asks the guest to power off (agent {@code guest-shutdown} when the agent is enabled, else ACPI); the
+     * {@code qmshutdown} task fails "got timeout" after {@code timeoutSeconds} unless {@code forceStop}.
+     */
+    public Upid shutdown(String node, int vmid, int timeoutSeconds, boolean forceStop) {
+        PveCall c = call("shutdown", "POST", vmPath(node, vmid) + "/status/shutdown");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("timeout", Integer.toString(timeoutSeconds));
+        if (forceStop) {
+            form.putSingle("forceStop", "1");
+        }
+        return upid(c, () -> api.power(node, vmid, "shutdown", form));
+    }
+
+    /**
+     * Grows {@code disk} to {@code size} ({@code 64G} absolute, {@code +10G} relative); a {@code resize} task on
+     * PVE 8+ (PVE 7 answered {@code null} synchronously: then the result is empty).
+     */
+    public java.util.Optional<Upid> resize(String node, int vmid, String disk, String size) {
+        PveCall c = call("resize", "PUT", vmPath(node, vmid) + "/resize");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("disk", disk);
+        form.putSingle("size", size);
+        JsonNode data = data(c, () -> api.resize(node, vmid, form));
+        if (data == null || data.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (!data.isTextual()) {
+            throw redact(ResponseReader.bad(c, 200, "no task id where a UPID was expected: " + JsonFields.kind(data)));
+        }
+        try {
+            return java.util.Optional.of(Upid.parse(data.asText()));
+        } catch (IllegalArgumentException e) {
+            throw redact(ResponseReader.bad(c, 200, e.getMessage()));
+        }
+    }
+
     public VmStatus status(String node, int vmid) {
         PveCall c = call("status", "GET", vmPath(node, vmid) + "/status/current");
         return parse(c, () -> VmStatus.from(data(c, () -> api.currentStatus(node, vmid)), vmid));

@@ -48,6 +48,11 @@ public interface PveApi extends AutoCloseable {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     Response postConfig(@PathParam("node") String node, @PathParam("vmid") int vmid, MultivaluedMap<String, String> form);
 
+    @PUT
+    @Path("/nodes/{node}/qemu/{vmid}/resize")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response resize(@PathParam("node") String node, @PathParam("vmid") int vmid, MultivaluedMap<String, String> form);
+
     @POST
     @Path("/nodes/{node}/qemu/{vmid}/status/{action}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)

@@ -59,6 +59,72 @@ public record VmConfig(Map<String, String> values) {
         return false;
     }
 
+    /** Disk keys as Proxmox names them ({@code scsi0}, {@code virtio0}, {@code efidisk0}, ...). */
+    public static final Pattern DISK_KEY = Pattern.compile(
+            "ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5])|efidisk0|tpmstate0");
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT])?");
+
+    /** The {@code size=} of a disk ({@code local-lvm:vm-111-disk-0,iothread=1,size=8G}) in bytes; empty when absent. */
+    public Optional<Long> diskBytes(String diskKey) {
+        return get(diskKey).flatMap(v -> option(v, "size")).flatMap(VmConfig::sizeBytes);
+    }
+
+    /** The storage of a disk ({@code local-lvm} of {@code local-lvm:vm-111-disk-0,...}); empty for none or a cdrom. */
+    public Optional<String> diskStorage(String diskKey) {
+        return get(diskKey).filter(v -> !isCdrom(v)).flatMap(v -> {
+            String file = v.split(",", 2)[0];
+            int colon = file.indexOf(':');
+            return colon > 0 ? Optional.of(file.substring(0, colon)) : Optional.empty();
+        });
+    }
+
+    /**
+     * The boot disk: the first data disk (not a cdrom, EFI or TPM state) in {@code boot: order=...}, else the first
+     * data disk by name.
+     */
+    public Optional<String> bootDiskKey() {
+        java.util.function.Predicate<String> dataDisk = k -> DISK_KEY.matcher(k).matches() && values.containsKey(k)
+                && !k.equals("efidisk0") && !k.equals("tpmstate0") && !isCdrom(values.get(k));
+        Optional<String> order = get("boot").flatMap(b -> option(b, "order"));
+        if (order.isPresent()) {
+            for (String device : order.get().split(";")) {
+                if (dataDisk.test(device.trim())) {
+                    return Optional.of(device.trim());
+                }
+            }
+        }
+        return new java.util.TreeSet<>(values.keySet()).stream().filter(dataDisk).findFirst();
+    }
+
+    /** {@code 8G}, {@code 512M}, {@code 4M}, {@code 1.5T}, bare bytes → bytes; binary units as Proxmox uses them. */
+    public static Optional<Long> sizeBytes(String size) {
+        Matcher m = SIZE.matcher(size == null ? "" : size.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long factor = m.group(2) == null ? 1 : switch (m.group(2)) {
+            case "K" -> 1L << 10;
+            case "M" -> 1L << 20;
+            case "G" -> 1L << 30;
+            default -> 1L << 40;
+        };
+        return Optional.of((long) Math.ceil(Double.parseDouble(m.group(1)) * factor));
+    }
+
+    private static boolean isCdrom(String diskSpec) {
+        return option(diskSpec, "media").filter("cdrom"::equals).isPresent();
+    }
+
+    private static Optional<String> option(String propertyString, String key) {
+        for (String part : propertyString.split(",")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equals(key)) {
+                return Optional.of(kv[1].trim());
+            }
+        }
+        return Optional.empty();
+    }
+
     static Optional<String> macOf(String netSpec) {
         for (String part : netSpec.split(",")) {
             String[] kv = part.split("=", 2);

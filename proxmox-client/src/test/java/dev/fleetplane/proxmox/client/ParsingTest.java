@@ -78,6 +78,25 @@ class ParsingTest {
     }
 
     @Test
+    void vmConfig_diskSizeStorageAndBootDisk() {
+        VmConfig c = VmConfig.from(data("""
+                {"data":{"ide2":"local-lvm:vm-111-cloudinit,media=cdrom","efidisk0":"local-lvm:vm-111-disk-1,efitype=4m,size=4M",
+                 "scsi0":"ceph:vm-111-disk-0,iothread=1,size=64G","virtio1":"local-lvm:vm-111-disk-2,size=1536M"}}"""));
+        assertEquals(Optional.of("scsi0"), c.bootDiskKey());
+        assertEquals(Optional.of(64L << 30), c.diskBytes("scsi0"));
+        assertEquals(Optional.of(1536L << 20), c.diskBytes("virtio1"));
+        assertEquals(Optional.of(4L << 20), c.diskBytes("efidisk0"));
+        assertEquals(Optional.of("ceph"), c.diskStorage("scsi0"));
+        assertEquals(Optional.empty(), c.diskStorage("ide2"));
+        assertEquals(Optional.empty(), c.diskBytes("scsi9"));
+        assertEquals(Optional.of("virtio1"), VmConfig.from(data("""
+                {"data":{"boot":"order=ide2;virtio1;net0","scsi0":"local-lvm:vm-1-disk-0,size=8G",
+                 "virtio1":"local-lvm:vm-1-disk-2,size=8G"}}""")).bootDiskKey());
+        assertEquals(Optional.of(1L << 40), VmConfig.sizeBytes("1T"));
+        assertEquals(Optional.empty(), VmConfig.sizeBytes("+1G"));
+    }
+
+    @Test
     void config_macaddrForm_andAgentOff() {
         VmConfig c = VmConfig.from(data("{\"data\":{\"net0\":\"model=virtio,bridge=vmbr0,macaddr=bc:24:11:aa:bb:cc\",\"agent\":\"enabled=0\"}}"));
         assertEquals(Optional.of("BC:24:11:AA:BB:CC"), c.net0Mac());

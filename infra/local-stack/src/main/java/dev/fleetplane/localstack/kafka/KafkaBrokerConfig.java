@@ -47,6 +47,8 @@ public record KafkaBrokerConfig(String host, int clientPort, int controllerPort,
         // Topics exist only as declared in fleet-events' Topics: a typo in a service must fail, not create a topic.
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
+        // An inventory of thousands of VMs is one record; producers compress it (fleet-messaging) and may send up to 8 MiB.
+        p.put("message.max.bytes", Integer.toString(8 << 20));
         // One node: every internal topic must accept a single replica, or consumer groups never get data.
         p.put("default.replication.factor", "1");
         p.put("min.insync.replicas", "1");

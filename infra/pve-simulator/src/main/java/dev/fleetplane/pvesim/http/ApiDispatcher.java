@@ -23,6 +23,7 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
     private final TokenAuthenticator authenticator;
     private final boolean messageInErrorBody;
     private final PathChecks pathChecks;
+    private final RequestCounter counter = new RequestCounter();
 
     /** Validates path parameters ({@code node}, {@code vmid}, …) before a handler runs; throws ApiException. */
     @FunctionalInterface
@@ -42,6 +43,11 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
         this.pathChecks = pathChecks;
     }
 
+    /** Every request under {@code /api2/json} this dispatcher answered, per endpoint (failures included). */
+    public RequestCounter counter() {
+        return counter;
+    }
+
     @Override
     public ApiResponse apply(RawRequest request) {
         String path = request.rawPath();
@@ -52,9 +58,10 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
         if (relative.isEmpty()) {
             relative = "/";
         }
+        ApiRouter.Match match = router.find(request.method().equals("HEAD") ? "GET" : request.method(), relative);
+        counter.count(match != null ? match.endpoint() : request.method() + " " + stripTrailingSlash(relative));
         try {
             String user = authenticator.authenticate(request);
-            ApiRouter.Match match = router.find(request.method().equals("HEAD") ? "GET" : request.method(), relative);
             if (match == null) {
                 throw ApiException.notImplemented(request.method(), stripTrailingSlash(relative));
             }

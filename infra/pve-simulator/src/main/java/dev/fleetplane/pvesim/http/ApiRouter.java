@@ -14,16 +14,17 @@ public final class ApiRouter {
         Object handle(ApiCall call);
     }
 
-    public record Match(Handler handler, Map<String, String> pathParams) {
+    /** @param endpoint the route as registered, e.g. {@code GET /nodes/{node}/qemu/{vmid}/config} */
+    public record Match(Handler handler, Map<String, String> pathParams, String endpoint) {
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
+    private record Route(String method, String template, String[] segments, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     public ApiRouter add(String method, String template, Handler handler) {
-        routes.add(new Route(method, split(template), handler));
+        routes.add(new Route(method, template, split(template), handler));
         return this;
     }
 
@@ -45,7 +46,7 @@ public final class ApiRouter {
                 }
             }
             if (ok) {
-                return new Match(route.handler, params);
+                return new Match(route.handler, params, route.method + " " + route.template);
             }
         }
         return null;

@@ -115,6 +115,12 @@ public final class ConfigSchema {
                     return null;
                 }
                 return value;
+            case "bios":
+                if (!value.equals("seabios") && !value.equals("ovmf")) {
+                    call.error(key, "value '" + value + "' does not have a value in the enumeration 'seabios, ovmf'");
+                    return null;
+                }
+                return value;
             case "description":
                 if (value.length() > 8192) {
                     call.error(key, "value may only be 8192 characters long");
@@ -220,7 +226,9 @@ public final class ConfigSchema {
                     gib = 8; // the imported image's size, which the simulator does not know
                 }
                 opts.remove("import-from");
-                opts.put("size", DiskSize.format((long) Math.ceil(gib * 1024 * 1024 * 1024)));
+                // An EFI vars disk has a fixed size whatever is asked (4M after LVM's rounding of 128K or 528K).
+                long bytes = key.equals("efidisk0") ? 4L * 1024 * 1024 : (long) Math.ceil(gib * 1024 * 1024 * 1024);
+                opts.put("size", DiskSize.format(bytes));
                 String volume = storage + ":vm-" + vmid + "-disk-" + nextDiskIndex.getAsInt();
                 return volume + "," + PropertyString.print(opts);
             }

@@ -31,8 +31,12 @@ public final class QemuApi {
     private final GuestRuntime guests;
     private final Duration bootDelay;
     private final Duration dhcpDelay;
+    private final boolean acpiShutdown;
 
-    public QemuApi(Inventory inventory, TaskRunner tasks, GuestRuntime guests, Duration bootDelay, Duration dhcpDelay) {
+    /** @param acpiShutdown guests obey ACPI powerdown; otherwise only a running guest agent makes them shut down */
+    public QemuApi(Inventory inventory, TaskRunner tasks, GuestRuntime guests, Duration bootDelay, Duration dhcpDelay,
+                   boolean acpiShutdown) {
+        this.acpiShutdown = acpiShutdown;
         this.inventory = inventory;
         this.tasks = tasks;
         this.guests = guests;
@@ -534,6 +538,7 @@ public final class QemuApi {
             }
         }
         return tasks.submit(node, "qmstart", Integer.toString(id), call.user(), t -> {
+            int warnings = 0;
             synchronized (inventory) {
                 QemuVm vm = inventory.find(id);
                 if (vm == null) {
@@ -548,10 +553,14 @@ public final class QemuApi {
                 if (vm.config().values().stream().anyMatch(v -> v.toString().contains("-cloudinit"))) {
                     t.log("generating cloud-init ISO");
                 }
+                if ("ovmf".equals(vm.config().get("bios")) && !vm.config().containsKey("efidisk0")) {
+                    t.log("WARN: no efidisk configured! Using temporary efivars disk.");
+                    warnings = 1;
+                }
                 inventory.powerOn(vm);
             }
             bootGuest(id);
-            return 0;
+            return warnings;
         }).upid().encode();
     }
 
@@ -578,20 +587,48 @@ public final class QemuApi {
     }
 
     private Object stop(ApiCall call, String type) {
-        if (type.equals("qmstop")) {
+        boolean shutdown = type.equals("qmshutdown");
+        if (!shutdown) {
             call.allowOnly("skiplock", "timeout", "keepActive", "migratedfrom", "overrule-shutdown");
         } else {
             call.allowOnly("skiplock", "timeout", "forceStop", "keepActive");
         }
         boolean skiplock = skiplock(call);
-        call.optInt("timeout", 0, 86400);
-        call.optBool("forceStop", false);
+        Integer timeout = call.optInt("timeout", 0, 86400);
+        boolean forceStop = call.optBool("forceStop", false);
         call.optBool("keepActive", false);
+        call.optBool("overrule-shutdown", false);
         call.check();
         String node = call.path("node");
         int id = vmid(call);
+        boolean guestObeys;
         synchronized (inventory) {
-            inventory.vm(node, id);
+            QemuVm vm = inventory.vm(node, id);
+            // _do_vm_stop: guest-shutdown through the agent when it is enabled, else ACPI system_powerdown.
+            guestObeys = !vm.running() || (vm.agentEnabled() ? vm.agentUp(System.currentTimeMillis()) : acpiShutdown);
+        }
+        if (shutdown && !guestObeys) {
+            // Nobody in the guest acts on the request: the worker waits out its timeout (default 60 s).
+            Duration wait = Duration.ofSeconds(timeout != null ? timeout : 60);
+            Duration duration = wait.compareTo(tasks.durationOf(type)) > 0 ? wait : tasks.durationOf(type);
+            return tasks.submit(node, type, Integer.toString(id), call.user(), duration, t -> {
+                synchronized (inventory) {
+                    QemuVm vm = inventory.find(id);
+                    if (vm == null) {
+                        throw new TaskFailure(Inventory.missingConfig(node, id));
+                    }
+                    if (!vm.running()) {
+                        return 0; // stopped meanwhile (a hard stop by someone else)
+                    }
+                    if (!forceStop) {
+                        throw new TaskFailure("VM quit/powerdown failed - got timeout");
+                    }
+                    t.log("VM still running - terminating now with SIGTERM");
+                    vm.powerOff();
+                }
+                guests.halt(id);
+                return 1;
+            }).upid().encode();
         }
         return tasks.submit(node, type, Integer.toString(id), call.user(), t -> {
             synchronized (inventory) {
@@ -699,6 +736,7 @@ public final class QemuApi {
         call.check();
         String node = call.path("node");
         int id = vmid(call);
+        boolean[] ourLock = {false};
         synchronized (inventory) {
             QemuVm vm = inventory.vm(node, id);
             if (Integer.valueOf(1).equals(vm.config().get("protection"))) {
@@ -707,14 +745,21 @@ public final class QemuApi {
             if (vm.running()) {
                 throw ApiException.internal("VM " + id + " is running - destroy failed");
             }
+            // While the worker removes the disks the config holds 'lock: destroyed' (qemu-server's replacement
+            // config), so /cluster/resources shows the lock until the VM is gone. An existing lock fails the worker.
+            if (vm.lock().isEmpty()) {
+                vm.config().put("lock", "destroyed");
+                ourLock[0] = true;
+            }
         }
-        return tasks.submit(node, "qmdestroy", Integer.toString(id), call.user(), t -> {
+        Task task = tasks.submit(node, "qmdestroy", Integer.toString(id), call.user(), t -> {
             synchronized (inventory) {
                 QemuVm vm = inventory.find(id);
                 if (vm == null) {
                     throw new TaskFailure(Inventory.missingConfig(node, id));
                 }
-                if (!skiplock && vm.lock().isPresent()) {
+                boolean destroying = ourLock[0] && vm.lock().filter("destroyed"::equals).isPresent();
+                if (!skiplock && vm.lock().isPresent() && !destroying) {
                     throw new TaskFailure("VM is locked (" + vm.lock().get() + ")");
                 }
                 if (vm.running()) {
@@ -732,7 +777,8 @@ public final class QemuApi {
             }
             guests.destroy(id);
             return 0;
-        }).upid().encode();
+        });
+        return task.upid().encode();
     }
 
     // ---------------------------------------------------------------- guest agent

@@ -189,7 +189,7 @@ public final class QemuVm {
     public long bootDiskBytes() {
         for (String key : diskKeys()) {
             String value = config.get(key).toString();
-            if (!isCdrom(value)) {
+            if (!isCdrom(value) && !key.equals("efidisk0") && !key.equals("tpmstate0")) {
                 return diskBytes(value);
             }
         }

@@ -53,12 +53,16 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Creates the task, then runs {@code work} after the type's duration (inline when zero). */
     public Task submit(String node, String type, String id, String user, Work work) {
+        return submit(node, type, id, user, durationOf(type), work);
+    }
+
+    /** As {@link #submit(String, String, String, String, Work)}, running for {@code duration} (a task that waits). */
+    public Task submit(String node, String type, String id, String user, Duration duration, Work work) {
         long now = System.currentTimeMillis();
         long pstart = (now - bootMillis) / 10; // clock ticks (USER_HZ 100) since "boot"
         Upid upid = new Upid(node, nextPid.getAndIncrement() & 0xFFFFFFFFL, pstart, now / 1000, type, id, user);
         Task task = new Task(upid);
         tasks.put(upid.encode(), task);
-        Duration duration = durationOf(type);
         if (duration.isZero() || duration.isNegative()) {
             execute(task, work);
         } else {

@@ -1,0 +1,103 @@
+package dev.fleetplane.adapter.disk;
+
+import dev.fleetplane.adapter.commands.Checks;
+import dev.fleetplane.adapter.commands.Command;
+import dev.fleetplane.adapter.commands.CommandHandler;
+import dev.fleetplane.adapter.commands.OperationFailures;
+import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.config.AdapterConfig;
+import dev.fleetplane.adapter.inventory.ConfigCache;
+import dev.fleetplane.adapter.task.PendingTask;
+import dev.fleetplane.adapter.task.PendingTasks;
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.pve.ResizeDisk;
+import dev.fleetplane.events.pve.VmResized;
+import dev.fleetplane.proxmox.client.ProxmoxClient;
+import dev.fleetplane.proxmox.client.PveException;
+import dev.fleetplane.proxmox.client.RetryPolicy;
+import dev.fleetplane.proxmox.client.Upid;
+import dev.fleetplane.proxmox.client.VmConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code ResizeDisk}: reads the disk's size, refuses a shrink before any resize call, answers a disk already that big
+ * at once (so a redelivered or repeated command is harmless), else {@code PUT resize} and leaves the {@code resize}
+ * task to the poller.
+ */
+@ApplicationScoped
+public class ResizeHandler implements CommandHandler {
+
+    public static final String OPERATION = "resize";
+    private static final Logger LOG = Logger.getLogger(ResizeHandler.class);
+
+    @Inject
+    ProxmoxClient pve;
+
+    @Inject
+    RetryPolicy retry;
+
+    @Inject
+    PendingTasks tasks;
+
+    @Inject
+    Replies replies;
+
+    @Inject
+    ConfigCache configCache;
+
+    @Inject
+    AdapterConfig config;
+
+    @Override
+    public Outcome handle(Command command) {
+        ResizeDisk cmd = command.event().dataAs(EventCatalog.RESIZE_DISK);
+        Checks checks = Checks.of("ResizeDisk for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
+        ResizeRule.fieldProblem(cmd.disk(), cmd.size()).ifPresent(p -> checks.check(false, p));
+        if (!checks.ok()) {
+            return refuse(command, cmd, "invalid-parameter", checks.message());
+        }
+        try {
+            VmConfig current = retry.run(() -> pve.config(cmd.node(), cmd.vmid()));
+            ResizeRule.Verdict verdict = ResizeRule.judge(cmd.vmid(), cmd.disk(), cmd.size(), current);
+            if (verdict instanceof ResizeRule.Verdict.Refused r) {
+                return refuse(command, cmd, r.failure(), "ResizeDisk for host " + command.host() + " rejected: " + r.message());
+            }
+            if (verdict instanceof ResizeRule.Verdict.AlreadyThere) {
+                LOG.infof("VM %d disk %s is %s already (%s)", cmd.vmid(), cmd.disk(), cmd.size(), command.logContext());
+                return c -> replies.append(c, command, EventCatalog.VM_RESIZED,
+                        new VmResized(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size(), null));
+            }
+            Optional<Upid> upid = retry.run(() -> pve.resize(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size()));
+            LOG.infof("resize of VM %d disk %s to %s dispatched: %s (%s)", cmd.vmid(), cmd.disk(), cmd.size(),
+                    upid.map(Upid::value).orElse("done synchronously"), command.logContext());
+            if (upid.isEmpty()) {
+                return c -> {
+                    configCache.forget(c, cmd.vmid());
+                    replies.append(c, command, EventCatalog.VM_RESIZED,
+                            new VmResized(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size(), null));
+                };
+            }
+            return c -> {
+                configCache.forget(c, cmd.vmid());
+                tasks.insert(c, PendingTask.forCommand(command, upid.get().value(), cmd.node(), cmd.vmid(), OPERATION,
+                        Map.of("disk", cmd.disk(), "size", cmd.size()), Instant.now().plus(config.tasks().resizeTimeout())));
+            };
+        } catch (PveException e) {
+            LOG.warnf("resize VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());
+            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                    OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
+        }
+    }
+
+    private Outcome refuse(Command command, ResizeDisk cmd, String failure, String message) {
+        LOG.warnf("%s (%s)", message, command.logContext());
+        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), failure, message));
+    }
+}
