@@ -2,6 +2,7 @@ package dev.fleetplane.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.desired.PatchHost;
 import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.events.desired.SpecSubmitted;
@@ -44,6 +45,8 @@ public final class EventCatalog {
     // fleet.desired
     public static final EventKind<SpecSubmitted> SPEC_SUBMITTED =
             new EventKind<>("fleetplane.spec.submitted", 1, SpecSubmitted.class, Topics.FLEET_DESIRED);
+    public static final EventKind<PatchHost> PATCH_HOST =
+            new EventKind<>("fleetplane.spec.host-patch-requested", 1, PatchHost.class, Topics.FLEET_DESIRED);
     public static final EventKind<SpecAccepted> SPEC_ACCEPTED =
             new EventKind<>("fleetplane.spec.accepted", 1, SpecAccepted.class, Topics.FLEET_DESIRED);
     public static final EventKind<SpecRejected> SPEC_REJECTED =
@@ -110,7 +113,7 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.host.provisioning-failed", 1, ProvisioningFailed.class, Topics.PROVISIONING_EVENTS);
 
     private static final Map<String, EventKind<?>> BY_TYPE = index(
-            SPEC_SUBMITTED, SPEC_ACCEPTED, SPEC_REJECTED,
+            SPEC_SUBMITTED, PATCH_HOST, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
             SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, DESTROY_VM, QUERY_GUEST_NETWORK,
             INVENTORY_OBSERVED, VM_CLONED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_DESTROYED,

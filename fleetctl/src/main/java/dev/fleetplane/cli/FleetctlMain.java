@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code fleetplane} command: the operator's and CI's way into a fleet. */
 @Command(name = "fleetplane", mixinStandardHelpOptions = true, versionProvider = FleetctlMain.Version.class,
         description = "Keeps a NixOS VM fleet on Proxmox VE equal to hosts.nix.",
-        subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, StatusCommand.class,
+        subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, PlanCommand.class, ApplyCommand.class,
+                StatusCommand.class, EventsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FleetctlMain {
 

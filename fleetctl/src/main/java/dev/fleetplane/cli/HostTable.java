@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Renders the planner's host list as an aligned table, the way {@code fleetplane status} and the demo show it. */
+/**
+ * Renders the planner's host list as an aligned table, the way {@code fleetplane status} and the demo show it:
+ * the lifecycle state and the two conditions ({@code Ready}, {@code Reconciled}) as {@code True/Reason}.
+ */
 final class HostTable {
 
-    private static final String[] HEADER = {"HOST", "VMID", "IP", "STATE", "TIME", "REASON"};
+    private static final String[] HEADER = {"HOST", "VMID", "IP", "STATE", "READY", "RECONCILED", "TIME", "REASON"};
 
     private HostTable() {
     }
@@ -21,8 +24,10 @@ final class HostTable {
                     h.path("vmid").asText("-"),
                     text(h, "ip"),
                     h.path("state").asText(),
+                    condition(h, "Ready"),
+                    condition(h, "Reconciled"),
                     h.hasNonNull("secondsTaken") ? String.format("%.1fs", h.get("secondsTaken").asDouble()) : "-",
-                    text(h, "reason")});
+                    reason(h)});
         }
         int[] width = new int[HEADER.length];
         for (String[] r : rows) {
@@ -38,6 +43,23 @@ final class HostTable {
             sb.append(System.lineSeparator());
         }
         return sb.toString();
+    }
+
+    /** {@code True/HostReady}; {@code -} for a planner that does not report conditions. */
+    static String condition(JsonNode h, String type) {
+        for (JsonNode c : h.path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("status").asText() + "/" + c.path("reason").asText();
+            }
+        }
+        return "-";
+    }
+
+    /** The failure (step: reason) or the note of a drifted / removed host. */
+    private static String reason(JsonNode h) {
+        String reason = text(h, "reason");
+        String step = text(h, "step");
+        return !step.equals("-") && !reason.equals("-") ? step + ": " + reason : reason;
     }
 
     private static String text(JsonNode h, String field) {

@@ -49,8 +49,40 @@ final class PlannerApi {
         return get("/api/v1/plans/" + id);
     }
 
+    /** POSTs a JSON body; {@code headers} may be empty. Errors become a {@link CliException} naming status and reason. */
+    JsonNode postJson(String path, JsonNode body, Map<String, String> headers, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     JsonNode hosts() {
         return get("/api/v1/hosts");
+    }
+
+    /** One page of the event log and the cursor to pass as {@code after} next time. */
+    record EventPage(JsonNode events, String cursor) {
+    }
+
+    /** {@code GET /api/v1/events} with the given filters ({@code host}, {@code type}, {@code after}, ...). */
+    EventPage events(Map<String, String> params) {
+        StringJoiner query = new StringJoiner("&", "?", "");
+        params.forEach((k, v) -> {
+            if (v != null) {
+                query.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events" + query))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = exchange(request);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("GET /api/v1/events answered " + response.statusCode() + ": "
+                    + describeError(body, response.body()));
+        }
+        return new EventPage(body, response.headers().firstValue("X-Fleetplane-Cursor").orElse(null));
     }
 
     private JsonNode get(String path) {
@@ -58,9 +90,18 @@ final class PlannerApi {
     }
 
     private JsonNode send(HttpRequest request) {
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException(request.method() + " " + request.uri().getPath() + " answered "
+                    + response.statusCode() + ": " + describeError(body, response.body()));
+        }
+        return body;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new CliException("cannot reach the planner at " + baseUrl + " (is `./fleetplane up` running?)", e);
         } catch (IOException e) {
@@ -69,12 +110,6 @@ final class PlannerApi {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", e);
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
-            throw new CliException(request.method() + " " + request.uri().getPath() + " answered "
-                    + response.statusCode() + ": " + describeError(body, response.body()));
-        }
-        return body;
     }
 
     private static JsonNode parse(String body) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         description = "Submit a hosts.nix (or evaluated JSON) as the fleet's desired state and show the plan.")
 final class PushCommand implements Callable<Integer> {
 
-    static final Set<String> SETTLED = Set.of("Ready", "Adopted", "Failed");
+    /** States in which nothing of a host runs or waits. */
+    static final Set<String> SETTLED = Set.of("Ready", "Adopted", "Drifted", "Gone", "Failed");
 
     @Parameters(paramLabel = "FILE", description = "hosts.nix, or a .json file with the evaluated spec")
     Path file;
@@ -51,10 +52,18 @@ final class PushCommand implements Callable<Integer> {
             return 0;
         }
         JsonNode plan = awaitPlan(api, accepted.path("specVersion").asLong(), timeout);
-        System.out.println(plan.path("text").asText());
+        System.out.println(plan.path("text").asText().stripTrailing());
+        if (plan.path("errors").size() > 0) {
+            System.err.println("fleetplane: the plan has errors and cannot be applied; fix the spec and push it again");
+            return 1;
+        }
         if (!autoApprove) {
+            System.out.println();
+            System.out.println("apply it with: fleetplane apply " + plan.path("id").asText());
             return 0;
         }
+        System.out.println();
+        System.out.println("applying (auto-approved) ...");
         JsonNode hosts = awaitSettled(api, plan, timeout, System.out);
         System.out.print(HostTable.render(hosts));
         return allSucceeded(hosts) ? 0 : 1;
@@ -93,11 +102,22 @@ final class PushCommand implements Callable<Integer> {
         throw new CliException("no plan for spec version " + specVersion + " after " + timeout.toSeconds() + " s");
     }
 
-    /** Polls the hosts of {@code plan} until each is Ready, Adopted or Failed; prints each state change. */
+    /**
+     * Polls the hosts of {@code plan} until each one it changes has settled under it (Ready, Adopted, Gone, Failed);
+     * prints every state change with the host's two conditions.
+     */
     static JsonNode awaitSettled(PlannerApi api, JsonNode plan, Duration timeout, PrintStream progress) {
-        Set<String> planned = new java.util.TreeSet<>();
+        String planId = plan.path("id").asText();
+        String fleet = plan.path("fleet").asText("");
+        Map<String, Boolean> planned = new java.util.TreeMap<>();
         for (JsonNode c : plan.path("changes")) {
-            planned.add(c.path("host").asText());
+            planned.put(c.path("host").asText(), !"no-op".equals(c.path("action").asText()));
+        }
+        if (plan.path("appliedHosts").isArray() && !plan.path("appliedHosts").isEmpty()) {
+            // --target / --exclude: the hosts left out keep whatever they were.
+            Set<String> applied = new java.util.HashSet<>();
+            plan.path("appliedHosts").forEach(h -> applied.add(h.asText()));
+            planned.replaceAll((host, changed) -> changed && applied.contains(host));
         }
         Map<String, String> lastState = new LinkedHashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -107,16 +127,16 @@ final class PushCommand implements Callable<Integer> {
             boolean settled = true;
             for (JsonNode h : all) {
                 String name = h.path("host").asText();
-                if (!planned.contains(name)) {
+                if (!planned.containsKey(name) || (!fleet.isEmpty() && !fleet.equals(h.path("fleet").asText()))) {
                     continue;
                 }
                 mine.add(h);
                 String state = h.path("state").asText();
                 if (!state.equals(lastState.put(name, state))) {
-                    progress.printf("  %-12s %s%s%n", name, state,
-                            h.hasNonNull("reason") && !h.get("reason").asText().isEmpty() ? " (" + h.get("reason").asText() + ")" : "");
+                    progress.println(progressLine(h));
                 }
-                settled &= SETTLED.contains(state);
+                boolean changedByPlan = planned.get(name);
+                settled &= SETTLED.contains(state) && (!changedByPlan || planId.equals(h.path("planId").asText()));
             }
             if (settled && mine.size() == planned.size()) {
                 return mine;
@@ -126,6 +146,15 @@ final class PushCommand implements Callable<Integer> {
             }
             sleep(250);
         }
+    }
+
+    /** {@code   web          Cloning       Ready=False/Cloning  Reconciled=False/PlanApplying  (reason)}. */
+    static String progressLine(JsonNode h) {
+        String reason = h.hasNonNull("reason") && !h.get("reason").asText().isEmpty()
+                ? "  (" + (h.hasNonNull("step") ? h.get("step").asText() + ": " : "") + h.get("reason").asText() + ")"
+                : "";
+        return String.format("  %-12s %-13s Ready=%-20s Reconciled=%s%s", h.path("host").asText(),
+                h.path("state").asText(), HostTable.condition(h, "Ready"), HostTable.condition(h, "Reconciled"), reason);
     }
 
     static boolean allSucceeded(JsonNode hosts) {

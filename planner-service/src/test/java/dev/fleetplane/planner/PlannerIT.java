@@ -26,9 +26,11 @@ import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.PveOperationFailed;
+import dev.fleetplane.events.pve.ResizeDisk;
 import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.events.pve.VmConfigured;
+import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -112,7 +114,7 @@ class PlannerIT {
                 .event().dataAs(EventCatalog.PLAN_COMPUTED);
         assertEquals(2, plan.toAdd());
         assertEquals(1, plan.toAdopt());
-        assertTrue(plan.text().contains("Plan: 1 to adopt, 2 to add, 0 to change, 0 to destroy."), plan.text());
+        assertTrue(plan.text().contains("Plan: 1 to import, 2 to add, 0 to change, 0 to destroy."), plan.text());
         assertTrue(plan.text().contains("laptop"), plan.text());
 
         CloneVm clone = recorder.await("CloneVm web", s -> is(s, EventCatalog.CLONE_VM) && "web".equals(s.key())
@@ -140,6 +142,12 @@ class PlannerIT {
 
         publish(Topics.PVE_EVENTS, "web", FleetEvent.causedBy(configure, EventCatalog.VM_CONFIGURED, ADAPTER, "web",
                 new VmConfigured("pve", 111, List.of("cores", "memory", "name", "agent"))));
+        // A clone has the template's disk: the create path grows it to the spec's size before the first boot.
+        FleetEvent resize = recorder.await("ResizeDisk web", s -> is(s, EventCatalog.RESIZE_DISK)
+                && "web".equals(s.key()) && plan.planId().equals(s.event().correlationId()), WAIT).event();
+        assertEquals(new ResizeDisk("pve", 111, "scsi0", "32G"), resize.dataAs(EventCatalog.RESIZE_DISK));
+        publish(Topics.PVE_EVENTS, "web", FleetEvent.causedBy(resize, EventCatalog.VM_RESIZED, ADAPTER, "web",
+                new VmResized("pve", 111, "scsi0", "32G", "UPID:pve:3")));
         FleetEvent start = recorder.await("StartVm web", s -> is(s, EventCatalog.START_VM) && "web".equals(s.key())
                 && plan.planId().equals(s.event().correlationId()), WAIT).event();
         assertEquals(new StartVm("pve", 111), start.dataAs(EventCatalog.START_VM));
@@ -209,21 +217,24 @@ class PlannerIT {
         FleetEvent sync = recorder.await("SyncInventory", s -> is(s, EventCatalog.SYNC_INVENTORY)
                 && ("spec-" + version).equals(s.event().correlationId()), WAIT).event();
         assertEquals("pve2", sync.subject());
+        List<ObservedVm> seen = List.of(new ObservedVm(9003, "tpl", "pve2", "stopped", true, 1, 1L << 30, 8L << 30,
+                List.of()));
         publish(Topics.PVE_EVENTS, "pve2", FleetEvent.causedBy(sync, EventCatalog.INVENTORY_OBSERVED, ADAPTER, "pve2",
-                new InventoryObserved("https://10.1.1.1:8006/api2/json", List.of(
-                        new ObservedVm(9003, "tpl", "pve2", "stopped", true, 1, 1L << 30, 8L << 30, List.of())),
-                        "sha256:0a0b0c0d")));
+                new InventoryObserved("https://10.1.1.1:8006/api2/json", seen, "sha256:0a0b0c0d")));
         String planId = awaitPlanOf(version);
-        assertEquals("plan-" + version + "-0a0b0c0d", planId);
+        assertTrue(planId.matches("plan-" + version + "-[0-9a-f]{8}"), planId);
         given().when().get("/api/v1/plans?specVersion=" + version).then().statusCode(200)
                 .body("id", hasItem(planId)).body("[0].status", org.hamcrest.Matchers.equalTo("pending-approval"));
         Thread.sleep(500);
         assertTrue(recorder.all().stream().noneMatch(s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
                 && planId.equals(s.event().correlationId())), "nothing runs before approval");
 
+        // Apply reads a fresh inventory first (the adapter's part, played here): unchanged, so the plan applies.
+        java.util.concurrent.CompletableFuture<Void> unchanged = answerNextSync(planId, "pve2", seen, "sha256:0a0b0c0d");
         given().header("X-Fleetplane-Operator", "alice").when().post("/api/v1/plans/" + planId + "/apply")
                 .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("applied"))
                 .body("approvedBy", org.hamcrest.Matchers.equalTo("alice"));
+        unchanged.get(5, TimeUnit.SECONDS);
         CloneVm clone = recorder.await("CloneVm api", s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
                 && planId.equals(s.event().correlationId()), WAIT).event().dataAs(EventCatalog.CLONE_VM);
         assertEquals(new CloneVm("pve2", 9003, 301, "api", "fast", true), clone);
@@ -369,6 +380,21 @@ class PlannerIT {
                 new InventoryObserved("https://pve:8006/api2/json", List.of(
                         new ObservedVm(9003, "tpl", node, "stopped", true, 1, 1L << 30, 8L << 30, List.of())),
                         "sha256:99999999")));
+    }
+
+    /** Plays the adapter once: answers the next SyncInventory of {@code correlation} with {@code vms}. */
+    static java.util.concurrent.CompletableFuture<Void> answerNextSync(String correlation, String node,
+                                                                      List<ObservedVm> vms, String digest) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                FleetEvent sync = recorder.await("SyncInventory " + correlation, s -> is(s, EventCatalog.SYNC_INVENTORY)
+                        && correlation.equals(s.event().correlationId()), WAIT).event();
+                publish(Topics.PVE_EVENTS, node, FleetEvent.causedBy(sync, EventCatalog.INVENTORY_OBSERVED, ADAPTER,
+                        node, new InventoryObserved("https://pve:8006/api2/json", vms, digest)));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     static String awaitPlanOf(long version) throws InterruptedException {

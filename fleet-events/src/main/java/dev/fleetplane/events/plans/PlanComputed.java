@@ -9,5 +9,5 @@ import java.util.List;
  */
 public record PlanComputed(String planId, String fleet, long specVersion, String inventoryDigest,
                            List<PlannedChange> changes, int toAdd, int toChange, int toDestroy, int toAdopt,
-                           List<SpecProblem> errors, String text) {
+                           int toForget, List<SpecProblem> errors, String text) {
 }

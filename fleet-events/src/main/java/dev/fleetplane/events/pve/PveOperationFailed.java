@@ -9,6 +9,7 @@ import java.util.List;
  * @param failure    the typed failure: {@code unauthorized}, {@code forbidden}, {@code not-found},
  *                   {@code locked}, {@code already-exists}, {@code invalid-parameter}, {@code task-failed},
  *                   {@code agent-not-configured}, {@code agent-not-running}, {@code vm-not-running},
+ *                   {@code vm-running}, {@code not-owned} (a VM fleetplane neither created nor adopted),
  *                   {@code transient}, {@code timeout}, {@code bad-response}
  * @param httpStatus 0 when no HTTP answer was involved
  * @param exitStatus the task's exit status, for task failures

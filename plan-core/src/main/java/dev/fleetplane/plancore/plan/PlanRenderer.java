@@ -11,22 +11,44 @@ public final class PlanRenderer {
     private PlanRenderer() {
     }
 
+    /** How one action reads: the comment after the host, the block head and the symbol of its lines. */
+    private record Look(String what, String head, String linePrefix) {
+    }
+
+    private static Look look(PlannedChange c) {
+        return switch (c.action()) {
+            case PlanDraft.CREATE -> new Look("will be created", "+ create", "+ ");
+            case PlanDraft.UPDATE -> new Look("will be updated in-place", "~ update", "~ ");
+            case PlanDraft.GROW_DISK -> new Look("will have its disk grown in-place", "~ grow-disk", "~ ");
+            case PlanDraft.REPLACE -> new Look("must be replaced (destroyed and created again)", "-/+ replace", "~ ");
+            case PlanDraft.DESTROY -> new Look("will be destroyed", "- destroy", "- ");
+            case PlanDraft.FORGET -> new Look("will no longer be managed by fleetplane (the VM is not destroyed)",
+                    "forget", "");
+            case PlanDraft.ADOPT -> new Look("exists and will be adopted (nothing changes in Proxmox)", "<= adopt", "");
+            default -> new Look("is readonly; fleetplane changes nothing", "readonly", "");
+        };
+    }
+
     public static String render(String fleet, long specVersion, PlanDraft draft) {
+        return render("fleet " + fleet + ", spec version " + specVersion, draft);
+    }
+
+    /** @param context what was planned, shown in the header ({@code fleet web, spec version 3}) */
+    public static String render(String context, PlanDraft draft) {
         StringBuilder out = new StringBuilder();
-        boolean anyAction = draft.changes().stream().anyMatch(c -> !c.action().equals(PlanDraft.NO_OP));
+        boolean anyAction = draft.hasChanges();
         if (anyAction) {
-            out.append("fleetplane will perform the following actions (fleet ").append(fleet)
-                    .append(", spec version ").append(specVersion).append("):\n");
-            for (PlannedChange c : draft.changes()) {
-                switch (c.action()) {
-                    case PlanDraft.CREATE -> block(out, c, "will be created", "+ create", "+ ");
-                    case PlanDraft.ADOPT -> block(out, c, "exists and will be adopted (nothing changes in Proxmox)",
-                            "<= adopt", "");
-                    default -> {
-                        // no-op hosts are left out, as tofu leaves out unchanged resources
-                    }
-                }
+            out.append("fleetplane will perform the following actions (").append(context).append("):\n");
+        }
+        boolean anyBlock = false;
+        for (PlannedChange c : draft.changes()) {
+            // Unchanged hosts are left out, as tofu leaves out unchanged resources, unless there is a note.
+            if (!c.action().equals(PlanDraft.NO_OP) || !c.changes().isEmpty()) {
+                block(out, c, look(c));
+                anyBlock = true;
             }
+        }
+        if (anyBlock) {
             out.append('\n');
         }
         if (!draft.unmanaged().isEmpty()) {
@@ -46,30 +68,42 @@ public final class PlanRenderer {
             out.append(NO_CHANGES).append('\n');
             return out.toString();
         }
-        out.append("Plan: ");
-        if (draft.toAdopt() > 0) {
-            out.append(draft.toAdopt()).append(" to adopt, ");
-        }
-        out.append(draft.toAdd()).append(" to add, ").append(draft.toChange()).append(" to change, ")
-                .append(draft.toDestroy()).append(" to destroy.\n");
+        out.append(summary(draft)).append('\n');
         return out.toString();
     }
 
-    private static void block(StringBuilder out, PlannedChange c, String what, String head, String linePrefix) {
+    /** {@code Plan: 1 to import, 2 to add, 0 to change, 0 to destroy.} (import and forget only when there are any). */
+    public static String summary(PlanDraft draft) {
+        StringBuilder out = new StringBuilder("Plan: ");
+        if (draft.toAdopt() > 0) {
+            out.append(draft.toAdopt()).append(" to import, ");
+        }
+        out.append(draft.toAdd()).append(" to add, ").append(draft.toChange()).append(" to change, ")
+                .append(draft.toDestroy()).append(" to destroy");
+        if (draft.toForget() > 0) {
+            out.append(", ").append(draft.toForget()).append(" to forget");
+        }
+        return out.append('.').toString();
+    }
+
+    private static void block(StringBuilder out, PlannedChange c, Look look) {
         out.append('\n').append("  # ").append(c.host()).append(" (vmid ").append(c.vmid()).append(") ")
-                .append(what).append('\n');
-        out.append("  ").append(head).append(' ').append(c.host()).append(" {\n");
-        int width = c.changes().stream().filter(l -> !l.startsWith("#")).mapToInt(l -> l.indexOf(" = "))
-                .max().orElse(0);
+                .append(look.what()).append('\n');
+        out.append("  ").append(look.head()).append(' ').append(c.host()).append(" {\n");
+        int width = c.changes().stream().filter(l -> !l.startsWith("#") && l.contains(" = "))
+                .mapToInt(l -> l.indexOf(" = ")).max().orElse(0);
         for (String line : c.changes()) {
             if (line.startsWith("#")) {
                 out.append("      ").append(line).append('\n');
                 continue;
             }
             int eq = line.indexOf(" = ");
-            String key = eq < 0 ? line : line.substring(0, eq);
-            String value = eq < 0 ? "" : line.substring(eq);
-            out.append("      ").append(linePrefix).append(pad(key, width)).append(value).append('\n');
+            if (eq < 0) {
+                out.append("      ").append(look.linePrefix()).append(line).append('\n');
+                continue;
+            }
+            out.append("      ").append(look.linePrefix()).append(pad(line.substring(0, eq), width))
+                    .append(line.substring(eq)).append('\n');
         }
         out.append("    }\n");
     }

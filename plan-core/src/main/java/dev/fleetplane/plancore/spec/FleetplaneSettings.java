@@ -2,14 +2,23 @@ package dev.fleetplane.plancore.spec;
 
 import java.util.Optional;
 
-/** The optional {@code _fleetplane} block: fleet-wide behaviour of fleetplane itself. */
-public record FleetplaneSettings(Optional<Boolean> autoApprove, String flake, Optional<String> rebuildCommand) {
+/**
+ * The optional {@code _fleetplane} block: fleet-wide behaviour of fleetplane itself.
+ *
+ * @param allowDestroy hosts removed from the spec may have their VMs destroyed (else they are forgotten)
+ */
+public record FleetplaneSettings(Optional<Boolean> autoApprove, String flake, Optional<String> rebuildCommand,
+                                 boolean allowDestroy) {
 
     /** Where the guests' NixOS flake lives when the file does not say. */
     public static final String DEFAULT_FLAKE = "/etc/nixos";
     public static final String DEFAULT_REBUILD = "nixos-rebuild switch --flake {flake}#{host}";
 
+    public FleetplaneSettings(Optional<Boolean> autoApprove, String flake, Optional<String> rebuildCommand) {
+        this(autoApprove, flake, rebuildCommand, false);
+    }
+
     public static FleetplaneSettings defaults() {
-        return new FleetplaneSettings(Optional.empty(), DEFAULT_FLAKE, Optional.empty());
+        return new FleetplaneSettings(Optional.empty(), DEFAULT_FLAKE, Optional.empty(), false);
     }
 }

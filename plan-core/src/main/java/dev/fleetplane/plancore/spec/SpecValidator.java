@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.desired.SpecProblem;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +32,20 @@ public final class SpecValidator {
     public static final int MAX_CORES = 512;
     public static final int MAX_HOST_NAME = 63;
 
+    /** Proxmox's own tag syntax (pve-tag): letters, digits and {@code _ - + .}, not starting with a sign. */
+    static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9_+.-]*");
+    static final Pattern CPU_TYPE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.+-]*");
+    static final Pattern MACHINE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.+-]*");
+    /** Disk bus and index as Proxmox numbers them: virtio0-15, scsi0-30, sata0-5, ide0-3. */
+    static final Pattern DISK_INTERFACE = Pattern.compile("(virtio|scsi|sata|ide)([0-9]{1,2})");
+    static final Map<String, Integer> DISK_BUS_MAX = Map.of("virtio", 15, "scsi", 30, "sata", 5, "ide", 3);
+    public static final Set<String> BIOS = Set.of("seabios", "ovmf");
+
     private static final Set<String> PROXMOX_KNOWN = Set.of(
-            "vmid", "cores", "memory", "disk", "name", "storage", "cloneFromTemplate");
+            "vmid", "cores", "memory", "disk", "name", "storage", "cloneFromTemplate", "bios", "cpuType", "machine",
+            "diskInterface", "ignoreInit", "tags", "description", "ignoreChangesExtra", "readonly", "allowDestroy");
+    /** Host attributes the validator reads itself; every other one is kept as written. */
+    private static final Set<String> HOST_READ = Set.of("user", "rebuildCommand", "proxmox");
 
     /** The outcome: a spec when there are no problems; warnings never block. */
     public record Result(Optional<HostsSpec> spec, List<SpecProblem> problems, List<SpecProblem> warnings) {
@@ -46,6 +58,8 @@ public final class SpecValidator {
     private final List<SpecProblem> warnings = new ArrayList<>();
     /** Every readable VMID by host, also of hosts with other problems, so duplicates are reported with the rest. */
     private final Map<Integer, List<String>> hostsByVmid = new TreeMap<>();
+    /** Every VM name by host, for the same reason. */
+    private final Map<String, List<String>> hostsByVmName = new TreeMap<>();
 
     private SpecValidator() {
     }
@@ -137,7 +151,14 @@ public final class SpecValidator {
         }
         String flake = optionalString(node, p, "flake").orElse(FleetplaneSettings.DEFAULT_FLAKE);
         Optional<String> rebuild = optionalString(node, p, "rebuildCommand");
-        return new FleetplaneSettings(autoApprove, flake, rebuild);
+        boolean allowDestroy = optionalBoolean(node, p, "allowDestroy").orElse(false);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("autoApprove", "flake", "rebuildCommand", "allowDestroy").contains(k)) {
+                warnings.add(new SpecProblem(p + "." + k, "unknown setting, ignored"));
+            }
+        }
+        return new FleetplaneSettings(autoApprove, flake, rebuild, allowDestroy);
     }
 
     private HostSpec host(String name, JsonNode node) {
@@ -166,7 +187,13 @@ public final class SpecValidator {
                 return null;
             }
         }
-        return nameOk ? new HostSpec(name, user, rebuild, vm) : null;
+        Map<String, JsonNode> kept = new TreeMap<>();
+        node.fields().forEachRemaining(f -> {
+            if (!HOST_READ.contains(f.getKey())) {
+                kept.put(f.getKey(), f.getValue());
+            }
+        });
+        return nameOk ? new HostSpec(name, user, rebuild, vm, java.util.Collections.unmodifiableMap(kept)) : null;
     }
 
     private Optional<ProxmoxVm> proxmoxVm(String host, String p, JsonNode node) {
@@ -208,30 +235,75 @@ public final class SpecValidator {
             problems.add(new SpecProblem(p + ".name", "must be a DNS-style name ([a-zA-Z0-9][a-zA-Z0-9.-]*), got '"
                     + name + "'"));
         }
+        hostsByVmName.computeIfAbsent(name, k -> new ArrayList<>()).add(host);
         Optional<String> storage = optionalString(node, p, "storage");
         storage.filter(s -> !STORAGE.matcher(s).matches()).ifPresent(s -> problems.add(
                 new SpecProblem(p + ".storage", "must be a Proxmox storage id ([a-zA-Z][a-zA-Z0-9_.-]*), got '"
                         + s + "'")));
-        boolean clone = true;
-        JsonNode c = node.get("cloneFromTemplate");
-        if (c != null && !c.isNull()) {
-            if (c.isBoolean()) {
-                clone = c.booleanValue();
+        boolean clone = optionalBoolean(node, p, "cloneFromTemplate").orElse(true);
+        Optional<String> bios = optionalString(node, p, "bios");
+        bios.filter(b -> !BIOS.contains(b)).ifPresent(b -> problems.add(new SpecProblem(p + ".bios",
+                "unknown bios '" + b + "'; must be seabios or ovmf")));
+        Optional<String> cpuType = optionalString(node, p, "cpuType");
+        cpuType.filter(t -> !CPU_TYPE.matcher(t).matches()).ifPresent(t -> problems.add(new SpecProblem(
+                p + ".cpuType", "must be a Proxmox CPU type like host or x86-64-v2-AES, got '" + t + "'")));
+        Optional<String> machine = optionalString(node, p, "machine");
+        machine.filter(t -> !MACHINE.matcher(t).matches()).ifPresent(t -> problems.add(new SpecProblem(
+                p + ".machine", "must be a Proxmox machine type like q35 or pc-i440fx-8.1, got '" + t + "'")));
+        Optional<String> diskInterface = optionalString(node, p, "diskInterface");
+        diskInterface.filter(d -> !validDiskInterface(d)).ifPresent(d -> problems.add(new SpecProblem(
+                p + ".diskInterface", "must be a disk slot: virtio0..virtio15, scsi0..scsi30, sata0..sata5 or "
+                + "ide0..ide3, got '" + d + "'")));
+        boolean ignoreInit = optionalBoolean(node, p, "ignoreInit").orElse(false);
+        Optional<List<String>> tags = optionalStringList(node, p, "tags");
+        tags.ifPresent(list -> {
+            for (int i = 0; i < list.size(); i++) {
+                if (!TAG.matcher(list.get(i)).matches()) {
+                    problems.add(new SpecProblem(p + ".tags[" + i + "]", "must be a Proxmox tag "
+                            + "([a-zA-Z0-9_][a-zA-Z0-9_+.-]*), got '" + list.get(i) + "'"));
+                }
+            }
+        });
+        Optional<String> description = Optional.empty();
+        JsonNode d = node.get("description");
+        if (d != null && !d.isNull()) {
+            if (d.isTextual()) {
+                description = Optional.of(d.textValue());
             } else {
-                problems.add(new SpecProblem(p + ".cloneFromTemplate", "must be true or false, got " + kind(c)));
+                problems.add(new SpecProblem(p + ".description", "must be a string, got " + kind(d)));
             }
         }
-        Map<String, JsonNode> other = new LinkedHashMap<>();
+        List<String> ignoreChanges = optionalStringList(node, p, "ignoreChangesExtra").orElse(List.of());
+        for (int i = 0; i < ignoreChanges.size(); i++) {
+            if (VmAttribute.byKey(ignoreChanges.get(i)).isEmpty()) {
+                warnings.add(new SpecProblem(p + ".ignoreChangesExtra[" + i + "]", "'" + ignoreChanges.get(i)
+                        + "' is not an attribute fleetplane compares (" + String.join(", ", VmAttribute.keys())
+                        + "); ignored"));
+            }
+        }
+        boolean readonly = optionalBoolean(node, p, "readonly").orElse(false);
+        Optional<Boolean> allowDestroy = optionalBoolean(node, p, "allowDestroy");
+        Map<String, JsonNode> other = new TreeMap<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!PROXMOX_KNOWN.contains(k)) {
                 other.put(k, node.get(k));
+                warnings.add(new SpecProblem(p + "." + k, "unknown attribute, ignored (known: "
+                        + String.join(", ", new java.util.TreeSet<>(PROXMOX_KNOWN)) + ")"));
             }
         }
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ProxmoxVm(vmid, cores, memory, disk, diskBytes, name, storage, clone, Map.copyOf(other)));
+        return Optional.of(new ProxmoxVm(vmid, cores, memory, disk, diskBytes, name, storage, clone, bios, cpuType,
+                machine, diskInterface, ignoreInit, tags, description, List.copyOf(ignoreChanges), readonly,
+                allowDestroy, java.util.Collections.unmodifiableMap(other)));
+    }
+
+    static boolean validDiskInterface(String d) {
+        Matcher m = DISK_INTERFACE.matcher(d);
+        return m.matches() && Integer.parseInt(m.group(2)) <= DISK_BUS_MAX.get(m.group(1))
+                && (m.group(2).length() == 1 || m.group(2).charAt(0) != '0');
     }
 
     private void crossChecks(Optional<ProxmoxSettings> proxmox) {
@@ -242,6 +314,16 @@ public final class SpecValidator {
                     List<String> others = names.stream().filter(o -> !o.equals(n)).toList();
                     problems.add(new SpecProblem("hosts." + n + ".proxmox.vmid", "VMID " + e.getKey()
                             + " is also used by host " + String.join(", ", others)));
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> e : hostsByVmName.entrySet()) {
+            List<String> names = e.getValue();
+            if (names.size() > 1) {
+                for (String n : names) {
+                    List<String> others = names.stream().filter(o -> !o.equals(n)).toList();
+                    problems.add(new SpecProblem("hosts." + n + ".proxmox.name", "VM name '" + e.getKey()
+                            + "' is also used by host " + String.join(", ", others)));
                 }
             }
         }
@@ -285,6 +367,42 @@ public final class SpecValidator {
             return Optional.empty();
         }
         return Optional.of(v.textValue());
+    }
+
+    private Optional<Boolean> optionalBoolean(JsonNode node, String p, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isBoolean()) {
+            problems.add(new SpecProblem(p + "." + field, "must be true or false, got " + kind(v)));
+            return Optional.empty();
+        }
+        return Optional.of(v.booleanValue());
+    }
+
+    private Optional<List<String>> optionalStringList(JsonNode node, String p, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isArray()) {
+            problems.add(new SpecProblem(p + "." + field, "must be a list of strings, got " + kind(v)));
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode item = v.get(i);
+            if (!item.isTextual() || item.textValue().isBlank()) {
+                problems.add(new SpecProblem(p + "." + field + "[" + i + "]", "must be a non-empty string, got "
+                        + kind(item)));
+                ok = false;
+            } else {
+                out.add(item.textValue());
+            }
+        }
+        return ok ? Optional.of(List.copyOf(out)) : Optional.empty();
     }
 
     private Integer requiredInt(JsonNode node, String p, String field) {

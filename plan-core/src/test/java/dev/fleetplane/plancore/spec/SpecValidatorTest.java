@@ -2,6 +2,7 @@ package dev.fleetplane.plancore.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,8 @@ class SpecValidatorTest {
         assertEquals("web", vm.name());
         assertTrue(vm.cloneFromTemplate());
         assertEquals(32L << 30, vm.diskBytes());
-        assertTrue(vm.other().containsKey("tags"), "unknown proxmox attributes are kept");
+        assertEquals(java.util.Optional.of(List.of("x")), vm.tags());
+        assertEquals("./hosts/web/configuration.nix", web.attribute("configurationFile").orElseThrow());
         assertFalse(spec.hosts().get(0).managed(), "a host without proxmox is unmanaged");
         assertEquals("nixos-rebuild switch --flake /etc/nixos#web", spec.rebuildCommandFor(web));
     }
@@ -151,5 +153,84 @@ class SpecValidatorTest {
         assertTrue(p.contains("hosts.web.user: must be a Unix user name ([a-z_][a-z0-9_-]*), got 'Root Admin'"), p.toString());
         assertTrue(p.contains("hosts.web.proxmox.cloneFromTemplate: must be true or false, got string \"no\""), p.toString());
         assertTrue(p.contains("hosts.web.proxmox.storage: must be a non-empty string, got number 5"), p.toString());
+    }
+
+    @Test
+    void everyProxmoxAttribute_isRead() throws Exception {
+        SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
+                , "_fleetplane": {"allowDestroy": true},
+                  "web": {"hostname": "web", "publicKey": "ssh-ed25519 AAA", "authorizedKeys": ["k1"],
+                          "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "storage": "fast",
+                                      "name": "web-vm", "bios": "ovmf", "cpuType": "host", "machine": "q35",
+                                      "diskInterface": "virtio0", "cloneFromTemplate": true, "ignoreInit": true,
+                                      "tags": ["prod", "web"], "description": "the web server",
+                                      "ignoreChangesExtra": ["cores", "description"], "readonly": false,
+                                      "allowDestroy": true}}}"""));
+        assertTrue(r.valid(), r.problems().toString());
+        assertEquals(List.of(), r.warnings());
+        HostsSpec spec = r.spec().orElseThrow();
+        assertTrue(spec.fleetplane().allowDestroy());
+        HostSpec web = spec.hosts().get(0);
+        ProxmoxVm vm = web.proxmox().orElseThrow();
+        assertEquals(java.util.Optional.of("ovmf"), vm.bios());
+        assertEquals(java.util.Optional.of("host"), vm.cpuType());
+        assertEquals(java.util.Optional.of("q35"), vm.machine());
+        assertEquals(java.util.Optional.of("virtio0"), vm.diskInterface());
+        assertEquals(java.util.Optional.of("the web server"), vm.description());
+        assertEquals(List.of("cores", "description"), vm.ignoreChangesExtra());
+        assertEquals(java.util.Optional.of(true), vm.allowDestroy());
+        assertTrue(vm.ignoreInit());
+        assertEquals("web-vm", vm.name());
+        assertEquals("ssh-ed25519 AAA", web.attribute("publicKey").orElseThrow());
+        assertTrue(web.attributes().get("authorizedKeys").isArray(), "other host attributes are kept as written");
+    }
+
+    @Test
+    void unknownProxmoxAttributes_andIgnoreChangesNames_areWarnedAboutByName() throws Exception {
+        SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "sockets": 2,
+                                      "ignoreChangesExtra": ["network"]}}}"""));
+        assertTrue(r.valid(), r.problems().toString());
+        List<String> w = r.warnings().stream().map(SpecProblem::toString).toList();
+        assertEquals(2, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("hosts.web.proxmox.ignoreChangesExtra[0]: 'network' is not an attribute"), w.toString());
+        assertTrue(w.get(1).startsWith("hosts.web.proxmox.sockets: unknown attribute, ignored (known: "), w.toString());
+        assertTrue(r.spec().orElseThrow().hosts().get(0).proxmox().orElseThrow().other().containsKey("sockets"));
+    }
+
+    @Test
+    void badOptionalAttributes_areEachNamed() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "bios": "uefi",
+                                      "diskInterface": "nvme0", "tags": ["ok", "not ok"], "readonly": "yes",
+                                      "ignoreInit": 1, "description": 5, "cpuType": "host;rm"}}}""");
+        assertEquals(List.of(
+                "hosts.web.proxmox.bios: unknown bios 'uefi'; must be seabios or ovmf",
+                "hosts.web.proxmox.cpuType: must be a Proxmox CPU type like host or x86-64-v2-AES, got 'host;rm'",
+                "hosts.web.proxmox.diskInterface: must be a disk slot: virtio0..virtio15, scsi0..scsi30, sata0..sata5 "
+                        + "or ide0..ide3, got 'nvme0'",
+                "hosts.web.proxmox.ignoreInit: must be true or false, got number 1",
+                "hosts.web.proxmox.tags[1]: must be a Proxmox tag ([a-zA-Z0-9_][a-zA-Z0-9_+.-]*), got 'not ok'",
+                "hosts.web.proxmox.description: must be a string, got number 5",
+                "hosts.web.proxmox.readonly: must be true or false, got string \"yes\""), p);
+    }
+
+    @Test
+    void diskSlots_followProxmoxsRanges() {
+        assertTrue(SpecValidator.validDiskInterface("scsi30"));
+        assertTrue(SpecValidator.validDiskInterface("virtio15"));
+        assertTrue(SpecValidator.validDiskInterface("ide3"));
+        assertFalse(SpecValidator.validDiskInterface("ide4"));
+        assertFalse(SpecValidator.validDiskInterface("sata6"));
+        assertFalse(SpecValidator.validDiskInterface("scsi01"));
+    }
+
+    @Test
+    void duplicateVmNames_nameBothHosts() throws Exception {
+        List<String> p = problems("{" + PROXMOX + """
+                , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "name": "app"}},
+                  "app": {"proxmox": {"vmid": 112, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        assertEquals(List.of("hosts.app.proxmox.name: VM name 'app' is also used by host web",
+                "hosts.web.proxmox.name: VM name 'app' is also used by host app"), p);
     }
 }

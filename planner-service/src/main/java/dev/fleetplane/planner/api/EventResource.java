@@ -9,14 +9,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The event log: every event of every topic, filtered, newest last. */
+/**
+ * The event log: every event of every topic, filtered. Without {@code after}: the newest {@code limit}, oldest
+ * first. With {@code after=<cursor>}: what was stored after the cursor, in log order. Every answer carries the
+ * cursor for the next call in the {@value #CURSOR} header (and each event its {@code seq}), so a client follows.
+ */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventResource {
+
+    public static final String CURSOR = "X-Fleetplane-Cursor";
 
     @Inject
     Database database;
@@ -25,25 +32,55 @@ public class EventResource {
     EventLogStore store;
 
     @GET
-    public List<LoggedEvent> find(@QueryParam("host") String host, @QueryParam("type") String type,
-                                  @QueryParam("correlationId") String correlationId,
-                                  @QueryParam("since") String since, @QueryParam("limit") Integer limit) {
-        OffsetDateTime from = null;
-        if (since != null && !since.isBlank()) {
-            try {
-                from = OffsetDateTime.parse(since.trim());
-            } catch (DateTimeParseException e) {
-                throw new ApiException(400, "since must be an ISO-8601 time with offset (2026-01-31T12:00:00Z), got '"
-                        + since + "'");
-            }
+    public Response find(@QueryParam("host") String host, @QueryParam("type") String type,
+                         @QueryParam("correlationId") String correlationId, @QueryParam("since") String since,
+                         @QueryParam("until") String until, @QueryParam("limit") String limit,
+                         @QueryParam("after") String after) {
+        OffsetDateTime from = time("since", since);
+        OffsetDateTime to = time("until", until);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new ApiException(400, "since (" + since + ") must be before until (" + until + ")");
         }
-        int n = limit == null ? 100 : limit;
+        long n = number("limit", limit, 100);
         if (n < 1 || n > 10_000) {
             throw new ApiException(400, "limit must be between 1 and 10000, got " + n);
         }
+        Long cursor = null;
+        if (after != null && !after.isBlank()) {
+            cursor = number("after", after, 0);
+            if (cursor < 0) {
+                throw new ApiException(400, "after must be a cursor from a previous answer (a number >= 0), got '"
+                        + after + "'");
+            }
+        }
         EventLogStore.Query q = new EventLogStore.Query(blankToNull(host), blankToNull(type),
-                blankToNull(correlationId), from, n);
-        return database.read(c -> store.find(c, q));
+                blankToNull(correlationId), from, to, cursor, (int) n);
+        EventLogStore.Page page = database.read(c -> store.find(c, q));
+        List<LoggedEvent> events = page.events();
+        return Response.ok(events).header(CURSOR, Long.toString(page.cursor())).build();
+    }
+
+    private static OffsetDateTime time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new ApiException(400, name + " must be an ISO-8601 time with offset (2026-01-31T12:00:00Z), got '"
+                    + value + "'");
+        }
+    }
+
+    private static long number(String name, String value, long fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, name + " must be a number, got '" + value + "'");
+        }
     }
 
     private static String blankToNull(String s) {

@@ -1,11 +1,17 @@
 package dev.fleetplane.planner.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.Json;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.planner.PlannerConfig;
+import dev.fleetplane.planner.plan.InventoryRequests;
 import dev.fleetplane.planner.plan.Plan;
 import dev.fleetplane.planner.plan.PlanApproval;
 import dev.fleetplane.planner.plan.PlanStore;
+import dev.fleetplane.planner.plan.Planning;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,9 +22,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Plans: read them, list them by spec version, apply one. */
+/** Plans: compute a fresh one, read them (text and JSON face), list them by spec version, apply one. */
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
@@ -32,18 +40,40 @@ public class PlanResource {
     @Inject
     PlanApproval approval;
 
-    /** A plan as the CLI shows it. */
-    public record PlanView(String id, String fleet, long specVersion, String inventoryDigest,
+    @Inject
+    Planning planning;
+
+    @Inject
+    PlannerConfig config;
+
+    /** A plan as the CLI shows it: {@code text} reads like tofu plan, {@code json} is shaped like its JSON plan. */
+    public record PlanView(String id, String fleet, long specVersion, String inventoryDigest, String origin,
                            List<PlannedChange> changes, List<SpecProblem> errors, int toAdd, int toChange,
-                           int toDestroy, int toAdopt, String text, OffsetDateTime computedAt,
-                           OffsetDateTime appliedAt, String approvedBy, String status) {
+                           int toDestroy, int toAdopt, int toForget, String text, JsonNode json,
+                           OffsetDateTime computedAt, OffsetDateTime appliedAt, String approvedBy,
+                           List<String> appliedHosts, String status) {
 
         static PlanView of(Plan p) {
             String status = p.applied() ? "applied" : p.errors().isEmpty() ? "pending-approval" : "failed";
-            return new PlanView(p.id(), p.fleet(), p.specVersion(), p.inventoryDigest(), p.changes(), p.errors(),
-                    p.toAdd(), p.toChange(), p.toDestroy(), p.toAdopt(), p.text(), p.computedAt(), p.appliedAt(),
-                    p.approvedBy(), status);
+            return new PlanView(p.id(), p.fleet(), p.specVersion(), p.inventoryDigest(), p.origin(), p.changes(),
+                    p.errors(), p.toAdd(), p.toChange(), p.toDestroy(), p.toAdopt(), p.toForget(), p.text(), p.json(),
+                    p.computedAt(), p.appliedAt(), p.approvedBy(), p.appliedHosts(), status);
         }
+    }
+
+    /**
+     * A fresh plan of the fleet's latest spec version against a fresh inventory: {@code {"fleet": "..."}}
+     * (or {@code ?fleet=}; default the configured fleet). 404 when the fleet has no spec, 504 when the
+     * inventory does not come.
+     */
+    @POST
+    public PlanView create(@QueryParam("fleet") String fleetParam, String body) {
+        JsonNode request = body(body);
+        String fleet = fleetParam != null ? fleetParam : request.path("fleet").asText(config.spec().defaultFleet());
+        if (fleet.isBlank()) {
+            throw new ApiException(400, "fleet must not be empty");
+        }
+        return PlanView.of(refusals(() -> planning.fresh(fleet)));
     }
 
     @GET
@@ -62,10 +92,64 @@ public class PlanResource {
         return database.read(c -> plans.list(c, specVersion, n)).stream().map(PlanView::of).toList();
     }
 
+    /**
+     * Applies exactly this plan. Hosts: {@code {"target": [...], "exclude": [...]}} in the body or repeated
+     * {@code target} / {@code exclude} query parameters. 404 unknown plan, 400 unknown host, 409 already
+     * applied / has errors / stale (what changed is in {@code details}), 504 no inventory.
+     */
     @POST
     @Path("/{id}/apply")
-    public PlanView apply(@PathParam("id") String id, @HeaderParam("X-Fleetplane-Operator") String operator) {
+    public PlanView apply(@PathParam("id") String id, @HeaderParam("X-Fleetplane-Operator") String operator,
+                          @QueryParam("target") List<String> targetParams,
+                          @QueryParam("exclude") List<String> excludeParams, String body) {
+        JsonNode request = body(body);
+        List<String> targets = hosts(request, "target", targetParams);
+        List<String> excludes = hosts(request, "exclude", excludeParams);
         String who = operator == null || operator.isBlank() ? "operator" : operator.trim();
-        return PlanView.of(approval.approve(id, who));
+        return PlanView.of(refusals(() -> approval.approve(id, who, new PlanApproval.Selection(targets, excludes))));
+    }
+
+    private static <T> T refusals(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (PlanApproval.RefusedException e) {
+            throw new ApiException(e.status(), e.getMessage(), e.details());
+        } catch (Planning.NoSpecException e) {
+            throw new ApiException(404, e.getMessage());
+        } catch (InventoryRequests.UnavailableException e) {
+            throw new ApiException(504, e.getMessage());
+        }
+    }
+
+    private static JsonNode body(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode tree = Json.MAPPER.readTree(body);
+            if (!tree.isObject()) {
+                throw new ApiException(400, "the body must be a JSON object, got " + tree.getNodeType().name().toLowerCase());
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed JSON body: " + e.getOriginalMessage());
+        }
+    }
+
+    private static List<String> hosts(JsonNode request, String field, List<String> params) {
+        List<String> out = new ArrayList<>(params == null ? List.of() : params);
+        JsonNode v = request.get(field);
+        if (v != null && !v.isNull()) {
+            if (!v.isArray()) {
+                throw new ApiException(400, field + " must be a list of host names, got " + v);
+            }
+            for (JsonNode h : v) {
+                if (!h.isTextual() || h.asText().isBlank()) {
+                    throw new ApiException(400, field + " must be a list of host names, got " + v);
+                }
+                out.add(h.asText());
+            }
+        }
+        return List.copyOf(out);
     }
 }

@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,11 +55,6 @@ public class SpecResource {
 
     @Inject
     PlanStore plans;
-
-    /** The answer to a submission and to {@code GET /api/v1/specs/{v}}. */
-    public record SpecStatus(long specVersion, String fleet, String status, String planId, String hash, String source,
-                             String revision, boolean autoApprove, OffsetDateTime acceptedAt, List<String> warnings) {
-    }
 
     @POST
     @Consumes({MediaType.APPLICATION_JSON, NIX})
@@ -122,11 +116,7 @@ public class SpecResource {
     }
 
     private SpecStatus status(SpecVersion v, List<SpecProblem> warnings) {
-        Optional<Plan> plan = database.read(c -> plans.findBySpecVersion(c, v.version()));
-        String status = plan.map(p -> p.applied() ? "applied" : p.errors().isEmpty() ? "planned" : "plan-failed")
-                .orElse("awaiting-inventory");
-        return new SpecStatus(v.version(), v.fleet(), status, plan.map(Plan::id).orElse(null), v.hash(), v.source(),
-                v.revision(), v.autoApprove(), v.acceptedAt(), warnings.stream().map(SpecProblem::toString).toList());
+        return SpecStatus.of(v, database.read(c -> plans.findBySpecVersion(c, v.version())), warnings);
     }
 
     private String read(InputStream body) {

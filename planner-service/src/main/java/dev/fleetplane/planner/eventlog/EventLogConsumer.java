@@ -43,7 +43,7 @@ public class EventLogConsumer {
             return;
         }
         FleetEvent e = decoded.get();
-        LoggedEvent logged = new LoggedEvent(e.id(), e.type(), e.source(), e.subject(), e.time(), e.correlationId(),
+        LoggedEvent logged = new LoggedEvent(0, e.id(), e.type(), e.source(), e.subject(), e.time(), e.correlationId(),
                 e.causationId(), record.topic(), record.partition(), record.offset(), e.data());
         long backoff = 200;
         for (int attempt = 1; ; attempt++) {

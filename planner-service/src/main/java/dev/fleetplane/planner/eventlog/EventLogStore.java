@@ -12,12 +12,28 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** The event log table: each event id stored once, whatever the number of deliveries. */
+/**
+ * The event log table: each event id stored once, whatever the number of deliveries. {@code seq} numbers events
+ * in the order they were stored; one consumer thread writes, so a larger seq is always committed later and a
+ * client following the log with a cursor never skips an event.
+ */
 @ApplicationScoped
 public class EventLogStore {
 
-    /** What to look for; null fields do not filter. */
-    public record Query(String host, String type, String correlationId, OffsetDateTime since, int limit) {
+    /**
+     * What to look for; null fields do not filter.
+     *
+     * @param after a cursor: only events stored after it, oldest first; null = the newest {@code limit} by time
+     */
+    public record Query(String host, String type, String correlationId, OffsetDateTime since, OffsetDateTime until,
+                        Long after, int limit) {
+    }
+
+    /**
+     * A page of the log and the cursor to pass as {@code after} to get what comes next (the same cursor when
+     * nothing new was found).
+     */
+    public record Page(List<LoggedEvent> events, long cursor) {
     }
 
     /** Stores the event; false when it was already there. */
@@ -41,10 +57,24 @@ public class EventLogStore {
         }
     }
 
-    /** The newest {@code limit} matching events, oldest first. */
-    public List<LoggedEvent> find(Connection c, Query q) throws SQLException {
+    /**
+     * With a cursor: the next {@code limit} matching events stored after it, in log order. Without: the newest
+     * {@code limit} matching events by event time, oldest first, and a cursor at the end of the log as it was.
+     */
+    public Page find(Connection c, Query q) throws SQLException {
+        long end;
+        if (q.after() == null) {
+            // Taken first and bounding the page: an event stored meanwhile is not in the page but after the cursor.
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM event_log");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                end = rs.getLong(1);
+            }
+        } else {
+            end = q.after();
+        }
         StringBuilder sql = new StringBuilder("""
-                SELECT event_id, type, source, subject, time, correlation_id, causation_id, topic, kafka_partition,
+                SELECT seq, event_id, type, source, subject, time, correlation_id, causation_id, topic, kafka_partition,
                        kafka_offset, data FROM event_log WHERE true""");
         List<Object> args = new ArrayList<>();
         if (q.host() != null) {
@@ -55,7 +85,7 @@ public class EventLogStore {
             // Either the full CloudEvents type or its name without the version.
             sql.append(" AND (type = ? OR type LIKE ? || '.v%')");
             args.add(q.type());
-            args.add(q.type());
+            args.add(q.type().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"));
         }
         if (q.correlationId() != null) {
             sql.append(" AND correlation_id = ?");
@@ -65,22 +95,34 @@ public class EventLogStore {
             sql.append(" AND time >= ?");
             args.add(Timestamp.from(q.since().toInstant()));
         }
-        sql.append(" ORDER BY time DESC, seq DESC LIMIT ?");
+        if (q.until() != null) {
+            sql.append(" AND time < ?");
+            args.add(Timestamp.from(q.until().toInstant()));
+        }
+        if (q.after() == null) {
+            sql.append(" AND seq <= ? ORDER BY time DESC, seq DESC LIMIT ?");
+        } else {
+            sql.append(" AND seq > ? ORDER BY seq LIMIT ?");
+        }
+        args.add(end);
         args.add(q.limit());
+        List<LoggedEvent> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
-            List<LoggedEvent> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new LoggedEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            Sql.time(rs.getTimestamp(5)), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getInt(9), rs.getLong(10), Sql.tree(rs.getString(11))));
+                    out.add(new LoggedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), Sql.time(rs.getTimestamp(6)), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getInt(10), rs.getLong(11), Sql.tree(rs.getString(12))));
                 }
             }
-            Collections.reverse(out);
-            return out;
         }
+        if (q.after() == null) {
+            Collections.reverse(out);
+            return new Page(out, end);
+        }
+        return new Page(out, out.isEmpty() ? end : out.get(out.size() - 1).seq());
     }
 }

@@ -3,28 +3,18 @@ package dev.fleetplane.planner.lifecycle;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.events.plans.HostStateChanged;
 import dev.fleetplane.events.provisioning.IpResolved;
-import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
-import dev.fleetplane.events.pve.ConfigureVm;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.PveOperationFailed;
-import dev.fleetplane.events.pve.StartVm;
-import dev.fleetplane.events.pve.VmCloned;
-import dev.fleetplane.events.pve.VmConfigured;
-import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.messaging.EventIntake;
-import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.plan.Planning;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -32,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves hosts along their lifecycle as the adapter and the provisioner report back: each event is one
- * transaction (inbox row, host row, {@code HostStateChanged}, the next command).
+ * transaction (inbox row, host row, {@code HostStateChanged}, the next command, and the next pending host when
+ * one settles).
  */
 @ApplicationScoped
 public class Reconciler {
@@ -49,7 +40,7 @@ public class Reconciler {
     HostStore hosts;
 
     @Inject
-    Publisher publisher;
+    HostScheduler scheduler;
 
     @Inject
     Planning planning;
@@ -68,26 +59,30 @@ public class Reconciler {
 
     void handle(FleetEvent e, Connection c) throws SQLException {
         if (e.is(EventCatalog.INVENTORY_OBSERVED)) {
+            // Planning marks the hosts a computed plan would change as Drifted (HostScheduler.observePlan).
             planning.onInventory(c, e);
         } else if (e.is(EventCatalog.VM_CLONED)) {
-            VmCloned d = e.dataAs(EventCatalog.VM_CLONED);
-            step(c, e, EventCatalog.VM_CLONED, d.vmid(), null, null, null);
+            completed(c, e, EventCatalog.VM_CLONED, e.dataAs(EventCatalog.VM_CLONED).vmid(), null);
         } else if (e.is(EventCatalog.VM_CONFIGURED)) {
-            VmConfigured d = e.dataAs(EventCatalog.VM_CONFIGURED);
-            step(c, e, EventCatalog.VM_CONFIGURED, d.vmid(), null, null, null);
+            completed(c, e, EventCatalog.VM_CONFIGURED, e.dataAs(EventCatalog.VM_CONFIGURED).vmid(), null);
+        } else if (e.is(EventCatalog.VM_RESIZED)) {
+            completed(c, e, EventCatalog.VM_RESIZED, e.dataAs(EventCatalog.VM_RESIZED).vmid(), null);
         } else if (e.is(EventCatalog.VM_STARTED)) {
-            VmStarted d = e.dataAs(EventCatalog.VM_STARTED);
-            step(c, e, EventCatalog.VM_STARTED, d.vmid(), null, null, null);
+            completed(c, e, EventCatalog.VM_STARTED, e.dataAs(EventCatalog.VM_STARTED).vmid(), null);
+        } else if (e.is(EventCatalog.VM_STOPPED)) {
+            completed(c, e, EventCatalog.VM_STOPPED, e.dataAs(EventCatalog.VM_STOPPED).vmid(), null);
+        } else if (e.is(EventCatalog.VM_DESTROYED)) {
+            completed(c, e, EventCatalog.VM_DESTROYED, e.dataAs(EventCatalog.VM_DESTROYED).vmid(), null);
         } else if (e.is(EventCatalog.PROVISIONING_SUCCEEDED)) {
             ProvisioningSucceeded d = e.dataAs(EventCatalog.PROVISIONING_SUCCEEDED);
-            step(c, e, EventCatalog.PROVISIONING_SUCCEEDED, d.vmid(), null, null, d.ip());
+            completed(c, e, EventCatalog.PROVISIONING_SUCCEEDED, d.vmid(), d.ip());
         } else if (e.is(EventCatalog.PROVISIONING_FAILED)) {
             ProvisioningFailed d = e.dataAs(EventCatalog.PROVISIONING_FAILED);
-            step(c, e, EventCatalog.PROVISIONING_FAILED, d.vmid(), d.step(), d.reason(), null);
+            failed(c, e, EventCatalog.PROVISIONING_FAILED, d.vmid(), null, d.step(), d.reason());
         } else if (e.is(EventCatalog.PVE_OPERATION_FAILED)) {
             PveOperationFailed d = e.dataAs(EventCatalog.PVE_OPERATION_FAILED);
-            step(c, e, EventCatalog.PVE_OPERATION_FAILED, d.vmid(), d.operation(),
-                    d.failure() + (d.message() == null ? "" : ": " + d.message()), null);
+            failed(c, e, EventCatalog.PVE_OPERATION_FAILED, d.vmid(), d.operation(), d.operation(),
+                    d.failure() + (d.message() == null ? "" : ": " + d.message()));
         } else if (e.is(EventCatalog.IP_RESOLVED)) {
             IpResolved d = e.dataAs(EventCatalog.IP_RESOLVED);
             rememberIp(c, e, d.vmid(), d.ip());
@@ -100,57 +95,53 @@ public class Reconciler {
         // Anything else on these topics (other services' conversations) is not the planner's business.
     }
 
-    private void step(Connection c, FleetEvent e, EventKind<?> kind, int vmid, String step, String reason, String ip)
-            throws SQLException {
+    /** A step's answer: the host moves to the next state of its route, and that state's command goes out. */
+    private void completed(Connection c, FleetEvent e, EventKind<?> kind, int vmid, String ip) throws SQLException {
+        Optional<HostRecord> found = find(c, e, kind, vmid);
+        if (found.isEmpty()) {
+            return;
+        }
+        HostRecord host = found.get();
+        Optional<HostState> next = HostLifecycle.next(host.state(), host.route(), kind);
+        if (next.isEmpty()) {
+            LOG.infof("host %s: %s does not move it from %s (%s); ignored (correlation %s)", host.host(), kind.name(),
+                    host.state(), host.action(), e.correlationId());
+            return;
+        }
+        if (ip != null && !ip.equals(host.ip())) {
+            hosts.setIp(c, host, ip);
+            host = new HostRecord(host.fleet(), host.host(), host.vmid(), host.node(), host.state(), host.step(),
+                    host.reason(), ip, host.planId(), host.desired(), host.change(), host.origin(), host.commandId(),
+                    host.queuedAt(), host.startedAt(), host.readyAt(), host.updatedAt());
+        }
+        scheduler.enter(c, host, next.get(), kind.name(), e);
+    }
+
+    /** A failure report: fails the host only when it is about the step in flight. */
+    private void failed(Connection c, FleetEvent e, EventKind<?> kind, int vmid, String operation, String step,
+                        String reason) throws SQLException {
+        Optional<HostRecord> found = find(c, e, kind, vmid);
+        if (found.isEmpty()) {
+            return;
+        }
+        HostRecord host = found.get();
+        boolean causedByStep = host.commandId() != null && host.commandId().equals(e.causationId());
+        if (!HostLifecycle.failsStep(host.state(), kind, operation) && !(host.state().inFlight() && causedByStep)) {
+            LOG.infof("host %s: %s (%s) is not about its step in flight (%s); ignored (correlation %s)", host.host(),
+                    kind.name(), operation, host.state(), e.correlationId());
+            return;
+        }
+        String failedStep = step != null && !step.isBlank() ? step : HostLifecycle.step(host.state());
+        scheduler.fail(c, host, failedStep, reason, e);
+    }
+
+    private Optional<HostRecord> find(Connection c, FleetEvent e, EventKind<?> kind, int vmid) throws SQLException {
         Optional<HostRecord> found = e.subject() == null ? Optional.empty() : hosts.lockByHostAndVmid(c, e.subject(), vmid);
         if (found.isEmpty()) {
             LOG.debugf("%s %s about %s (vmid %d) matches no managed host; ignored (correlation %s)", kind.name(),
                     e.id(), e.subject(), vmid, e.correlationId());
-            return;
         }
-        HostRecord host = found.get();
-        Optional<HostState> next = HostLifecycle.next(host.state(), kind);
-        if (next.isEmpty()) {
-            LOG.infof("host %s: %s does not move it from %s; ignored (correlation %s)", host.host(), kind.name(),
-                    host.state(), e.correlationId());
-            return;
-        }
-        HostState to = next.get();
-        String failedStep = to == HostState.Failed ? (step != null ? step : HostLifecycle.step(host.state())) : null;
-        hosts.transition(c, host, to, failedStep, to == HostState.Failed ? reason : null);
-        if (ip != null) {
-            hosts.setIp(c, host, ip);
-        }
-        String shown = ip != null ? ip : host.ip();
-        publisher.publish(c, host.fleet(), EventCatalog.HOST_STATE_CHANGED, host.host(),
-                new HostStateChanged(host.fleet(), host.host(), host.vmid(), host.state().name(), to.name(),
-                        to == HostState.Failed ? failedStep + ": " + reason : kind.name(), shown), null, e);
-        LOG.infof("host %s: %s -> %s on %s (vmid %d, correlation %s)%s", host.host(), host.state(), to, kind.name(),
-                host.vmid(), e.correlationId(), to == HostState.Failed ? " step " + failedStep + ": " + reason : "");
-        command(c, host, to, e);
-    }
-
-    /** The command that starts the step a host just entered. */
-    private void command(Connection c, HostRecord host, HostState state, FleetEvent cause) throws SQLException {
-        HostDesired d = host.desired();
-        switch (state) {
-            case Configuring -> {
-                Map<String, String> extra = new LinkedHashMap<>();
-                extra.put("name", d.vmName());
-                extra.put("agent", "1");
-                extra.put("tags", "fleetplane");
-                extra.put("description", "managed by fleetplane (fleet " + host.fleet() + ", host " + host.host() + ")");
-                publisher.publish(c, host.host(), EventCatalog.CONFIGURE_VM, host.host(),
-                        new ConfigureVm(host.node(), host.vmid(), d.cores(), d.memoryMb(), extra), null, cause);
-            }
-            case Starting -> publisher.publish(c, host.host(), EventCatalog.START_VM, host.host(),
-                    new StartVm(host.node(), host.vmid()), null, cause);
-            case Provisioning -> publisher.publish(c, host.host(), EventCatalog.PROVISION_HOST, host.host(),
-                    new ProvisionHost(host.host(), host.node(), host.vmid(), d.user(), d.rebuildCommand()), null, cause);
-            default -> {
-                // Ready and Failed end the story; nothing to send.
-            }
-        }
+        return found;
     }
 
     private void rememberIp(Connection c, FleetEvent e, int vmid, String ip) throws SQLException {

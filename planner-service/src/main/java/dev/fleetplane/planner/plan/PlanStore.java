@@ -21,13 +21,13 @@ import java.util.Optional;
 public class PlanStore {
 
     private static final String COLUMNS = """
-            id, fleet, spec_version, inventory_digest, inventory, changes, errors, text, to_add, to_change,
-            to_destroy, to_adopt, computed_at, applied_at, approved_by""";
+            id, fleet, spec_version, inventory_digest, inventory, changes, errors, text, json, origin, to_add,
+            to_change, to_destroy, to_adopt, to_forget, computed_at, applied_at, approved_by, applied_hosts""";
 
-    /** Inserts the plan; false when the spec version already has one (a redelivered inventory). */
+    /** Inserts the plan; false when a plan with its id exists already (the same plan computed again). */
     public boolean insert(Connection c, Plan p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan (" + COLUMNS + """
-                ) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now(), NULL, NULL)
+                ) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, now(), NULL, NULL, NULL)
                 ON CONFLICT DO NOTHING""")) {
             ps.setString(1, p.id());
             ps.setString(2, p.fleet());
@@ -37,10 +37,13 @@ public class PlanStore {
             ps.setString(6, Sql.json(p.changes()));
             ps.setString(7, Sql.json(p.errors()));
             ps.setString(8, p.text());
-            ps.setInt(9, p.toAdd());
-            ps.setInt(10, p.toChange());
-            ps.setInt(11, p.toDestroy());
-            ps.setInt(12, p.toAdopt());
+            ps.setString(9, Sql.json(p.json()));
+            ps.setString(10, p.origin());
+            ps.setInt(11, p.toAdd());
+            ps.setInt(12, p.toChange());
+            ps.setInt(13, p.toDestroy());
+            ps.setInt(14, p.toAdopt());
+            ps.setInt(15, p.toForget());
             return ps.executeUpdate() == 1;
         }
     }
@@ -53,16 +56,31 @@ public class PlanStore {
         }
     }
 
+    /** The plan that speaks for a spec version: the applied one if any, else the one computed at acceptance. */
     public Optional<Plan> findBySpecVersion(Connection c, long specVersion) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM plan WHERE spec_version = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + """
+                 FROM plan WHERE spec_version = ?
+                ORDER BY applied_at IS NULL, origin <> 'spec', computed_at LIMIT 1""")) {
             ps.setLong(1, specVersion);
             return one(ps);
         }
     }
 
+    /** Whether the spec version got its plan at acceptance already (a redelivered inventory must not add one). */
+    public boolean hasSpecPlan(Connection c, long specVersion) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM plan WHERE spec_version = ? AND origin = 'spec'")) {
+            ps.setLong(1, specVersion);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     public List<Plan> list(Connection c, Long specVersion, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM plan"
-                + (specVersion != null ? " WHERE spec_version = ?" : "") + " ORDER BY spec_version DESC LIMIT ?")) {
+                + (specVersion != null ? " WHERE spec_version = ?" : "")
+                + " ORDER BY spec_version DESC, computed_at DESC LIMIT ?")) {
             int i = 1;
             if (specVersion != null) {
                 ps.setLong(i++, specVersion);
@@ -78,11 +96,13 @@ public class PlanStore {
         }
     }
 
-    public void markApplied(Connection c, String id, String approvedBy) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE plan SET applied_at = now(), approved_by = ? WHERE id = ? AND applied_at IS NULL")) {
+    public void markApplied(Connection c, String id, String approvedBy, List<String> hosts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE plan SET applied_at = now(), approved_by = ?, applied_hosts = ?::jsonb
+                WHERE id = ? AND applied_at IS NULL""")) {
             ps.setString(1, approvedBy);
-            ps.setString(2, id);
+            ps.setString(2, Sql.json(hosts));
+            ps.setString(3, id);
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("plan " + id + " was applied concurrently");
             }
@@ -96,14 +116,17 @@ public class PlanStore {
     }
 
     private static Plan read(ResultSet rs) throws SQLException {
+        String applied = rs.getString("applied_hosts");
         return new Plan(rs.getString("id"), rs.getString("fleet"), rs.getLong("spec_version"),
                 rs.getString("inventory_digest"),
                 list(rs.getString("inventory"), new TypeReference<List<ObservedVm>>() { }),
                 list(rs.getString("changes"), new TypeReference<List<PlannedChange>>() { }),
                 list(rs.getString("errors"), new TypeReference<List<SpecProblem>>() { }),
-                rs.getString("text"), rs.getInt("to_add"), rs.getInt("to_change"), rs.getInt("to_destroy"),
-                rs.getInt("to_adopt"), Sql.time(rs.getTimestamp("computed_at")), Sql.time(rs.getTimestamp("applied_at")),
-                rs.getString("approved_by"));
+                rs.getString("text"), Sql.tree(rs.getString("json")), rs.getString("origin"), rs.getInt("to_add"),
+                rs.getInt("to_change"), rs.getInt("to_destroy"), rs.getInt("to_adopt"), rs.getInt("to_forget"),
+                Sql.time(rs.getTimestamp("computed_at")), Sql.time(rs.getTimestamp("applied_at")),
+                rs.getString("approved_by"),
+                applied == null ? null : list(applied, new TypeReference<List<String>>() { }));
     }
 
     private static <T> List<T> list(String json, TypeReference<List<T>> type) throws SQLException {

@@ -1,38 +1,56 @@
 package dev.fleetplane.planner.plan;
 
-import dev.fleetplane.plancore.plan.DiffEngine;
-import dev.fleetplane.plancore.plan.PlanDraft;
-import dev.fleetplane.plancore.plan.PlanRenderer;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.plans.PlanComputed;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.SyncInventory;
-import dev.fleetplane.planner.Publisher;
-import dev.fleetplane.planner.lifecycle.HostStore;
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.plancore.plan.DiffEngine;
+import dev.fleetplane.plancore.plan.PlanDraft;
+import dev.fleetplane.plancore.plan.PlanJson;
+import dev.fleetplane.plancore.plan.PlanRenderer;
+import dev.fleetplane.plancore.spec.HostSpec;
 import dev.fleetplane.plancore.spec.HostsSpec;
-import dev.fleetplane.planner.spec.SpecStore;
 import dev.fleetplane.plancore.spec.SpecValidator;
+import dev.fleetplane.planner.Publisher;
+import dev.fleetplane.planner.Sql;
+import dev.fleetplane.planner.lifecycle.HostScheduler;
+import dev.fleetplane.planner.spec.SpecStore;
 import dev.fleetplane.planner.spec.SpecVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns an accepted spec version into a plan: asks the adapter for the inventory, and when the matching
- * {@code InventoryObserved} arrives (same correlation id) runs the diff engine, stores the plan and
- * announces it. Auto-approved plans are applied in the same transaction.
+ * Turns spec versions into plans: when a version is accepted it asks the adapter for the inventory and plans
+ * when the matching {@code InventoryObserved} arrives (same correlation id); on request it plans the fleet's
+ * latest version against a fresh inventory. Each plan is stored with both faces and announced; auto-approved
+ * plans are applied in the same transaction.
  */
 @ApplicationScoped
 public class Planning {
 
     private static final Logger LOG = Logger.getLogger(Planning.class);
+
+    /** The fleet has nothing to plan yet. */
+    public static class NoSpecException extends RuntimeException {
+        public NoSpecException(String message) {
+            super(message);
+        }
+    }
 
     @Inject
     Publisher publisher;
@@ -44,16 +62,25 @@ public class Planning {
     PlanStore plans;
 
     @Inject
-    HostStore hosts;
+    ManagedHosts managedHosts;
 
     @Inject
     PlanApproval approval;
+
+    @Inject
+    InventoryRequests inventories;
+
+    @Inject
+    HostScheduler scheduler;
+
+    @Inject
+    Database database;
 
     /** Called in the transaction that accepted {@code v}. */
     public void start(Connection c, SpecVersion v, HostsSpec spec, FleetEvent accepted) throws SQLException {
         if (spec.proxmox().isEmpty()) {
             // Nothing lives on Proxmox, so no inventory is needed: the plan is the empty one.
-            record(c, v, spec, List.of(), null, accepted);
+            record(c, v, spec, List.of(), null, accepted, Plan.ORIGIN_SPEC);
             return;
         }
         String node = spec.proxmox().get().node();
@@ -62,8 +89,14 @@ public class Planning {
                 v.correlationId(), accepted);
     }
 
-    /** Handles an {@code InventoryObserved}; ignores observations no spec version is waiting for. */
+    /**
+     * Handles an {@code InventoryObserved}: the answer to a waiting request (fresh plan, apply check), or the
+     * inventory a newly accepted spec version waits for; anything else is ignored.
+     */
     public void onInventory(Connection c, FleetEvent event) throws SQLException {
+        if (inventories.answer(c, event)) {
+            return;
+        }
         Optional<Long> version = specVersionOf(event.correlationId());
         if (version.isEmpty()) {
             LOG.debugf("inventory %s (correlation %s) answers no spec version; ignored", event.id(),
@@ -75,45 +108,95 @@ public class Planning {
             LOG.warnf("inventory %s names spec version %d, which does not exist; ignored", event.id(), version.get());
             return;
         }
-        if (plans.findBySpecVersion(c, version.get()).isPresent()) {
+        if (plans.hasSpecPlan(c, version.get())) {
             LOG.infof("spec version %d already has a plan; inventory %s ignored", version.get(), event.id());
             return;
         }
-        HostsSpec spec = SpecValidator.validate(v.get().content()).spec().orElseThrow(
-                () -> new IllegalStateException("stored spec version " + version.get() + " no longer validates"));
         InventoryObserved inventory = event.dataAs(EventCatalog.INVENTORY_OBSERVED);
-        record(c, v.get(), spec, inventory.vms() == null ? List.of() : inventory.vms(), inventory.digest(), event);
+        record(c, v.get(), validated(v.get()), inventory.vms() == null ? List.of() : inventory.vms(),
+                inventory.digest(), event, Plan.ORIGIN_SPEC);
     }
 
-    private void record(Connection c, SpecVersion v, HostsSpec spec, List<ObservedVm> observed, String digest,
-                        FleetEvent cause) throws SQLException {
-        PlanDraft draft = DiffEngine.diff(spec, observed, hosts.managed(c, v.fleet()));
+    /**
+     * A fresh plan of the fleet's latest spec version against a fresh inventory (what online {@code fleetplane
+     * plan} shows and {@code fleetplane apply} can apply). Waits, bounded, for the inventory: call outside any
+     * transaction. The same inputs give the same (stored) plan back.
+     */
+    public Plan fresh(String fleet) {
+        SpecVersion v = database.read(c -> specs.findLatest(c, fleet)).orElseThrow(() -> new NoSpecException(
+                "fleet " + fleet + " has no spec version yet; push one with `fleetplane push FILE --fleet " + fleet + "`"));
+        HostsSpec spec = validated(v);
+        InventoryRequests.Observation seen = spec.proxmox().isEmpty() ? null
+                : inventories.fetch(fleet, spec.proxmox().get().node(), "plan fleet " + fleet + " (spec version "
+                        + v.version() + ") on request", v.correlationId());
+        return database.inTransaction(c -> record(c, v, spec, seen == null ? List.of() : seen.vms(),
+                seen == null ? null : seen.digest(), null, Plan.ORIGIN_REQUEST));
+    }
+
+    private Plan record(Connection c, SpecVersion v, HostsSpec spec, List<ObservedVm> observed, String digest,
+                        FleetEvent cause, String origin) throws SQLException {
+        Set<String> inSpec = spec.managedHosts().stream().map(HostSpec::name).collect(Collectors.toSet());
+        PlanDraft draft = DiffEngine.diff(spec, observed, managedHosts.of(c, v.fleet(), inSpec));
+        String base = planId(v.version(), digest, draft);
+        String id = base;
+        for (int n = 2; ; n++) {
+            Optional<Plan> same = plans.find(c, id, false);
+            if (same.isEmpty()) {
+                break;
+            }
+            if (!same.get().applied()) {
+                LOG.infof("fleet %s: plan %s computed again, unchanged (correlation %s)", v.fleet(), id,
+                        v.correlationId());
+                return same.get();
+            }
+            // The same content was applied already (e.g. a targeted apply left the rest): a new, applicable plan.
+            id = base + "-" + n;
+        }
         String text = PlanRenderer.render(v.fleet(), v.version(), draft);
-        String id = planId(v.version(), digest);
-        Plan plan = new Plan(id, v.fleet(), v.version(), digest, observed, draft.changes(), draft.errors(), text,
-                draft.toAdd(), draft.toChange(), draft.toDestroy(), draft.toAdopt(), null, null, null);
+        JsonNode json = PlanJson.render(v.fleet(), v.version(), digest, draft);
+        Plan plan = new Plan(id, v.fleet(), v.version(), digest, observed, draft.changes(), draft.errors(), text, json,
+                origin, draft.toAdd(), draft.toChange(), draft.toDestroy(), draft.toAdopt(), draft.toForget(), null,
+                null, null, null);
         if (!plans.insert(c, plan)) {
-            return;
+            return plans.find(c, id, false).orElseThrow();
         }
         FleetEvent computed = publisher.publish(c, v.fleet(), EventCatalog.PLAN_COMPUTED, v.fleet(),
                 new PlanComputed(id, v.fleet(), v.version(), digest, draft.changes(), draft.toAdd(), draft.toChange(),
-                        draft.toDestroy(), draft.toAdopt(), draft.errors(), text),
+                        draft.toDestroy(), draft.toAdopt(), draft.toForget(), draft.errors(), text),
                 v.correlationId(), cause);
-        LOG.infof("fleet %s: plan %s for spec version %d: %d to adopt, %d to add, %d errors (correlation %s)",
-                v.fleet(), id, v.version(), draft.toAdopt(), draft.toAdd(), draft.errors().size(), v.correlationId());
-        if (v.autoApprove()) {
+        LOG.infof("fleet %s: plan %s (%s) for spec version %d: %s %d errors (correlation %s)", v.fleet(), id, origin,
+                v.version(), PlanRenderer.summary(draft), draft.errors().size(), v.correlationId());
+        scheduler.observePlan(c, v.fleet(), id, draft.changes(), computed);
+        if (origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove()) {
             if (draft.hasErrors()) {
                 LOG.warnf("fleet %s: plan %s has errors; auto-approve skipped", v.fleet(), id);
             } else {
-                approval.apply(c, plans.find(c, id, true).orElseThrow(), "auto-approve", computed);
+                approval.apply(c, plans.find(c, id, true).orElseThrow(), "auto-approve", computed,
+                        PlanApproval.Selection.ALL);
             }
         }
+        return plans.find(c, id, false).orElseThrow();
     }
 
-    /** Readable and unique: one plan per spec version, tagged with the inventory it saw. */
-    static String planId(long specVersion, String digest) {
-        String d = digest == null ? "" : digest.substring(digest.lastIndexOf(':') + 1).replaceAll("[^a-zA-Z0-9]", "");
-        return "plan-" + specVersion + (d.isEmpty() ? "" : "-" + d.substring(0, Math.min(8, d.length())));
+    private static HostsSpec validated(SpecVersion v) {
+        return SpecValidator.validate(v.content()).spec().orElseThrow(
+                () -> new IllegalStateException("stored spec version " + v.version() + " no longer validates"));
+    }
+
+    /**
+     * Readable and unique: the spec version, then a digest of what the plan saw and decided, so the same
+     * inputs give the same id and any difference (inventory, managed state) another.
+     */
+    static String planId(long specVersion, String inventoryDigest, PlanDraft draft) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(String.valueOf(inventoryDigest).getBytes(StandardCharsets.UTF_8));
+            sha.update(Sql.json(draft.changes()).getBytes(StandardCharsets.UTF_8));
+            sha.update(Sql.json(draft.errors()).getBytes(StandardCharsets.UTF_8));
+            return "plan-" + specVersion + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     static Optional<Long> specVersionOf(String correlationId) {

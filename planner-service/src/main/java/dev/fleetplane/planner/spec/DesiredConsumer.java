@@ -2,6 +2,7 @@ package dev.fleetplane.planner.spec;
 
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.events.desired.PatchHost;
 import dev.fleetplane.events.desired.SpecSubmitted;
 import dev.fleetplane.messaging.DeadLetters;
 import dev.fleetplane.messaging.EventIntake;
@@ -9,6 +10,7 @@ import dev.fleetplane.planner.PlannerConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -40,11 +42,20 @@ public class DesiredConsumer {
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
         Optional<FleetEvent> decoded = intake.decode(SpecIntake.CONSUMER, record);
-        if (decoded.isEmpty() || !decoded.get().is(EventCatalog.SPEC_SUBMITTED)) {
-            // SpecAccepted / SpecRejected are the planner's own answers on this topic.
+        if (decoded.isEmpty()) {
             return;
         }
         FleetEvent event = decoded.get();
+        if (event.is(EventCatalog.PATCH_HOST)) {
+            PatchHost p = event.dataAs(EventCatalog.PATCH_HOST);
+            onHostPatch(new HostPatch(p.fleet(), p.host(), p.set() == null ? Map.of() : p.set(), p.remove(),
+                    p.source(), p.revision(), p.baseVersion(), Optional.ofNullable(p.autoApprove())), event, record);
+            return;
+        }
+        if (!event.is(EventCatalog.SPEC_SUBMITTED)) {
+            // SpecAccepted / SpecRejected are the planner's own answers on this topic.
+            return;
+        }
         try {
             SpecSubmitted s = event.dataAs(EventCatalog.SPEC_SUBMITTED);
             specs.submit(submission(s), event);
@@ -52,6 +63,26 @@ public class DesiredConsumer {
             LOG.errorf("SpecSubmitted %s (correlation %s) could not be handled: %s", event.id(), event.correlationId(),
                     e.toString());
             deadLetters.send(SpecIntake.CONSUMER, record, "handler failed: " + e);
+        }
+    }
+
+    /**
+     * A host patch that arrived on {@code fleet.desired}: applied like a REST patch, with source {@code event}
+     * unless it names one. A patch for an unknown host is answered with {@code SpecRejected} naming the host.
+     * The event is {@code PatchHost} ({@code fleetplane.spec.host-patch-requested.v1}).
+     */
+    void onHostPatch(HostPatch patch, FleetEvent event, ConsumerRecord<String, byte[]> record) {
+        HostPatch p = patch.source() == null || patch.source().isBlank()
+                ? new HostPatch(patch.fleet() == null || patch.fleet().isBlank() ? config.spec().defaultFleet()
+                        : patch.fleet(), patch.host(), patch.set(), patch.remove(), "event", patch.revision(),
+                        patch.baseVersion(), patch.autoApprove())
+                : patch;
+        try {
+            specs.patch(p, event);
+        } catch (RuntimeException e) {
+            LOG.errorf("host patch %s of %s (correlation %s) could not be handled: %s", event.id(), patch.host(),
+                    event.correlationId(), e.toString());
+            deadLetters.send(SpecIntake.CONSUMER, record, "handler failed for host patch of " + patch.host() + ": " + e);
         }
     }
 

@@ -23,5 +23,14 @@ public sealed interface IntakeResult {
     }
 
     /** Why a spec was refused. */
-    enum Reason { INVALID, NIX_MISSING }
+    enum Reason {
+        /** The input is wrong: 400. */
+        INVALID,
+        /** Nix cannot run here: 503. */
+        NIX_MISSING,
+        /** A patch names a host (or fleet) that does not exist: 404. */
+        NOT_FOUND,
+        /** A patch was computed against a spec version that is no longer the latest: 409. */
+        CONFLICT
+    }
 }

@@ -19,7 +19,10 @@ import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.plan.Planning;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,24 +96,81 @@ public class SpecIntake {
             return reject(s, cause, IntakeResult.Reason.INVALID,
                     "spec rejected: " + n + (n == 1 ? " problem" : " problems"), result.problems());
         }
-        HostsSpec spec = result.spec().orElseThrow();
-        boolean autoApprove = s.autoApprove().or(() -> spec.fleetplane().autoApprove()).orElse(false);
-        String hash = SpecJson.hash(tree);
         String storedNix = nixSource;
         return database.inTransaction(c -> {
             if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
                 return new IntakeResult.Duplicate();
             }
-            SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, storedNix, autoApprove);
-            FleetEvent accepted = publisher.publish(c, s.fleet(), EventCatalog.SPEC_ACCEPTED, s.fleet(),
-                    new SpecAccepted(s.fleet(), v.version(), hash, s.source(), s.revision(), spec.hostNames(),
-                            result.warnings(), autoApprove),
-                    v.correlationId(), cause);
-            LOG.infof("fleet %s: spec version %d accepted (source %s, revision %s, %d hosts, correlation %s)",
-                    s.fleet(), v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
-            planning.start(c, v, spec, accepted);
-            return new IntakeResult.Accepted(v, result.warnings());
+            // A whole spec waits for a patch being applied, so the patch's result is never silently overwritten.
+            specs.lockFleet(c, s.fleet());
+            return accept(c, s, tree, result, storedNix, cause);
         });
+    }
+
+    /**
+     * Applies a host patch to the fleet's latest spec version, in one transaction with the fleet's intake locked
+     * (two patches never both start from the same version). The result is validated like any spec; a patch for
+     * an unknown host, for a fleet without a spec, or on a stale base version is rejected naming it.
+     *
+     * @param cause the event that carried the patch, or null for a REST patch
+     */
+    public IntakeResult patch(HostPatch p, FleetEvent cause) {
+        Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(),
+                new Submission.Unusable("host patch"));
+        return database.inTransaction(c -> {
+            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
+                return new IntakeResult.Duplicate();
+            }
+            specs.lockFleet(c, p.fleet());
+            Optional<SpecVersion> latest = specs.findLatest(c, p.fleet());
+            if (latest.isEmpty()) {
+                String error = "fleet " + p.fleet() + " has no spec version to patch; push a whole spec first";
+                return rejectIn(c, s, cause, IntakeResult.Reason.NOT_FOUND, error,
+                        List.of(new SpecProblem("hosts." + p.host(), error)));
+            }
+            long base = latest.get().version();
+            if (p.baseVersion() != null && p.baseVersion() != base) {
+                String error = "patch of host " + p.host() + " is based on spec version " + p.baseVersion()
+                        + " but fleet " + p.fleet() + " is at version " + base;
+                return rejectIn(c, s, cause, IntakeResult.Reason.CONFLICT, error,
+                        List.of(new SpecProblem("hosts." + p.host(), error)));
+            }
+            SpecPatch.Result patched = SpecPatch.apply(latest.get().content(), p);
+            if (patched instanceof SpecPatch.Refused r) {
+                String error = r.unknownHost()
+                        ? "fleet " + p.fleet() + " has no host '" + p.host() + "' (spec version " + base + ")"
+                        : "patch of host " + p.host() + " rejected";
+                return rejectIn(c, s, cause, r.unknownHost() ? IntakeResult.Reason.NOT_FOUND
+                        : IntakeResult.Reason.INVALID, error, r.problems());
+            }
+            JsonNode tree = ((SpecPatch.Patched) patched).spec();
+            SpecValidator.Result result = SpecValidator.validate(tree);
+            if (!result.valid()) {
+                int n = result.problems().size();
+                return rejectIn(c, s, cause, IntakeResult.Reason.INVALID, "spec version " + base + " patched ("
+                        + String.join(", ", ((SpecPatch.Patched) patched).changed()) + ") is invalid: " + n
+                        + (n == 1 ? " problem" : " problems"), result.problems());
+            }
+            LOG.infof("fleet %s: host %s patched on spec version %d: %s", p.fleet(), p.host(), base,
+                    ((SpecPatch.Patched) patched).changed());
+            return accept(c, s, tree, result, null, cause);
+        });
+    }
+
+    private IntakeResult accept(Connection c, Submission s, JsonNode tree, SpecValidator.Result result,
+                                String nixSource, FleetEvent cause) throws SQLException {
+        HostsSpec spec = result.spec().orElseThrow();
+        boolean autoApprove = s.autoApprove().or(() -> spec.fleetplane().autoApprove()).orElse(false);
+        String hash = SpecJson.hash(tree);
+        SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, nixSource, autoApprove);
+        FleetEvent accepted = publisher.publish(c, s.fleet(), EventCatalog.SPEC_ACCEPTED, s.fleet(),
+                new SpecAccepted(s.fleet(), v.version(), hash, s.source(), s.revision(), spec.hostNames(),
+                        result.warnings(), autoApprove),
+                v.correlationId(), cause);
+        LOG.infof("fleet %s: spec version %d accepted (source %s, revision %s, %d hosts, correlation %s)",
+                s.fleet(), v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
+        planning.start(c, v, spec, accepted);
+        return new IntakeResult.Accepted(v, result.warnings());
     }
 
     private IntakeResult reject(Submission s, FleetEvent cause, IntakeResult.Reason reason, String error,
@@ -119,11 +179,17 @@ public class SpecIntake {
             if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
                 return new IntakeResult.Duplicate();
             }
-            publisher.publish(c, s.fleet(), EventCatalog.SPEC_REJECTED, s.fleet(),
-                    new SpecRejected(s.fleet(), s.source(), s.revision(), problems), null, cause);
-            LOG.infof("fleet %s: spec rejected (source %s, revision %s): %s %s", s.fleet(), s.source(),
-                    s.revision(), error, problems);
-            return new IntakeResult.Rejected(reason, error, problems);
+            return rejectIn(c, s, cause, reason, error, problems);
         });
+    }
+
+    /** Records the refusal ({@code SpecRejected}) and nothing else: a rejected input leaves no state behind. */
+    private IntakeResult rejectIn(Connection c, Submission s, FleetEvent cause, IntakeResult.Reason reason,
+                                  String error, List<SpecProblem> problems) throws SQLException {
+        publisher.publish(c, s.fleet(), EventCatalog.SPEC_REJECTED, s.fleet(),
+                new SpecRejected(s.fleet(), s.source(), s.revision(), problems), null, cause);
+        LOG.infof("fleet %s: spec rejected (source %s, revision %s): %s %s", s.fleet(), s.source(),
+                s.revision(), error, problems);
+        return new IntakeResult.Rejected(reason, error, problems);
     }
 }

@@ -58,4 +58,29 @@ public class SpecStore {
             }
         }
     }
+
+    /** The content of the spec version a plan was computed from. */
+    public Optional<JsonNode> contentOfPlan(Connection c, String planId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT s.content FROM plan p JOIN spec_version s ON s.version = p.spec_version WHERE p.id = ?")) {
+            ps.setString(1, planId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Sql.tree(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The newest version of {@code fleet}. */
+    public Optional<SpecVersion> findLatest(Connection c, String fleet) throws SQLException {
+        long v = latest(c, fleet);
+        return v == 0 ? Optional.empty() : find(c, v);
+    }
+
+    /** Serialises the intake of one fleet (a patch reads the latest version and writes the next); released at commit. */
+    public void lockFleet(Connection c, String fleet) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, "fleetplane.planner.spec:" + fleet);
+            ps.execute();
+        }
+    }
 }
