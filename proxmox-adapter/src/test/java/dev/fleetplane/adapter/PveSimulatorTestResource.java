@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Starts the PVE simulator (tasks take no time, template 9003, a VM 150 fleetplane did not create) and points
  * the adapter at it. Init arg {@code adapter-secret} gives the adapter a different secret than the simulator knows;
- * {@code foreign-vm=false} leaves VM 150 out (the template alone).
+ * {@code foreign-vm=false} leaves VM 150 out (the template alone). {@code tls=pinned} serves HTTPS and gives the
+ * adapter the certificate's fingerprint; {@code tls=wrong-fingerprint} serves HTTPS and pins another fingerprint.
  */
 public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,6 +22,7 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
     private static volatile PveSimulator current;
     private String adapterSecret = SECRET;
     private boolean foreignVm = true;
+    private String tls = "none";
     private PveSimulator sim;
 
     public static PveSimulator simulator() {
@@ -34,11 +36,13 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
     public void init(Map<String, String> args) {
         adapterSecret = args.getOrDefault("adapter-secret", SECRET);
         foreignVm = !"false".equals(args.get("foreign-vm"));
+        tls = args.getOrDefault("tls", "none");
     }
 
     @Override
     public Map<String, String> start() {
         sim = PveSimulator.builder()
+                .https(!tls.equals("none"))
                 .apiToken(TOKEN_ID, SECRET)
                 .taskDuration(Duration.ZERO)
                 .seed(SeedVm.template(TEMPLATE, "nixos-template"))
@@ -46,15 +50,24 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
                 .build()
                 .start();
         current = sim;
-        return Map.of(
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "fleetplane.adapter.pve.url", sim.url(),
                 "fleetplane.adapter.pve.token-id", TOKEN_ID,
                 "fleetplane.adapter.pve.token-secret", adapterSecret,
                 "fleetplane.adapter.tasks.poll-interval", "PT0.1S",
                 "fleetplane.adapter.retry.base-delay", "PT0.05S",
                 "fleetplane.adapter.retry.max-delay", "PT0.2S",
-                "fleetplane.adapter.guest.allow-loopback", "true");
+                "fleetplane.adapter.guest.allow-loopback", "true"));
+        if (tls.equals("pinned")) {
+            props.put("fleetplane.adapter.pve.fingerprint", sim.fingerprint());
+        } else if (tls.equals("wrong-fingerprint")) {
+            props.put("fleetplane.adapter.pve.fingerprint", WRONG_FINGERPRINT);
+        }
+        return props;
     }
+
+    public static final String WRONG_FINGERPRINT =
+            "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 
     @Override
     public void stop() {

@@ -9,7 +9,10 @@ import dev.fleetplane.pvesim.guest.SshGuests;
 import dev.fleetplane.pvesim.http.ApiDispatcher;
 import dev.fleetplane.pvesim.http.ApiException;
 import dev.fleetplane.pvesim.http.ApiRouter;
+import dev.fleetplane.pvesim.http.AccessApi;
 import dev.fleetplane.pvesim.http.PveHttpServer;
+import dev.fleetplane.pvesim.http.SelfSignedCertificate;
+import dev.fleetplane.pvesim.http.TicketAuthority;
 import dev.fleetplane.pvesim.http.TokenAuthenticator;
 import dev.fleetplane.pvesim.qemu.GuestAddresses;
 import dev.fleetplane.pvesim.qemu.GuestRuntime;
@@ -54,13 +57,19 @@ public final class PveSimulator implements AutoCloseable {
     private final Path workDir;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "pvesim-shutdown");
     private PveHttpServer server;
+    private PveHttpServer plainServer; // beside the HTTPS one, when https(true)
+    private SelfSignedCertificate certificate; // null without https(true)
     private ApiDispatcher dispatcher;
     private volatile boolean closed;
+
+    private final dev.fleetplane.pvesim.faults.Faults faults = new dev.fleetplane.pvesim.faults.Faults();
 
     private PveSimulator(Builder b) {
         this.config = b;
         this.inventory = new Inventory(b.nodes, b.macSeed);
         this.tasks = new TaskRunner(b.defaultTaskDuration, b.taskDurations);
+        b.faultSetup.forEach(setup -> setup.accept(faults));
+        this.tasks.injectFailures(faults::taskFailure);
         try {
             this.workDir = Files.createTempDirectory("fleetplane-pvesim-");
         } catch (IOException e) {
@@ -93,9 +102,19 @@ public final class PveSimulator implements AutoCloseable {
             new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay, config.acpiShutdown)
                     .register(router);
             new TaskApi(tasks).register(router);
-            TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures);
+            TicketAuthority tickets = new TicketAuthority(config.users, config.ticketLifetime);
+            new AccessApi(tickets).register(router);
+            TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures, tickets,
+                    config.tokensWithoutAcls);
             dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath);
-            server = new PveHttpServer(InetAddress.getByName(config.host), config.port, dispatcher).start();
+            InetAddress bind = InetAddress.getByName(config.host);
+            if (config.https) {
+                certificate = SelfSignedCertificate.shared();
+                server = new PveHttpServer(bind, config.port, faults.around(dispatcher), certificate.serverContext()).start();
+                plainServer = new PveHttpServer(bind, config.plainHttpPort, faults.around(dispatcher)).start();
+            } else {
+                server = new PveHttpServer(bind, config.port, faults.around(dispatcher)).start();
+            }
             LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
             return this;
         } catch (IOException e) {
@@ -228,15 +247,51 @@ public final class PveSimulator implements AutoCloseable {
     }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:40123/api2/json}. */
+    /** The fault switches (latency, 5xx rate, lock contention, bad answers, …), live while the simulator runs. */
+    public dev.fleetplane.pvesim.faults.Faults faults() {
+        return faults;
+    }
+
     public String url() {
         return baseUrl() + ApiDispatcher.PREFIX;
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://127.0.0.1:PORT}, or {@code https://…} with {@link Builder#https(boolean)}. */
     public String baseUrl() {
         requireStarted();
-        String host = server.address().getHostAddress();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        return base(server);
+    }
+
+    /** The plain-HTTP base URL of the API (with https(true), the second listener beside the HTTPS one). */
+    public String plainUrl() {
+        requireStarted();
+        return base(plainServer != null ? plainServer : server) + ApiDispatcher.PREFIX;
+    }
+
+    private static String base(PveHttpServer s) {
+        String host = s.address().getHostAddress();
+        return (s.secure() ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.port();
+    }
+
+    /**
+     * The SHA-256 fingerprint of the HTTPS certificate as Proxmox shows it ({@code AB:12:…}, 32 pairs), for clients
+     * that pin it. Only with {@link Builder#https(boolean)}.
+     */
+    public String fingerprint() {
+        return requireTls().fingerprint();
+    }
+
+    /** The HTTPS certificate in PEM, for clients that trust it as a CA file. Only with https(true). */
+    public String certificatePem() {
+        return requireTls().pem();
+    }
+
+    private SelfSignedCertificate requireTls() {
+        requireStarted();
+        if (certificate == null) {
+            throw new IllegalStateException("the simulator serves plain HTTP: build it with https(true)");
+        }
+        return certificate;
     }
 
     public int port() {
@@ -312,6 +367,9 @@ public final class PveSimulator implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        if (plainServer != null) {
+            plainServer.close();
+        }
         tasks.close();
         guests.close();
         deleteTree(workDir);
@@ -352,6 +410,12 @@ public final class PveSimulator implements AutoCloseable {
         private String pveVersion = "9.1.2";
         private long macSeed = 0x5EED_0F_F1EE7L;
         private boolean acpiShutdown = false;
+        private boolean https = false;
+        private int plainHttpPort = 0;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Set<String> tokensWithoutAcls = new HashSet<>();
+        private Duration ticketLifetime = TicketAuthority.LIFETIME;
+        private final List<java.util.function.Consumer<dev.fleetplane.pvesim.faults.Faults>> faultSetup = new ArrayList<>();
 
         private Builder() {
         }
@@ -387,6 +451,47 @@ public final class PveSimulator implements AutoCloseable {
             Objects.requireNonNull(tokenId, "tokenId");
             Objects.requireNonNull(secret, "secret");
             tokens.put(tokenId, secret);
+            return this;
+        }
+
+        /**
+         * A token created with privilege separation and no ACL of its own (Proxmox's default for a new token): it
+         * authenticates, but privilege-checked calls answer 403 {@code Permission check failed (/vms/100, VM.Audit)}
+         * and {@code /cluster/resources} is empty.
+         */
+        public Builder apiTokenWithoutAcls(String tokenId, String secret) {
+            apiToken(tokenId, secret);
+            tokensWithoutAcls.add(tokenId);
+            return this;
+        }
+
+        /** A user for the ticket login ({@code POST /access/ticket}, username {@code user@realm}). */
+        public Builder user(String username, String password) {
+            users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /** How long a ticket (and its CSRF token) stays valid; Proxmox's is 2 h. Shorter values test renewal. */
+        public Builder ticketLifetime(Duration lifetime) {
+            this.ticketLifetime = nonNegative(lifetime, "ticket lifetime");
+            return this;
+        }
+
+        /**
+         * Serve HTTPS on {@link #port(int)} with a self-signed certificate (like pveproxy on 8006; see
+         * {@link PveSimulator#fingerprint()}), and plain HTTP beside it on {@link #plainHttpPort(int)}.
+         */
+        public Builder https(boolean enabled) {
+            this.https = enabled;
+            return this;
+        }
+
+        /** Port of the plain-HTTP listener next to the HTTPS one (default 0: any free port). */
+        public Builder plainHttpPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("plain HTTP port must be 0-65535, got " + port);
+            }
+            this.plainHttpPort = port;
             return this;
         }
 
@@ -480,18 +585,26 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Arms fault switches from the start, e.g. {@code faults(f -> f.latency("config-write", Duration.ofMillis(50)))}. */
+        public Builder faults(java.util.function.Consumer<dev.fleetplane.pvesim.faults.Faults> setup) {
+            faultSetup.add(Objects.requireNonNull(setup, "fault setup"));
+            return this;
+        }
+
         public PveSimulator build() {
             if (nodes.isEmpty()) {
                 nodes.add("pve");
             }
-            if (tokens.isEmpty()) {
-                throw new IllegalStateException("no API token configured: call apiToken(tokenId, secret)");
+            if (tokens.isEmpty() && users.isEmpty()) {
+                throw new IllegalStateException("no API token or user configured: call apiToken(tokenId, secret)"
+                        + " or user(name, password)");
             }
             if (guestSsh != null && !Files.isReadable(guestSsh.authorizedKeysFile())) {
                 throw new IllegalArgumentException("guest SSH authorized keys file " + guestSsh.authorizedKeysFile()
                         + " does not exist or is not readable");
             }
             new TokenAuthenticator(tokens, false); // validates token ids now rather than at start()
+            new TicketAuthority(users, ticketLifetime); // and user names
             return new PveSimulator(this);
         }
 

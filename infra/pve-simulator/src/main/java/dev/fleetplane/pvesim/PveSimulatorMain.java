@@ -27,6 +27,9 @@ public final class PveSimulatorMain {
             "  --dhcp-millis N                  agent up until the guest has its IPv4 (default 0)",
             "  --guest-ssh-authorized-keys FILE back guests by real sshd accepting these keys",
             "  --guest-ssh-port N               port of the guests' sshd (default 2222)",
+            "  --https                          serve HTTPS (self-signed; prints pve-fingerprint) and plain HTTP beside it",
+            "  --http-port N                    the plain-HTTP port beside HTTPS (default any free port)",
+            "  --user USER@REALM:PASSWORD       a user for the ticket login (POST /access/ticket); repeatable",
             "  --legacy-errors                  error bodies without 'message', detailed 401 reasons",
             "  --ignore-stdin                   do not exit at stdin EOF (run until killed)");
 
@@ -57,6 +60,16 @@ public final class PveSimulatorMain {
                     case "--dhcp-millis" -> builder.guestDhcpDelay(Duration.ofMillis(intArg(args, ++i, arg)));
                     case "--guest-ssh-authorized-keys" -> authorizedKeys = Path.of(value(args, ++i, arg));
                     case "--guest-ssh-port" -> guestPort = intArg(args, ++i, arg);
+                    case "--https" -> builder.https(true);
+                    case "--http-port" -> builder.plainHttpPort(intArg(args, ++i, arg));
+                    case "--user" -> {
+                        String v = value(args, ++i, arg);
+                        int colon = v.indexOf(':');
+                        if (colon <= 0) {
+                            throw new IllegalArgumentException("--user needs USER@REALM:PASSWORD");
+                        }
+                        builder.user(v.substring(0, colon), v.substring(colon + 1));
+                    }
                     case "--legacy-errors" -> builder.errorMessageInBody(false).detailedAuthFailures(true);
                     case "--ignore-stdin" -> ignoreStdin = true;
                     case "-h", "--help" -> {
@@ -97,6 +110,10 @@ public final class PveSimulatorMain {
             return;
         }
         System.out.println("pve-simulator: " + sim.url());
+        if (sim.url().startsWith("https:")) {
+            System.out.println("pve-simulator-http: " + sim.plainUrl());
+            System.out.println("pve-fingerprint: " + sim.fingerprint());
+        }
         System.out.flush();
         if (ignoreStdin) {
             Thread.currentThread().join();

@@ -6,20 +6,17 @@ import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.Replies;
-import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.adapter.task.PendingTasks;
+import dev.fleetplane.adapter.task.Timeouts;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.messaging.Database;
-import dev.fleetplane.proxmox.client.CloneRequest;
 import dev.fleetplane.proxmox.client.ClusterVm;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
-import dev.fleetplane.proxmox.client.PveException.Failure;
 import dev.fleetplane.proxmox.client.RetryPolicy;
-import dev.fleetplane.proxmox.client.Upid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -31,7 +28,7 @@ import org.jboss.logging.Logger;
 /**
  * {@code CloneVm}, idempotently: a VMID that exists is answered again if fleetplane cloned it for this
  * host, refused if anyone else holds it (never destroyed); otherwise the VMID is claimed in
- * {@code vm_ownership}, the clone is dispatched and its UPID stored for the task poller.
+ * {@code vm_ownership} and the clone queued in {@code pve_task}; {@link CloneDispatcher} starts it when a slot is free.
  */
 @ApplicationScoped
 public class CloneHandler implements CommandHandler {
@@ -58,7 +55,7 @@ public class CloneHandler implements CommandHandler {
     Replies replies;
 
     @Inject
-    AdapterConfig config;
+    Timeouts timeouts;
 
     @Override
     public Outcome handle(Command command) {
@@ -79,54 +76,19 @@ public class CloneHandler implements CommandHandler {
             if (existing.isPresent()) {
                 return alreadyThere(command, cmd, existing.get());
             }
-            database.inTransaction(c -> {
-                ownership.claim(c, cmd.vmid(), cmd.node(), command.event().id(), command.host());
-                return null;
-            });
-            Optional<Upid> dispatched = dispatch(cmd);
-            String upid = dispatched.map(Upid::value).orElse(null);
-            LOG.infof("clone %d -> %d (%s) dispatched on %s: %s (%s)", cmd.templateVmid(), cmd.vmid(), cmd.name(),
-                    cmd.node(), upid == null ? "answer lost, waiting for the VM's lock" : upid, command.logContext());
+            // Claim and queue in the answer's transaction; the task poller dispatches when the node/storage has a
+            // free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
+            LOG.infof("clone %d -> %d (%s) on %s queued (%s)", cmd.templateVmid(), cmd.vmid(), cmd.name(), cmd.node(),
+                    command.logContext());
             return c -> {
-                ownership.recordTask(c, cmd.vmid(), upid);
-                tasks.insert(c, pending(command, cmd, upid));
+                ownership.claim(c, cmd.vmid(), cmd.node(), command.event().id(), command.host());
+                tasks.insert(c, queued(command, cmd));
             };
         } catch (PveException e) {
             LOG.warnf("clone %d -> %d failed (%s): %s", cmd.templateVmid(), cmd.vmid(), command.logContext(),
                     e.getMessage());
-            // Without an HTTP answer the clone may have started: keep the claim so a retry recognises the VM as ours.
-            boolean surelyNotStarted = e.httpStatus() != 0;
-            return c -> {
-                if (surelyNotStarted) {
-                    ownership.release(c, cmd.vmid(), command.event().id());
-                }
-                replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                        OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
-            };
-        }
-    }
-
-    /**
-     * Retries lock contention and transient trouble. Empty means an earlier attempt's answer was lost and
-     * a later one hit "already exists": our clone is running, so wait for the VM's lock instead of a UPID.
-     */
-    private Optional<Upid> dispatch(CloneVm cmd) {
-        CloneRequest request = new CloneRequest(cmd.vmid(), cmd.name(), cmd.full(),
-                cmd.full() ? blankToNull(cmd.targetStorage()) : null);
-        boolean answerLost = false;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return Optional.of(pve.clone(cmd.node(), cmd.templateVmid(), request));
-            } catch (PveException e) {
-                if (e.failure() == Failure.ALREADY_EXISTS && answerLost) {
-                    return Optional.empty();
-                }
-                answerLost |= e.httpStatus() == 0;
-                if (!e.retryable() || attempt >= retry.attempts()) {
-                    throw e;
-                }
-                pause(retry.delay(attempt));
-            }
+            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                    OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
         }
     }
 
@@ -155,25 +117,21 @@ public class CloneHandler implements CommandHandler {
         return c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
     }
 
+    private PendingTask queued(Command command, CloneVm cmd) {
+        String storage = cmd.full() && cmd.targetStorage() != null ? cmd.targetStorage().strip() : "";
+        return PendingTask.forCommand(command, null, cmd.node(), cmd.vmid(), CloneQueue.QUEUED,
+                Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid()),
+                        "full", Boolean.toString(cmd.full()), "storage", storage),
+                Instant.now().plus(timeouts.clone(command.host())));
+    }
+
     private PendingTask pending(Command command, CloneVm cmd, String upid) {
         return PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
                 Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
-                Instant.now().plus(config.tasks().cloneTimeout()));
+                Instant.now().plus(timeouts.clone(command.host())));
     }
 
     private Outcome fail(Command command, CloneVm cmd, dev.fleetplane.events.pve.PveOperationFailed failure) {
         return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED, failure);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
-
-    private static void pause(java.time.Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,7 +2,9 @@ package dev.fleetplane.adapter.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The adapter's settings, prefix {@code fleetplane.adapter}; environment variables override (see application.properties). */
@@ -19,6 +21,32 @@ public interface AdapterConfig {
 
     Inventory inventory();
 
+    Limits limits();
+
+    Vmid vmid();
+
+    /** Bounds on Proxmox work in flight, so parallel clones do not die on storage/config lock timeouts. */
+    interface Limits {
+        /** Clone tasks in flight per node (queued clones wait for a slot; counted over all adapter replicas). */
+        @WithDefault("4")
+        int clonesPerNode();
+
+        /** Clone tasks in flight per target storage (full clones with a {@code targetStorage}). */
+        @WithDefault("2")
+        int clonesPerStorage();
+    }
+
+    /** VMIDs the adapter may hand out itself (templates, smoke-test clones): never a spec'd VMID. */
+    interface Vmid {
+        /** Inclusive range {@code first-last}, e.g. {@code 9000-9099}. */
+        @WithDefault("9000-9099")
+        String range();
+
+        /** A reservation nobody used (no VM appeared) is released after this. */
+        @WithDefault("PT30M")
+        Duration reservationTtl();
+    }
+
     /** Where Proxmox is and how to authenticate. */
     interface Pve {
         /** API root, e.g. {@code https://pve.lan:8006/api2/json} (env {@code PVE_URL}). */
@@ -30,9 +58,24 @@ public interface AdapterConfig {
         /** API token secret (env {@code PVE_TOKEN_SECRET}); never logged. */
         Optional<String> tokenSecret();
 
-        /** Accept any TLS certificate (self-signed nodes); a loud warning is logged at startup. */
+        /**
+         * Accept any TLS certificate (self-signed nodes); a loud warning is logged at startup. Prefer
+         * {@link #fingerprint()} or {@link #caFile()}; only one of the three may be set.
+         */
         @WithDefault("false")
         boolean insecure();
+
+        /**
+         * PEM file of the CA the node's certificate must chain to (a cluster's {@code /etc/pve/pve-root-ca.pem}), host
+         * name checked (env {@code PVE_CA_FILE}).
+         */
+        Optional<String> caFile();
+
+        /**
+         * SHA-256 fingerprint of exactly the node's certificate, as the Proxmox GUI shows it ({@code AB:12:…}); any
+         * other certificate is refused, whoever signed it (env {@code PVE_FINGERPRINT}).
+         */
+        Optional<String> fingerprint();
 
         @WithDefault("PT10S")
         Duration connectTimeout();
@@ -76,6 +119,28 @@ public interface AdapterConfig {
         /** An asynchronous config update (one that allocates an EFI disk). */
         @WithDefault("PT5M")
         Duration configureTimeout();
+
+        /**
+         * Per-host overrides, keyed by the command's subject (host name), e.g.
+         * {@code fleetplane.adapter.tasks.host."big-db".clone-timeout=PT2H}; unset keys fall back to the global value.
+         */
+        @WithName("host")
+        Map<String, HostTimeouts> hosts();
+    }
+
+    /** Timeouts of one host; each overrides the global one of the same name when set. */
+    interface HostTimeouts {
+        Optional<Duration> cloneTimeout();
+
+        Optional<Duration> startTimeout();
+
+        Optional<Duration> stopTimeout();
+
+        Optional<Duration> resizeTimeout();
+
+        Optional<Duration> destroyTimeout();
+
+        Optional<Duration> configureTimeout();
     }
 
     /** Retries of calls that failed on lock contention or transient trouble (5xx/59x, connection). */

@@ -36,6 +36,9 @@ public class ConfigureHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(ConfigureHandler.class);
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
 
     @Inject
@@ -81,7 +84,7 @@ public class ConfigureHandler implements CommandHandler {
                     configCache.forget(c, cmd.vmid());
                     tasks.insert(c, PendingTask.forCommand(command, upid.value(), cmd.node(), cmd.vmid(), OPERATION,
                             Map.of("keys", String.join(",", plan.keys())),
-                            Instant.now().plus(config.tasks().configureTimeout())));
+                            Instant.now().plus(timeouts.configure(command.host()))));
                 };
             }
             retry.run(() -> {

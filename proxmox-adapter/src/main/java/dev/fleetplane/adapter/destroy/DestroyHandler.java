@@ -41,6 +41,9 @@ public class DestroyHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(DestroyHandler.class);
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
 
     @Inject
@@ -133,7 +136,7 @@ public class DestroyHandler implements CommandHandler {
 
     private PendingTask pending(Command command, String node, int vmid, String upid) {
         return PendingTask.forCommand(command, upid, node, vmid, OPERATION, Map.of(),
-                Instant.now().plus(config.tasks().destroyTimeout()));
+                Instant.now().plus(timeouts.destroy(command.host())));
     }
 
     private Outcome refuse(Command command, DestroyVm cmd, String failure, String message) {

@@ -37,6 +37,9 @@ public class ResizeHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(ResizeHandler.class);
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
 
     @Inject
@@ -86,7 +89,7 @@ public class ResizeHandler implements CommandHandler {
             return c -> {
                 configCache.forget(c, cmd.vmid());
                 tasks.insert(c, PendingTask.forCommand(command, upid.get().value(), cmd.node(), cmd.vmid(), OPERATION,
-                        Map.of("disk", cmd.disk(), "size", cmd.size()), Instant.now().plus(config.tasks().resizeTimeout())));
+                        Map.of("disk", cmd.disk(), "size", cmd.size()), Instant.now().plus(timeouts.resize(command.host()))));
             };
         } catch (PveException e) {
             LOG.warnf("resize VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());

@@ -31,6 +31,9 @@ public class StartHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(StartHandler.class);
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
 
     @Inject
@@ -62,7 +65,7 @@ public class StartHandler implements CommandHandler {
             Upid upid = retry.run(() -> pve.start(cmd.node(), cmd.vmid()));
             LOG.infof("start of VM %d on %s dispatched: %s (%s)", cmd.vmid(), cmd.node(), upid, command.logContext());
             return c -> tasks.insert(c, PendingTask.forCommand(command, upid.value(), cmd.node(), cmd.vmid(), OPERATION,
-                    Map.of(), Instant.now().plus(config.tasks().startTimeout())));
+                    Map.of(), Instant.now().plus(timeouts.start(command.host()))));
         } catch (PveException e) {
             LOG.warnf("start VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,

@@ -35,6 +35,9 @@ public class StopHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(StopHandler.class);
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
 
     @Inject
@@ -80,7 +83,7 @@ public class StopHandler implements CommandHandler {
             Upid upid = retry.run(() -> pve.stop(cmd.node(), cmd.vmid()));
             LOG.infof("hard stop of VM %d on %s dispatched: %s (%s)", cmd.vmid(), cmd.node(), upid, command.logContext());
             return c -> tasks.insert(c, PendingTask.forCommand(command, upid.value(), cmd.node(), cmd.vmid(), STOP,
-                    Map.of(), Instant.now().plus(config.tasks().stopTimeout())));
+                    Map.of(), Instant.now().plus(timeouts.stop(command.host()))));
         } catch (PveException e) {
             LOG.warnf("%s VM %d failed (%s): %s", operation, cmd.vmid(), command.logContext(), e.getMessage());
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,

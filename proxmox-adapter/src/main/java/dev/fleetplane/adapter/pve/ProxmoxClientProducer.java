@@ -14,6 +14,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /** Builds the one Proxmox client of the adapter from config and tells the operator where it points (never the secret). */
@@ -56,12 +58,31 @@ public class ProxmoxClientProducer {
             throw new IllegalStateException("PVE_URL (fleetplane.adapter.pve.url) '" + pve.url() + "' is not a URL: "
                     + e.getMessage());
         }
-        return new PveConnection(url, tokenId, secret, pve.insecure(), pve.connectTimeout(), pve.readTimeout());
+        PveConnection c = new PveConnection(url, tokenId, secret, pve.insecure(), pve.connectTimeout(), pve.readTimeout());
+        try {
+            if (pve.caFile().isPresent()) {
+                Path ca = Path.of(pve.caFile().get().trim());
+                if (!Files.isReadable(ca)) {
+                    throw new IllegalStateException("PVE_CA_FILE (fleetplane.adapter.pve.ca-file) " + ca
+                            + " does not exist or is not readable");
+                }
+                c = c.caFile(ca);
+            }
+            if (pve.fingerprint().isPresent()) {
+                c = c.fingerprint(pve.fingerprint().get());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Proxmox TLS settings (fleetplane.adapter.pve.ca-file / fingerprint /"
+                    + " insecure): " + e.getMessage(), e);
+        }
+        return c;
     }
 
     void announce(@Observes StartupEvent ignored) {
         PveConnection c = connection();
-        LOG.infof("Proxmox API %s, token %s", c.baseUrl(), c.tokenId());
+        LOG.infof("Proxmox API %s, token %s, TLS %s", c.baseUrl(), c.tokenId(), c.insecure() ? "NOT verified"
+                : c.fingerprint() != null ? "pinned to SHA-256 " + c.fingerprint()
+                : c.caFile() != null ? "verified against " + c.caFile() : "verified against the JVM trust store");
         if (c.insecure()) {
             LOG.warnf("!!! fleetplane.adapter.pve.insecure=true: TLS certificates and host names of %s are NOT checked;"
                     + " anyone on the path can read the API token. Use only for a lab node with a self-signed certificate. !!!",

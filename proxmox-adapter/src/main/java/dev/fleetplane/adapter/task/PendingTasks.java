@@ -37,13 +37,23 @@ public class PendingTasks {
         }
     }
 
-    public List<PendingTask> due(Connection c, int limit) throws SQLException {
+    /**
+     * Rows to look at now: every row not polled within {@code minInterval} (a woken poller must not ask Proxmox about
+     * the same running task many times a second), queued clones always (they only cost a slot check).
+     */
+    public List<PendingTask> due(Connection c, int limit, java.time.Duration minInterval) throws SQLException {
         List<PendingTask> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT id, upid, node, vmid, operation, command_event_id, command_type, host, kafka_key, correlation_id,
                        details::text AS details, deadline, created_at
-                FROM pve_task ORDER BY polled_at NULLS FIRST, id LIMIT ?""")) {
-            ps.setInt(1, limit);
+                FROM pve_task
+                WHERE (not_before IS NULL OR not_before <= now())
+                  AND (operation = 'clone-queued' OR polled_at IS NULL OR polled_at <= now() - ? * interval '1 millisecond')
+                  -- a clone being dispatched belongs to the replica doing it, unless that one died mid-POST
+                  AND NOT (operation = 'clone-dispatching' AND polled_at > now() - interval '2 minutes')
+                ORDER BY polled_at NULLS FIRST, id LIMIT ?""")) {
+            ps.setLong(1, minInterval.toMillis());
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new PendingTask(rs.getLong("id"), rs.getString("upid"), rs.getString("node"), rs.getInt("vmid"),

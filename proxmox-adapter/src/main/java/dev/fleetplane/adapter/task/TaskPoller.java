@@ -4,6 +4,8 @@ import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.clone.CloneDispatcher;
+import dev.fleetplane.adapter.clone.CloneQueue;
 import dev.fleetplane.adapter.clone.VmOwnership;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.events.EventCatalog;
@@ -53,7 +55,13 @@ public class TaskPoller {
     private static final int BATCH = 50;
 
     @Inject
+    dev.fleetplane.adapter.task.Timeouts timeouts;
+
+    @Inject
     ProxmoxClient pve;
+
+    @Inject
+    CloneDispatcher cloneDispatcher;
 
     @Inject
     Database database;
@@ -118,18 +126,21 @@ public class TaskPoller {
 
     private void loop() {
         while (running) {
+            int progress = 0;
             try {
-                pollOnce();
+                progress = pollOnce();
             } catch (RuntimeException e) {
                 LOG.warnf("task polling round failed, next round in %s: %s", config.tasks().pollInterval(), e.toString());
             }
-            awaitNextRound();
+            if (progress == 0) {
+                awaitNextRound();
+            }
         }
     }
 
-    /** One round over the stored tasks; returns how many got an answer. */
+    /** One round over the stored tasks; returns how many got an answer or were dispatched. */
     int pollOnce() {
-        List<PendingTask> due = database.read(c -> tasks.due(c, BATCH));
+        List<PendingTask> due = database.read(c -> tasks.due(c, BATCH, config.tasks().pollInterval()));
         int answered = 0;
         for (PendingTask t : due) {
             if (!running) {
@@ -145,6 +156,13 @@ public class TaskPoller {
     }
 
     private boolean step(PendingTask t) {
+        if (t.operation().equals(CloneQueue.QUEUED)) {
+            return cloneDispatcher.dispatch(t);
+        }
+        if (t.operation().equals(CloneQueue.DISPATCHING)) {
+            cloneDispatcher.recover(t);
+            return true;
+        }
         if (t.upid() == null) {
             return awaitUnlock(t);
         }
@@ -265,7 +283,7 @@ public class TaskPoller {
         }
         PendingTask hard = new PendingTask(0, stop.value(), t.node(), t.vmid(), StopHandler.STOP, t.commandEventId(),
                 t.commandType(), t.host(), t.kafkaKey(), t.correlationId(), Map.of("after", "shutdown failed"),
-                Instant.now().plus(config.tasks().stopTimeout()), Instant.now());
+                Instant.now().plus(timeouts.stop(t.host())), Instant.now());
         database.inTransaction(c -> {
             if (tasks.take(c, t.id())) {
                 tasks.insert(c, hard);

@@ -2,20 +2,16 @@ package dev.fleetplane.proxmox.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.proxmox.client.PveException.Failure;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 /**
- * Typed calls to the Proxmox VE API with token auth. Each call returns a record or throws a
+ * Typed calls to the Proxmox VE API with token or ticket auth. Each call returns a record or throws a
  * {@link PveException} whose message names the operation, the URL and (for 401) the token id, never
  * the secret. Blocking: call it from worker threads, never from an event loop.
  */
@@ -23,35 +19,29 @@ public class ProxmoxClient implements AutoCloseable {
 
     private final PveConnection connection;
     private final PveApi api;
+    private final TicketSession session; // null with an API token
+    private final PveAccessApi access; // null with an API token
 
-    ProxmoxClient(PveConnection connection, PveApi api) {
+    ProxmoxClient(PveConnection connection, PveApi api, TicketSession session, PveAccessApi access) {
         this.connection = connection;
         this.api = api;
+        this.session = session;
+        this.access = access;
     }
 
-    /** Builds a client for {@code connection}; needs a running Quarkus application (the REST client runtime). */
+    /**
+     * Builds a client for {@code connection} (API token, or ticket login with user and password; TLS trust from a CA
+     * file, a pinned fingerprint, or insecure); needs a running Quarkus application (the REST client runtime).
+     */
     public static ProxmoxClient connect(PveConnection connection) {
-        String auth = connection.authorization();
-        ClientHeadersFactory headers = (incoming, outgoing) -> {
-            MultivaluedMap<String, String> h = new MultivaluedHashMap<>();
-            h.putAll(outgoing);
-            h.putSingle("Authorization", auth);
-            return h;
-        };
-        QuarkusRestClientBuilder b = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(connection.baseUrl())
-                .connectTimeout(connection.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(connection.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
-                .clientHeadersFactory(headers)
-                .loggingMaskedHeaders(java.util.Set.of("Authorization"))
-                // pveproxy drops idle keep-alive connections after 5 s; retire ours first (bpg#3082).
-                .property(QuarkusRestClientProperties.CONNECTION_TTL, 3)
-                .followRedirects(false);
-        if (connection.insecure()) {
-            b.trustAll(true).verifyHost(false);
+        PveAccessApi access = null;
+        TicketSession session = null;
+        if (connection.ticketLogin()) {
+            access = PveTransport.builder(connection).build(PveAccessApi.class);
+            session = new TicketSession(connection, access);
         }
-        return new ProxmoxClient(connection, b.build(PveApi.class));
+        PveApi api = PveTransport.builder(connection).register(new PveAuthFilter(connection, session)).build(PveApi.class);
+        return new ProxmoxClient(connection, api, session, access);
     }
 
     public PveConnection connection() {
@@ -193,10 +183,13 @@ public class ProxmoxClient implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (access != null) {
+            access.close();
+        }
     }
 
     private PveCall call(String operation, String method, String path) {
-        return new PveCall(operation, method, connection.baseUrl() + path, connection.tokenId());
+        return new PveCall(operation, method, connection.baseUrl() + path, connection.principal());
     }
 
     private static String vmPath(String node, int vmid) {
@@ -226,12 +219,22 @@ public class ProxmoxClient implements AutoCloseable {
     }
 
     private JsonNode envelope(PveCall c, Supplier<Response> request) {
-        Response r;
+        Response answer;
         try {
-            r = request.get();
+            TicketSession.Ticket used = session == null ? null : session.ensureFresh();
+            answer = request.get();
+            if (used != null && answer.getStatus() == 401) {
+                // The ticket died early (node restarted, key rotated): log in once more. A 401 ran nothing, so
+                // repeating even a POST is safe.
+                answer.close();
+                session.invalidate(used);
+                session.ensureFresh();
+                answer = request.get();
+            }
         } catch (ProcessingException e) {
             throw transport(c, e);
         }
+        Response r = answer;
         try (r) {
             String body;
             try {
@@ -253,18 +256,13 @@ public class ProxmoxClient implements AutoCloseable {
         }
     }
 
-    /** Connection refused or closed, TLS failure, timeout: all worth a retry. */
     private PveException transport(PveCall c, Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String why = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        boolean tls = root instanceof javax.net.ssl.SSLException;
-        String hint = tls ? " (TLS: is the node's certificate trusted? self-signed homelab nodes need insecure=true)" : "";
-        return new PveException(tls ? Failure.BAD_RESPONSE : Failure.TRANSIENT, c.operation(), c.url(), 0, why,
-                Map.of(), connection.redact(c.operation() + " failed: " + c.method() + " " + c.url()
-                + " got no answer: " + why + hint), e);
+        return transportFailure(connection, c, e);
+    }
+
+    /** See {@link TransportFailure}: shared with the plain-Java {@link PveReadOnlyClient}. */
+    static PveException transportFailure(PveConnection connection, PveCall c, Exception e) {
+        return TransportFailure.of(connection, c, e);
     }
 
     private PveException redact(PveException e) {

@@ -24,7 +24,9 @@ public class PveException extends RuntimeException {
         TASK_FAILED("task-failed", false),
         TRANSIENT("transient", true),
         TIMEOUT("timeout", true),
-        BAD_RESPONSE("bad-response", false);
+        BAD_RESPONSE("bad-response", false),
+        /** The node's TLS certificate is not the pinned one / not signed by the configured CA. */
+        UNTRUSTED_CERTIFICATE("untrusted-certificate", false);
 
         private final String code;
         private final boolean retryable;

@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal HTTP/1.1 server that speaks like pveproxy: per-response reason phrases, keep-alive with a 5 s idle
- * timeout, and the connection closed after every response >= 400.
+ * timeout, and the connection closed after every response >= 400; over TLS (an {@code SSLServerSocket}) or plain.
  *
  * <p>Why not {@code com.sun.net.httpserver.HttpServer}: it writes the status line from a fixed table
  * ({@code sun.net.httpserver.Code}) and offers no way to set a reason phrase, while Proxmox puts the first line of
@@ -54,11 +55,19 @@ public final class PveHttpServer implements Closeable {
     private final ExecutorService workers;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final boolean secure;
     private volatile boolean closed;
 
     public PveHttpServer(InetAddress bind, int port, Function<RawRequest, ApiResponse> handler) throws IOException {
+        this(bind, port, handler, null);
+    }
+
+    /** @param tls serve HTTPS with this context (pveproxy only speaks TLS on 8006); null serves plain HTTP */
+    public PveHttpServer(InetAddress bind, int port, Function<RawRequest, ApiResponse> handler, SSLContext tls)
+            throws IOException {
         this.handler = handler;
-        this.serverSocket = new ServerSocket();
+        this.secure = tls != null;
+        this.serverSocket = tls != null ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(bind, port), 128);
         AtomicInteger n = new AtomicInteger();
@@ -74,6 +83,11 @@ public final class PveHttpServer implements Closeable {
     public PveHttpServer start() {
         acceptor.start();
         return this;
+    }
+
+    /** Whether this listener speaks TLS. */
+    public boolean secure() {
+        return secure;
     }
 
     public int port() {

@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks {@code Authorization: PVEAPIToken=user@realm!tokenid=secret} as pveproxy and pve-access-control do.
+ * Authenticates a request as pveproxy and pve-access-control do: {@code Authorization: PVEAPIToken=user@realm!id=secret},
+ * or a {@code PVEAuthCookie} ticket (which wins when both are sent) plus {@code CSRFPreventionToken} on non-GET calls.
  * Secrets are compared in constant time and never appear in any message.
  */
 public final class TokenAuthenticator {
@@ -22,8 +23,21 @@ public final class TokenAuthenticator {
 
     private final Map<String, byte[]> secrets = new LinkedHashMap<>();
     private final boolean detailedReasons;
+    private final TicketAuthority tickets;
+    private final java.util.Set<String> withoutAcls;
 
     public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons) {
+        this(tokens, detailedReasons, TicketAuthority.none(), java.util.Set.of());
+    }
+
+    /**
+     * @param withoutAcls token ids created with privilege separation and no ACL of their own: authenticated, but
+     *                    every privilege check fails (403) and lists come back empty
+     */
+    public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons, TicketAuthority tickets,
+                              java.util.Set<String> withoutAcls) {
+        this.tickets = tickets;
+        this.withoutAcls = java.util.Set.copyOf(withoutAcls);
         tokens.forEach((id, secret) -> {
             if (!TOKEN_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("API token id '" + id + "' is not of the form user@realm!tokenid");
@@ -40,9 +54,22 @@ public final class TokenAuthenticator {
     public String authenticate(RawRequest request) {
         String authorization = request.header("authorization");
         String cookie = request.header("cookie");
-        // A ticket wins over a token when both are sent; this simulator issues no tickets, so any ticket is invalid.
-        if (hasTicket(cookie) || hasTicket(authorization)) {
-            throw fail("permission denied - invalid PVE ticket");
+        // A ticket wins over a token when both are sent (pve-http-server AnyEvent.pm).
+        String ticket = ticket(cookie);
+        if (ticket == null) {
+            ticket = ticket(authorization);
+        }
+        if (ticket != null) {
+            String user = tickets.verifyOrNull(ticket);
+            if (user == null) {
+                throw fail("permission denied - invalid PVE ticket");
+            }
+            // PVE::HTTPServer auth_handler: every non-GET call with a ticket needs the session's CSRF token.
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")
+                    && !tickets.csrfValid(user, request.header("csrfpreventiontoken"))) {
+                throw ApiException.unauthorized("Permission denied - invalid csrf token");
+            }
+            return user;
         }
         Matcher m = authorization == null ? null : TOKEN_HEADER.matcher(authorization);
         if (m == null || !m.find()) {
@@ -72,8 +99,21 @@ public final class TokenAuthenticator {
         return tokenId;
     }
 
-    private static boolean hasTicket(String header) {
-        return header != null && COOKIE_HEADER.matcher(header).find();
+    /** Whether a token was configured without ACLs (privilege separation, nothing granted to the token). */
+    public boolean withoutAcls(String identity) {
+        return withoutAcls.contains(identity);
+    }
+
+    public TicketAuthority tickets() {
+        return tickets;
+    }
+
+    private static String ticket(String header) {
+        if (header == null) {
+            return null;
+        }
+        Matcher m = COOKIE_HEADER.matcher(header);
+        return m.find() ? RequestParams.percentDecode(m.group(1).trim(), false) : null;
     }
 
     private ApiException fail(String detailedReason) {

@@ -35,6 +35,8 @@ public final class TaskRunner implements AutoCloseable {
     private final AtomicLong nextPid = new AtomicLong(0x1000 + (ProcessHandle.current().pid() & 0xFFFF));
     private final long bootMillis = System.currentTimeMillis() - 3_600_000L;
     private volatile boolean closed;
+    // Fault switch: the error a task of a type must end with instead of running (null: run it).
+    private volatile java.util.function.Function<String, String> injectedFailure = type -> null;
 
     public TaskRunner(Duration defaultDuration, Map<String, Duration> durations) {
         this.defaultDuration = defaultDuration;
@@ -45,6 +47,11 @@ public final class TaskRunner implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Lets a fault switch fail chosen tasks ({@code type -> error text}, null to run the task normally). */
+    public void injectFailures(java.util.function.Function<String, String> failure) {
+        this.injectedFailure = java.util.Objects.requireNonNull(failure, "failure");
     }
 
     public Duration durationOf(String type) {
@@ -82,6 +89,11 @@ public final class TaskRunner implements AutoCloseable {
     private void execute(Task task, Work work) {
         if (closed) {
             task.finishError("interrupted by signal");
+            return;
+        }
+        String injected = injectedFailure.apply(task.upid().type());
+        if (injected != null) {
+            task.finishError(injected);
             return;
         }
         try {
