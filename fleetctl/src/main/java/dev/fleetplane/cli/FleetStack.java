@@ -85,6 +85,7 @@ final class FleetStack implements AutoCloseable {
         simulator = PveSimulator.builder()
                 .node("pve")
                 .port(pvePort)
+                .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
                 .apiToken(TOKEN_ID, tokenSecret)
                 .taskDuration(Duration.ofMillis(300))
                 .taskDuration("qmclone", o.cloneTime())
@@ -96,6 +97,7 @@ final class FleetStack implements AutoCloseable {
                 .start();
         started.add(simulator);
         addresses.put("pve-simulator", simulator.url());
+        addresses.put("pve-fingerprint", simulator.fingerprint());
         addresses.put("pve-token", TOKEN_ID + "=" + tokenSecret);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -104,6 +106,7 @@ final class FleetStack implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", localStack.jdbcUser());
         env.put("QUARKUS_DATASOURCE_PASSWORD", localStack.jdbcPassword());
         env.put("PVE_URL", simulator.url());
+        env.put("PVE_FINGERPRINT", simulator.fingerprint());
         env.put("PVE_TOKEN_ID", TOKEN_ID);
         env.put("PVE_TOKEN_SECRET", tokenSecret);
         // The simulator's guests live on 127.77.x.y: loopback addresses the adapter refuses from a real guest.
