@@ -13,13 +13,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -45,64 +44,40 @@ public class OutboxRelay {
 
     /** How long the relay sleeps when nobody wakes it (a commit wakes it at once). */
     @ConfigProperty(name = "fleetplane.outbox.poll-interval", defaultValue = "PT0.5S")
-    java.time.Duration pollInterval;
+    Duration pollInterval;
 
     @ConfigProperty(name = "fleetplane.outbox.enabled", defaultValue = "true")
     boolean enabled;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private volatile boolean pending;
-    private volatile boolean running;
-    private Thread thread;
+    private final WorkLoop loop = new WorkLoop("outbox-relay", this::round);
+    private long backoffMillis = 100;
 
     void start(@Observes StartupEvent ignored) {
-        if (!enabled) {
-            return;
+        if (enabled) {
+            loop.start();
         }
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        running = false;
-        wake();
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(5));
     }
 
     /** Called after every commit that may have written outbox rows. */
     public void wake() {
-        lock.lock();
-        try {
-            pending = true;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void loop() {
-        long backoffMillis = 100;
-        while (running) {
-            try {
-                int published = publishBatch();
-                backoffMillis = 100;
-                if (published < BATCH) {
-                    awaitWork();
-                }
-            } catch (Exception e) {
-                LOG.warnf("outbox: publishing failed, retrying in %d ms: %s", backoffMillis, e.getMessage());
-                sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 5000);
-            }
+    /** Publishes a batch; at once again while batches are full, after the poll interval when idle, backing off on failure. */
+    private Duration round() {
+        try {
+            int published = publishBatch();
+            backoffMillis = 100;
+            return published < BATCH ? pollInterval : Duration.ZERO;
+        } catch (Exception e) {
+            LOG.warnf("outbox: publishing failed, retrying in %d ms: %s", backoffMillis, e.getMessage());
+            Duration pause = Duration.ofMillis(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, 5000);
+            return pause;
         }
     }
 
@@ -155,25 +130,5 @@ public class OutboxRelay {
                 rs.getString("subject"), rs.getTimestamp("time").toInstant().atOffset(ZoneOffset.UTC),
                 rs.getString("correlation_id"), rs.getString("causation_id"), data);
         return CloudEventsKafkaCodec.toRecord(rs.getString("topic"), rs.getString("kafka_key"), event);
-    }
-
-    private void awaitWork() throws InterruptedException {
-        lock.lock();
-        try {
-            if (!pending && running) {
-                wakeUp.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            pending = false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -22,6 +22,7 @@ import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.proxmox.client.RetryPolicy;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
 import dev.fleetplane.proxmox.client.PveException.Failure;
@@ -38,9 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,58 +82,34 @@ public class TaskPoller {
     @Inject
     RetryPolicy retry;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private volatile boolean pending;
-    private volatile boolean running;
-    private Thread thread;
+    private final WorkLoop loop = new WorkLoop("pve-task-poller", this::round);
 
     void start(@Observes StartupEvent ignored) {
         int stored = database.read(tasks::count);
         if (stored > 0) {
             LOG.infof("resuming %d stored Proxmox task(s)", stored);
         }
-        running = true;
-        thread = new Thread(this::loop, "pve-task-poller");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        running = false;
-        wake();
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(5));
     }
 
     /** Polls at once instead of after the interval (a task was just stored). */
     public void wake() {
-        lock.lock();
-        try {
-            pending = true;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void loop() {
-        while (running) {
-            int progress = 0;
-            try {
-                progress = pollOnce();
-            } catch (RuntimeException e) {
-                LOG.warnf("task polling round failed, next round in %s: %s", config.tasks().pollInterval(), e.toString());
-            }
-            if (progress == 0) {
-                awaitNextRound();
-            }
+    /** Another round at once while rounds make progress, else after the poll interval. */
+    private Duration round() {
+        int progress = 0;
+        try {
+            progress = pollOnce();
+        } catch (RuntimeException e) {
+            LOG.warnf("task polling round failed, next round in %s: %s", config.tasks().pollInterval(), e.toString());
         }
+        return progress == 0 ? config.tasks().pollInterval() : Duration.ZERO;
     }
 
     /** One round over the stored tasks; returns how many got an answer or were dispatched. */
@@ -143,7 +117,7 @@ public class TaskPoller {
         List<PendingTask> due = database.read(c -> tasks.due(c, BATCH, config.tasks().pollInterval()));
         int answered = 0;
         for (PendingTask t : due) {
-            if (!running) {
+            if (!loop.running()) {
                 break;
             }
             try {
@@ -321,21 +295,6 @@ public class TaskPoller {
             return pve.taskLogTail(upid, TaskWatch.LOG_TAIL);
         } catch (PveException e) {
             return List.of("(task log unavailable: " + e.getMessage() + ")");
-        }
-    }
-
-    private void awaitNextRound() {
-        lock.lock();
-        try {
-            if (!pending && running) {
-                wakeUp.await(config.tasks().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            pending = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
         }
     }
 }
