@@ -67,8 +67,7 @@ public class CloneHandler implements CommandHandler {
                 .check(cmd.full() || cmd.targetStorage() == null || cmd.targetStorage().isBlank(),
                         "targetStorage '" + cmd.targetStorage() + "' is only allowed for full clones");
         if (!checks.ok()) {
-            return fail(command, cmd, OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter",
-                    checks.message()));
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             Optional<ClusterVm> existing = retry.run(pve::clusterVms).stream()
@@ -102,8 +101,7 @@ public class CloneHandler implements CommandHandler {
                     + vm.node() + "); refusing to touch it"
                     : "VMID " + cmd.vmid() + " is held by host " + owner.get().host() + "'s VM (cloned by command "
                     + owner.get().commandId() + "); refusing to reuse it for host " + command.host();
-            LOG.warnf("%s (%s)", message, command.logContext());
-            return fail(command, cmd, OperationFailures.refused(OPERATION, vm.node(), cmd.vmid(), "already-exists", message));
+            return replies.refusal(command, OPERATION, vm.node(), cmd.vmid(), "already-exists", message);
         }
         String upid = owner.get().upid();
         if (vm.lock() != null) {
@@ -129,9 +127,5 @@ public class CloneHandler implements CommandHandler {
         return PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
                 Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
                 Instant.now().plus(timeouts.clone(command.host())));
-    }
-
-    private Outcome fail(Command command, CloneVm cmd, dev.fleetplane.events.pve.PveOperationFailed failure) {
-        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED, failure);
     }
 }

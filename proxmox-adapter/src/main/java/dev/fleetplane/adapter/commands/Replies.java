@@ -1,5 +1,6 @@
 package dev.fleetplane.adapter.commands;
 
+import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Json;
@@ -10,10 +11,13 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import org.jboss.logging.Logger;
 
 /** Writes the adapter's answers to a command into the outbox: caused by the command, keyed and subjected like it. */
 @ApplicationScoped
 public class Replies {
+
+    private static final Logger LOG = Logger.getLogger(Replies.class);
 
     @Inject
     Outbox outbox;
@@ -25,6 +29,16 @@ public class Replies {
         FleetEvent reply = FleetEvent.causedBy(command.event(), kind, source.uri(), command.event().subject(), payload);
         outbox.append(c, command.kafkaKey(), reply);
         return reply;
+    }
+
+    /**
+     * A command refused before any call to Proxmox (bad fields, a VM that is not ours, ...): logged with the
+     * command's context and answered with {@code PveOperationFailed}, which is not retryable.
+     */
+    public Outcome refusal(Command command, String operation, String node, int vmid, String failure, String message) {
+        LOG.warnf("%s (%s)", message, command.logContext());
+        return c -> append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                OperationFailures.refused(operation, node, vmid, failure, message));
     }
 
     /** For answers written later (by the task poller), when only the stored ids of the command remain. */

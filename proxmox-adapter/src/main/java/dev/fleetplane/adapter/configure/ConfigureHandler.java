@@ -65,7 +65,7 @@ public class ConfigureHandler implements CommandHandler {
         Map<String, String> extra = cmd.extra() == null ? Map.of() : cmd.extra();
         ConfigPlan.problems(extra).forEach(p -> checks.check(false, p));
         if (!checks.ok()) {
-            return refuse(command, cmd, checks.message());
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmConfig current = ConfigPlan.needsCurrentConfig(extra)
@@ -74,7 +74,7 @@ public class ConfigureHandler implements CommandHandler {
             try {
                 plan = ConfigPlan.of(cmd.cores(), cmd.memoryMb(), extra, current);
             } catch (IllegalArgumentException e) {
-                return refuse(command, cmd, "ConfigureVm for host " + command.host() + " rejected: " + e.getMessage());
+                return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", "ConfigureVm for host " + command.host() + " rejected: " + e.getMessage());
             }
             if (plan.allocatesStorage()) {
                 Upid upid = retry.run(() -> pve.updateConfigAsync(cmd.node(), cmd.vmid(), plan.values()));
@@ -101,11 +101,5 @@ public class ConfigureHandler implements CommandHandler {
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                     OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
         }
-    }
-
-    private Outcome refuse(Command command, ConfigureVm cmd, String message) {
-        LOG.warnf("%s (%s)", message, command.logContext());
-        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", message));
     }
 }

@@ -73,15 +73,15 @@ public class DestroyHandler implements CommandHandler {
         Checks checks = Checks.of("DestroyVm for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid())
                 .dnsName("name", cmd.name());
         if (!checks.ok()) {
-            return refuse(command, cmd, "invalid-parameter", checks.message());
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         Optional<VmOwnership.Owner> owner = database.read(c -> ownership.find(c, cmd.vmid()));
         if (owner.isEmpty()) {
-            return refuse(command, cmd, "not-owned", "VM " + cmd.vmid() + " was not created by fleetplane (no ownership"
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "not-owned", "VM " + cmd.vmid() + " was not created by fleetplane (no ownership"
                     + " record); refusing to destroy it for host " + command.host());
         }
         if (owner.get().host() != null && !owner.get().host().equals(command.host())) {
-            return refuse(command, cmd, "not-owned", "VM " + cmd.vmid() + " was created for host " + owner.get().host()
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "not-owned", "VM " + cmd.vmid() + " was created for host " + owner.get().host()
                     + ", not " + command.host() + "; refusing to destroy it");
         }
         try {
@@ -92,7 +92,7 @@ public class DestroyHandler implements CommandHandler {
             }
             ClusterVm v = vm.get();
             if (owner.get().destroyed()) {
-                return refuse(command, cmd, "not-owned", "VM " + cmd.vmid() + " ('" + v.name() + "') is not the VM"
+                return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "not-owned", "VM " + cmd.vmid() + " ('" + v.name() + "') is not the VM"
                         + " fleetplane created for " + command.host() + " (that one was destroyed); refusing to destroy it");
             }
             if ("destroyed".equals(v.lock())) {
@@ -105,7 +105,7 @@ public class DestroyHandler implements CommandHandler {
                         + v.lock() + "); destroy it once the lock is gone", 0, null, null, java.util.List.of(), true));
             }
             if (!"stopped".equals(v.status())) {
-                return refuse(command, cmd, "vm-running", "VM " + cmd.vmid() + " is " + v.status() + "; stop it first"
+                return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "vm-running", "VM " + cmd.vmid() + " is " + v.status() + "; stop it first"
                         + " (StopVm), a running VM is never destroyed");
             }
             if (cmd.name() != null && !cmd.name().isBlank() && !cmd.name().equals(v.name())) {
@@ -137,11 +137,5 @@ public class DestroyHandler implements CommandHandler {
     private PendingTask pending(Command command, String node, int vmid, String upid) {
         return PendingTask.forCommand(command, upid, node, vmid, OPERATION, Map.of(),
                 Instant.now().plus(timeouts.destroy(command.host())));
-    }
-
-    private Outcome refuse(Command command, DestroyVm cmd, String failure, String message) {
-        LOG.warnf("%s (%s)", message, command.logContext());
-        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), failure, message));
     }
 }

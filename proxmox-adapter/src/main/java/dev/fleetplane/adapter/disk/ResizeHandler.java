@@ -63,13 +63,13 @@ public class ResizeHandler implements CommandHandler {
         Checks checks = Checks.of("ResizeDisk for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
         ResizeRule.fieldProblem(cmd.disk(), cmd.size()).ifPresent(p -> checks.check(false, p));
         if (!checks.ok()) {
-            return refuse(command, cmd, "invalid-parameter", checks.message());
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmConfig current = retry.run(() -> pve.config(cmd.node(), cmd.vmid()));
             ResizeRule.Verdict verdict = ResizeRule.judge(cmd.vmid(), cmd.disk(), cmd.size(), current);
             if (verdict instanceof ResizeRule.Verdict.Refused r) {
-                return refuse(command, cmd, r.failure(), "ResizeDisk for host " + command.host() + " rejected: " + r.message());
+                return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), r.failure(), "ResizeDisk for host " + command.host() + " rejected: " + r.message());
             }
             if (verdict instanceof ResizeRule.Verdict.AlreadyThere) {
                 LOG.infof("VM %d disk %s is %s already (%s)", cmd.vmid(), cmd.disk(), cmd.size(), command.logContext());
@@ -96,11 +96,5 @@ public class ResizeHandler implements CommandHandler {
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                     OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
         }
-    }
-
-    private Outcome refuse(Command command, ResizeDisk cmd, String failure, String message) {
-        LOG.warnf("%s (%s)", message, command.logContext());
-        return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), failure, message));
     }
 }

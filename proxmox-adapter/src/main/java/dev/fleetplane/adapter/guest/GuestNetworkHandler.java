@@ -51,8 +51,7 @@ public class GuestNetworkHandler implements CommandHandler {
         QueryGuestNetwork cmd = command.event().dataAs(EventCatalog.QUERY_GUEST_NETWORK);
         Checks checks = Checks.of("QueryGuestNetwork for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
         if (!checks.ok()) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message()));
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmConfig vmConfig = retry.run(() -> pve.config(cmd.node(), cmd.vmid()));

@@ -53,8 +53,7 @@ public class StartHandler implements CommandHandler {
         StartVm cmd = command.event().dataAs(EventCatalog.START_VM);
         Checks checks = Checks.of("StartVm for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
         if (!checks.ok()) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.refused(OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message()));
+            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmStatus status = retry.run(() -> pve.status(cmd.node(), cmd.vmid()));

@@ -61,8 +61,7 @@ public class StopHandler implements CommandHandler {
                         "timeoutSeconds must be 1..86400 for a graceful stop, got " + cmd.timeoutSeconds())
                 .check(cmd.timeoutSeconds() >= 0, "timeoutSeconds must not be negative, got " + cmd.timeoutSeconds());
         if (!checks.ok()) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.refused(operation, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message()));
+            return replies.refusal(command, operation, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmStatus status = retry.run(() -> pve.status(cmd.node(), cmd.vmid()));
