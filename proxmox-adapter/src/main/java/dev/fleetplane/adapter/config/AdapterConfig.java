@@ -167,6 +167,14 @@ public interface AdapterConfig {
         /** Config reads in flight at once when many VMs need one (pveproxy has 3 workers by default). */
         @WithDefault("4")
         int configReadConcurrency();
+
+        /** How often the adapter looks at Proxmox on its own and publishes what changed ({@code PT0S}: never). */
+        @WithDefault("PT5M")
+        Duration publishInterval();
+
+        /** A scheduled look that finds the fleet unchanged publishes it again only after this (a heartbeat). */
+        @WithDefault("PT1H")
+        Duration publishUnchangedAfter();
     }
 
     /** How the guest's address is chosen. */

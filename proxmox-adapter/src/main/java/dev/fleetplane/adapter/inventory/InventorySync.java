@@ -18,6 +18,8 @@ import dev.fleetplane.proxmox.client.VmConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,21 +63,36 @@ public class InventorySync implements CommandHandler {
 
     @Override
     public Outcome handle(Command command) {
-        List<ClusterVm> guests;
+        Observation seen;
         try {
-            guests = retry.run(pve::clusterVms);
+            seen = observe(command.logContext());
         } catch (PveException e) {
             LOG.warnf("inventory failed (%s): %s", command.logContext(), e.getMessage());
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                     OperationFailures.of("inventory", null, 0, e));
         }
+        return c -> {
+            seen.remember(c);
+            replies.append(c, command, EventCatalog.INVENTORY_OBSERVED, seen.payload());
+            InventorySchedule.recordPublished(c, seen.payload().digest());
+        };
+    }
+
+    /**
+     * One look at Proxmox: the {@code /cluster/resources} answer with each QEMU guest's config from the cache or read
+     * anew. Calls Proxmox (outside any transaction); {@link Observation#remember} then stores the configs read.
+     *
+     * @param context for log lines (the command's context, or the schedule's)
+     */
+    public Observation observe(String context) {
+        List<ClusterVm> guests = retry.run(pve::clusterVms);
         List<ClusterVm> qemu = guests.stream().filter(ClusterVm::isQemu).toList();
         Map<Integer, ConfigCache.Entry> cached = database.read(cache::all);
         Instant now = Instant.now();
         Map<Integer, ConfigRefresh.Source> sources = ConfigRefresh.decide(qemu, cached, now,
                 config.inventory().configMaxAge());
         List<ClusterVm> toRead = qemu.stream().filter(v -> sources.get(v.vmid()) == ConfigRefresh.Source.READ).toList();
-        List<ConfigCache.Entry> fresh = read(toRead, now, command);
+        List<ConfigCache.Entry> fresh = read(toRead, now, context);
 
         Map<Integer, Map<String, String>> configs = new HashMap<>();
         sources.forEach((vmid, source) -> {
@@ -88,18 +105,36 @@ public class InventorySync implements CommandHandler {
         String digest = InventoryDigest.digest(vms);
         long notRead = sources.values().stream().filter(s -> s == ConfigRefresh.Source.NONE).count();
         LOG.infof("inventory: %d QEMU guests; configs: %d cached, %d read, %d not read (templates, locked); digest %s (%s)",
-                vms.size(), configs.size() - fresh.size(), fresh.size(), notRead, digest, command.logContext());
+                vms.size(), configs.size() - fresh.size(), fresh.size(), notRead, digest, context);
         var payload = new InventoryObserved(pve.connection().baseUrl().toString(), vms, digest);
-        List<Integer> present = qemu.stream().map(ClusterVm::vmid).toList();
-        return c -> {
+        return new Observation(payload, fresh, qemu.stream().map(ClusterVm::vmid).toList());
+    }
+
+    /** What one look at Proxmox saw: the event's payload, and the configs to keep for the next look. */
+    public final class Observation {
+        private final InventoryObserved payload;
+        private final List<ConfigCache.Entry> fresh;
+        private final List<Integer> present;
+
+        Observation(InventoryObserved payload, List<ConfigCache.Entry> fresh, List<Integer> present) {
+            this.payload = payload;
+            this.fresh = fresh;
+            this.present = present;
+        }
+
+        public InventoryObserved payload() {
+            return payload;
+        }
+
+        /** Stores the configs read and forgets VMs that are gone, in the caller's transaction. */
+        public void remember(Connection c) throws SQLException {
             cache.put(c, fresh);
             cache.retainOnly(c, present);
-            replies.append(c, command, EventCatalog.INVENTORY_OBSERVED, payload);
-        };
+        }
     }
 
     /** Reads the configs in parallel (bounded); a VM whose read fails is published without config, and read next time. */
-    private List<ConfigCache.Entry> read(List<ClusterVm> vms, Instant now, Command command) {
+    private List<ConfigCache.Entry> read(List<ClusterVm> vms, Instant now, String context) {
         if (vms.isEmpty()) {
             return List.of();
         }
@@ -113,7 +148,7 @@ public class InventorySync implements CommandHandler {
                 } catch (PveException e) {
                     if (failed.incrementAndGet() <= 5) {
                         LOG.warnf("inventory: config of VM %d on %s not read, published without it (%s): %s", v.vmid(),
-                                v.node(), command.logContext(), e.getMessage());
+                                v.node(), context, e.getMessage());
                     }
                     return null;
                 }
@@ -127,7 +162,7 @@ public class InventorySync implements CommandHandler {
             }
         }
         if (failed.get() > 5) {
-            LOG.warnf("inventory: %d config reads failed in all (%s)", failed.get(), command.logContext());
+            LOG.warnf("inventory: %d config reads failed in all (%s)", failed.get(), context);
         }
         return out;
     }
