@@ -55,11 +55,13 @@ public final class PveSimulator implements AutoCloseable {
     private final GuestRuntime guests;
     private final SshGuests sshGuests; // null without guest SSH
     private final Path workDir;
+    private final dev.fleetplane.pvesim.storage.Storages storages;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "pvesim-shutdown");
     private PveHttpServer server;
     private PveHttpServer plainServer; // beside the HTTPS one, when https(true)
     private SelfSignedCertificate certificate; // null without https(true)
     private ApiDispatcher dispatcher;
+    private dev.fleetplane.pvesim.console.TermProxyApi termProxy; // console sessions, closed with the simulator
     private volatile boolean closed;
 
     private final dev.fleetplane.pvesim.faults.Faults faults = new dev.fleetplane.pvesim.faults.Faults();
@@ -75,6 +77,7 @@ public final class PveSimulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the simulator's work directory", e);
         }
+        this.storages = new dev.fleetplane.pvesim.storage.Storages(workDir.resolve("storage"));
         if (b.guestSsh != null) {
             GuestSsh g = b.guestSsh;
             this.sshGuests = new SshGuests(workDir.resolve("guests"), g.authorizedKeysFile(), g.port(), g.sshd(), g.sshKeygen());
@@ -99,8 +102,14 @@ public final class PveSimulator implements AutoCloseable {
             seed();
             ApiRouter router = new ApiRouter();
             new ClusterApi(inventory, config.pveVersion).register(router);
-            new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay, config.acpiShutdown)
-                    .register(router);
+            QemuApi qemu = new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay,
+                    config.acpiShutdown);
+            qemu.register(router);
+            new dev.fleetplane.pvesim.qemu.CreateApi(inventory, tasks, storages, qemu).register(router);
+            Path uploads = workDir.resolve("uploads");
+            new dev.fleetplane.pvesim.storage.StorageApi(inventory, storages, tasks, uploads).register(router);
+            termProxy = new dev.fleetplane.pvesim.console.TermProxyApi(inventory, tasks);
+            termProxy.register(router);
             new TaskApi(tasks).register(router);
             TicketAuthority tickets = new TicketAuthority(config.users, config.ticketLifetime);
             new AccessApi(tickets).register(router);
@@ -110,10 +119,12 @@ public final class PveSimulator implements AutoCloseable {
             InetAddress bind = InetAddress.getByName(config.host);
             if (config.https) {
                 certificate = SelfSignedCertificate.shared();
-                server = new PveHttpServer(bind, config.port, faults.around(dispatcher), certificate.serverContext()).start();
-                plainServer = new PveHttpServer(bind, config.plainHttpPort, faults.around(dispatcher)).start();
+                server = new PveHttpServer(bind, config.port, faults.around(dispatcher), certificate.serverContext())
+                        .uploadDir(uploads).start();
+                plainServer = new PveHttpServer(bind, config.plainHttpPort, faults.around(dispatcher))
+                        .uploadDir(uploads).start();
             } else {
-                server = new PveHttpServer(bind, config.port, faults.around(dispatcher)).start();
+                server = new PveHttpServer(bind, config.port, faults.around(dispatcher)).uploadDir(uploads).start();
             }
             LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
             return this;
@@ -141,6 +152,14 @@ public final class PveSimulator implements AutoCloseable {
     }
 
     private void seed() {
+        for (VolumeSeed v : config.volumeSeeds) {
+            String node = v.node() != null ? v.node() : config.nodes.get(0);
+            if (!inventory.hasNode(node)) {
+                throw new IllegalArgumentException("volume '" + v.volid() + "': node '" + node
+                        + "' is not one of the simulator's nodes " + config.nodes);
+            }
+            storages.add(storages.seeded(node, v.volid(), v.size(), v.archiveConfig()));
+        }
         List<SeedVm> seeds = new ArrayList<>(config.seeds);
         for (Path file : config.seedFiles) {
             seeds.addAll(readSeedFile(file));
@@ -370,6 +389,9 @@ public final class PveSimulator implements AutoCloseable {
         if (plainServer != null) {
             plainServer.close();
         }
+        if (termProxy != null) {
+            termProxy.close();
+        }
         tasks.close();
         guests.close();
         deleteTree(workDir);
@@ -392,6 +414,9 @@ public final class PveSimulator implements AutoCloseable {
         }
     }
 
+    private record VolumeSeed(String node, String volid, long size, Map<String, String> archiveConfig) {
+    }
+
     /** Fluent configuration; every setting has a default that suits tests. */
     public static final class Builder {
         private final List<String> nodes = new ArrayList<>();
@@ -404,6 +429,7 @@ public final class PveSimulator implements AutoCloseable {
         private Duration guestDhcpDelay = Duration.ZERO;
         private GuestSsh guestSsh;
         private final List<SeedVm> seeds = new ArrayList<>();
+        private final List<VolumeSeed> volumeSeeds = new ArrayList<>();
         private final List<Path> seedFiles = new ArrayList<>();
         private boolean errorMessageInBody = true;
         private boolean detailedAuthFailures = false;
@@ -543,6 +569,32 @@ public final class PveSimulator implements AutoCloseable {
          */
         public Builder acpiShutdown(boolean obeyed) {
             this.acpiShutdown = obeyed;
+            return this;
+        }
+
+        /**
+         * A vzdump backup on the first node, e.g. {@code backupArchive("local:backup/vzdump-qemu-9000-2024_01_01-00_00_00.vma.zst",
+         * Map.of("name", "nixos", "memory", "2048", "scsi0", "local-lvm:vm-9000-disk-0,size=8G", …))}: restorable
+         * with {@code POST /nodes/{node}/qemu archive=…}; {@code config} is the VM config it was made from
+         * (values as {@code GET …/config} shows them).
+         */
+        public Builder backupArchive(String volid, Map<String, String> config) {
+            return backupArchive(null, volid, config);
+        }
+
+        /** A backup on {@code node} (null: the first node); see {@link #backupArchive(String, Map)}. */
+        public Builder backupArchive(String node, String volid, Map<String, String> config) {
+            Objects.requireNonNull(config, "backup config");
+            volumeSeeds.add(new VolumeSeed(node, volid, 512L * 1024 * 1024, new LinkedHashMap<>(config)));
+            return this;
+        }
+
+        /**
+         * A file volume on the first node's storage ({@code local:iso/x.iso}, {@code local:import/disk.qcow2},
+         * {@code local:vztmpl/…tar.zst}) of {@code sizeBytes}, listed in its content and usable as {@code import-from}.
+         */
+        public Builder storageVolume(String volid, long sizeBytes) {
+            volumeSeeds.add(new VolumeSeed(null, volid, sizeBytes, null));
             return this;
         }
 

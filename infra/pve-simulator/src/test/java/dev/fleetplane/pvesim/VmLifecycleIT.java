@@ -210,9 +210,10 @@ class VmLifecycleIT {
     @Test
     void template_convertsStoppedVm_andRejectsRunningOne() {
         start(PveSimulator.builder());
-        String running = upid(client.post(VM + "110/template"));
-        assertEquals("you can't convert a VM to template if VM is running",
-                client.awaitTask("pve", running).get("exitstatus").asText());
+        // qemu-server checks under the config lock before forking: HTTP 500, no task
+        PveTestClient.Response running = client.post(VM + "110/template");
+        assertEquals(500, running.status());
+        assertEquals("you can't convert a VM to template if VM is running\n", running.body().get("message").asText());
         client.awaitTask("pve", upid(client.post(VM + "110/status/shutdown")));
         String ok = upid(client.post(VM + "110/template"));
         assertTrue(ok.contains(":qmtemplate:110:"));
@@ -221,6 +222,9 @@ class VmLifecycleIT {
         assertEquals(1, config.get("template").asInt());
         assertEquals("local-lvm:base-110-disk-0,iothread=1,size=64G", config.get("scsi0").asText());
         assertEquals(1, find(client.get("/cluster/resources?type=vm").data(), 110).get("template").asInt());
+        PveTestClient.Response again = client.post(VM + "110/template");
+        assertEquals(500, again.status());
+        assertEquals("you can't convert a template to a template\n", again.body().get("message").asText());
     }
 
     @Test

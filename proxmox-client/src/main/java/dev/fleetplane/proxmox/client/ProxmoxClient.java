@@ -21,8 +21,10 @@ public class ProxmoxClient implements AutoCloseable {
     private final PveApi api;
     private final TicketSession session; // null with an API token
     private final PveAccessApi access; // null with an API token
+    private final PveUpload uploader;
 
     ProxmoxClient(PveConnection connection, PveApi api, TicketSession session, PveAccessApi access) {
+        this.uploader = new PveUpload(connection);
         this.connection = connection;
         this.api = api;
         this.session = session;
@@ -178,6 +180,143 @@ public class ProxmoxClient implements AutoCloseable {
             return head.texts();
         }
         return taskLog(upid, head.total() - lines, lines).texts();
+    }
+
+    /** The lowest free VMID ({@code GET /cluster/nextid}); it is not reserved: a create or clone may still collide. */
+    public int nextId() {
+        PveCall c = call("nextid", "GET", "/cluster/nextid");
+        return parse(c, () -> vmidFrom(data(c, () -> api.nextId(null))));
+    }
+
+    /** Whether {@code vmid} is free ({@code GET /cluster/nextid?vmid=N}: Proxmox answers 400 {@code errors.vmid} if taken). */
+    public boolean vmidFree(int vmid) {
+        PveCall c = call("nextid", "GET", "/cluster/nextid?vmid=" + vmid);
+        try {
+            parse(c, () -> vmidFrom(data(c, () -> api.nextId(vmid))));
+            return true;
+        } catch (PveException e) {
+            if (e.httpStatus() == 400 && e.parameterErrors().containsKey("vmid")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code nextid} answers a JSON string ("100"); a number is accepted too. */
+    static int vmidFrom(JsonNode data) {
+        if (data == null || !(data.isTextual() || data.isIntegralNumber())) {
+            throw new JsonFields.BadShape("a VMID should be a string or number, got " + JsonFields.kind(data));
+        }
+        try {
+            return Integer.parseInt(data.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new JsonFields.BadShape("a VMID should be a number, got \"" + data.asText() + "\"");
+        }
+    }
+
+    /** Reboots a running VM ({@code qmreboot}); a stopped VM is {@code VM_NOT_RUNNING}. {@code timeoutSeconds} may be null. */
+    public Upid reboot(String node, int vmid, Integer timeoutSeconds) {
+        PveCall c = call("reboot", "POST", vmPath(node, vmid) + "/status/reboot");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        if (timeoutSeconds != null) {
+            form.putSingle("timeout", Integer.toString(timeoutSeconds));
+        }
+        return upid(c, () -> api.power(node, vmid, "reboot", form));
+    }
+
+    /** Converts a stopped VM into a template ({@code qmtemplate}; disks become {@code base-<vmid>-disk-N}). */
+    public Upid template(String node, int vmid) {
+        PveCall c = call("template", "POST", vmPath(node, vmid) + "/template");
+        return upid(c, () -> api.template(node, vmid, new MultivaluedHashMap<>()));
+    }
+
+    /**
+     * Creates a VM from config keys ({@code qmcreate}): disks as {@code local-lvm:20} or
+     * {@code local-lvm:0,import-from=local:import/x.qcow2}; a taken VMID is {@code ALREADY_EXISTS}.
+     */
+    public Upid createVm(String node, int vmid, Map<String, String> config) {
+        PveCall c = call("create", "POST", "/nodes/" + node + "/qemu");
+        MultivaluedMap<String, String> form = form(config);
+        if (form.containsKey("vmid") || form.containsKey("archive")) {
+            throw new IllegalArgumentException("create of VM " + vmid + ": config must not set 'vmid' or 'archive'"
+                    + " (use restoreVm for archives)");
+        }
+        form.putSingle("vmid", Integer.toString(vmid));
+        return upid(c, () -> api.create(node, form));
+    }
+
+    /** Restores a vzdump archive ({@code qmrestore}); a failed restore leaves the config (unlocked) behind. */
+    public Upid restoreVm(String node, RestoreRequest request) {
+        PveCall c = call("restore", "POST", "/nodes/" + node + "/qemu");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("vmid", Integer.toString(request.vmid()));
+        form.putSingle("archive", request.archive());
+        if (request.storage() != null) {
+            form.putSingle("storage", request.storage());
+        }
+        if (request.unique()) {
+            form.putSingle("unique", "1");
+        }
+        if (request.force()) {
+            form.putSingle("force", "1");
+        }
+        if (request.start()) {
+            form.putSingle("start", "1");
+        }
+        return upid(c, () -> api.create(node, form));
+    }
+
+    /** A storage's volumes, optionally only one content type ({@code iso}, {@code backup}, {@code images}, …) or one VM's. */
+    public List<StorageVolume> storageContent(String node, String storage, String content, Integer vmid) {
+        StringBuilder q = new StringBuilder();
+        if (content != null) {
+            q.append("content=").append(content);
+        }
+        if (vmid != null) {
+            q.append(q.length() > 0 ? "&" : "").append("vmid=").append(vmid);
+        }
+        PveCall c = call("storage-content", "GET", "/nodes/" + node + "/storage/" + storage + "/content"
+                + (q.length() > 0 ? "?" + q : ""));
+        return parse(c, () -> StorageVolume.listFrom(data(c, () -> api.storageContent(node, storage, content, vmid))));
+    }
+
+    /**
+     * Uploads a file into a storage ({@code imgcopy} task; a checksum mismatch fails the task). Streams the file
+     * over the JDK's {@code HttpURLConnection} (see {@link PveUpload} for why not the REST client); send it to the
+     * node that owns the storage (uploads are not proxied).
+     */
+    public Upid upload(String node, String storage, UploadRequest request) {
+        PveCall c = call("upload", "POST", "/nodes/" + node + "/storage/" + storage + "/upload");
+        try {
+            JsonNode data = uploader.send(c, request, session).get("data");
+            if (data == null || !data.isTextual()) {
+                throw redact(ResponseReader.bad(c, 200, "no task id where a UPID was expected: " + JsonFields.kind(data)));
+            }
+            return Upid.parse(data.asText());
+        } catch (IllegalArgumentException e) {
+            throw redact(ResponseReader.bad(c, 200, e.getMessage()));
+        } catch (PveException e) {
+            throw redact(e);
+        }
+    }
+
+    /** Pings the guest agent; returns when it answers, else {@code AGENT_NOT_CONFIGURED/RUNNING}, {@code VM_NOT_RUNNING}. */
+    public void agentPing(String node, int vmid) {
+        PveCall c = call("agent-ping", "POST", vmPath(node, vmid) + "/agent/ping");
+        data(c, () -> api.agentPing(node, vmid, new MultivaluedHashMap<>()));
+    }
+
+    /**
+     * Opens a serial console session ({@code vncproxy} task): connect to {@code vncwebsocket} on the same host within
+     * seconds. {@code serial} ({@code serial0..3}) may be null (the VM's display or {@code vga: serialN}).
+     */
+    public TermProxy termproxy(String node, int vmid, String serial) {
+        PveCall c = call("termproxy", "POST", vmPath(node, vmid) + "/termproxy");
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        if (serial != null) {
+            form.putSingle("serial", serial);
+        }
+        return parse(c, () -> TermProxy.from(data(c, () -> api.termproxy(node, vmid, form))));
     }
 
     @Override

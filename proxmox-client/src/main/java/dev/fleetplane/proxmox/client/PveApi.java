@@ -81,6 +81,35 @@ public interface PveApi extends AutoCloseable {
     Response taskLog(@PathParam("node") String node, @PathParam("upid") String upid, @QueryParam("start") int start,
                      @QueryParam("limit") int limit);
 
+    @GET
+    @Path("/cluster/nextid")
+    Response nextId(@QueryParam("vmid") Integer vmid);
+
+    @POST
+    @Path("/nodes/{node}/qemu")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response create(@PathParam("node") String node, MultivaluedMap<String, String> form);
+
+    @POST
+    @Path("/nodes/{node}/qemu/{vmid}/template")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response template(@PathParam("node") String node, @PathParam("vmid") int vmid, MultivaluedMap<String, String> form);
+
+    @POST
+    @Path("/nodes/{node}/qemu/{vmid}/agent/ping")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response agentPing(@PathParam("node") String node, @PathParam("vmid") int vmid, MultivaluedMap<String, String> form);
+
+    @POST
+    @Path("/nodes/{node}/qemu/{vmid}/termproxy")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response termproxy(@PathParam("node") String node, @PathParam("vmid") int vmid, MultivaluedMap<String, String> form);
+
+    @GET
+    @Path("/nodes/{node}/storage/{storage}/content")
+    Response storageContent(@PathParam("node") String node, @PathParam("storage") String storage,
+                            @QueryParam("content") String content, @QueryParam("vmid") Integer vmid);
+
     @Override
     void close();
 }

@@ -164,7 +164,7 @@ public final class PveReadOnlyClient {
      * Accepts any certificate. An {@link X509ExtendedTrustManager} is used because JSSE then leaves the host name
      * check to it (a plain X509TrustManager would be wrapped and still check the name).
      */
-    private static SSLSocketFactory trustAll() {
+    static SSLSocketFactory trustAll() {
         TrustManager any = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {

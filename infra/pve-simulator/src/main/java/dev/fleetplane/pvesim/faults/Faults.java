@@ -41,6 +41,11 @@ public final class Faults {
         OPERATIONS.put("resize", Pattern.compile("PUT " + vm + "/resize"));
         OPERATIONS.put("agent", Pattern.compile("(?:GET|POST) " + vm + "/agent/.*"));
         OPERATIONS.put("delete", Pattern.compile("DELETE " + vm));
+        OPERATIONS.put("create", Pattern.compile("POST /nodes/[^/]+/qemu"));
+        OPERATIONS.put("template", Pattern.compile("POST " + vm + "/template"));
+        OPERATIONS.put("storage-content", Pattern.compile("GET /nodes/[^/]+/storage/[^/]+/content"));
+        OPERATIONS.put("upload", Pattern.compile("POST /nodes/[^/]+/storage/[^/]+/upload"));
+        OPERATIONS.put("termproxy", Pattern.compile("POST " + vm + "/termproxy"));
         OPERATIONS.put("resources", Pattern.compile("GET /cluster/resources"));
         OPERATIONS.put("nextid", Pattern.compile("GET /cluster/nextid"));
         OPERATIONS.put("version", Pattern.compile("GET /version"));

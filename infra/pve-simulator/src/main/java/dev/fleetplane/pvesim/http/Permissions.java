@@ -27,9 +27,14 @@ final class Permissions {
             Map.entry("GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
                     new Check("/vms/{vmid}", "VM.GuestAgent.Audit")),
             Map.entry("POST /nodes/{node}/qemu/{vmid}/agent/ping", new Check("/vms/{vmid}", "VM.GuestAgent.Audit")),
-            Map.entry("POST /nodes/{node}/qemu/{vmid}/termproxy", new Check("/vms/{vmid}", "VM.Console")));
+            Map.entry("POST /nodes/{node}/qemu/{vmid}/termproxy", new Check("/vms/{vmid}", "VM.Console")),
+            Map.entry("GET /nodes/{node}/qemu/{vmid}/vncwebsocket", new Check("/vms/{vmid}", "VM.Console")),
+            Map.entry("GET /nodes/{node}/storage/{storage}/content", new Check("/storage/{storage}", "Datastore.Audit")),
+            Map.entry("POST /nodes/{node}/storage/{storage}/upload",
+                    new Check("/storage/{storage}", "Datastore.AllocateTemplate")));
 
-    private static final List<String> FILTERED_LISTS = List.of("GET /cluster/resources", "GET /nodes");
+    private static final List<String> FILTERED_LISTS = List.of("GET /cluster/resources", "GET /nodes",
+            "GET /nodes/{node}/storage");
 
     private Permissions() {
     }
@@ -46,7 +51,8 @@ final class Permissions {
         if (c == null) {
             return;
         }
-        String path = c.aclPath().replace("{vmid}", pathParams.getOrDefault("vmid", ""));
+        String path = c.aclPath().replace("{vmid}", pathParams.getOrDefault("vmid", ""))
+                .replace("{storage}", pathParams.getOrDefault("storage", ""));
         throw ApiException.of(403, "Permission check failed (" + path + ", " + c.privilege() + ")");
     }
 

@@ -57,6 +57,7 @@ public final class PveHttpServer implements Closeable {
     private final Thread acceptor;
     private final boolean secure;
     private volatile boolean closed;
+    private volatile java.nio.file.Path uploadDir; // null: multipart bodies are buffered like any other
 
     public PveHttpServer(InetAddress bind, int port, Function<RawRequest, ApiResponse> handler) throws IOException {
         this(bind, port, handler, null);
@@ -82,6 +83,15 @@ public final class PveHttpServer implements Closeable {
 
     public PveHttpServer start() {
         acceptor.start();
+        return this;
+    }
+
+    /**
+     * Streams {@code multipart/form-data} POST bodies to temporary files in {@code dir} instead of memory, as
+     * pveproxy does for uploads (see {@link MultipartUpload}); the handler gets the fields plus {@code tmpfilename}.
+     */
+    public PveHttpServer uploadDir(java.nio.file.Path dir) {
+        this.uploadDir = dir;
         return this;
     }
 
@@ -136,7 +146,7 @@ public final class PveHttpServer implements Closeable {
                 }
                 Parsed parsed;
                 try {
-                    parsed = parse(requestLine, in, out, socket.getInetAddress());
+                    parsed = parse(requestLine, in, out, socket.getInetAddress(), uploadDir);
                 } catch (BadRequest e) {
                     write(out, ApiResponse.empty(400, e.getMessage()), false, false);
                     return;
@@ -144,12 +154,28 @@ public final class PveHttpServer implements Closeable {
                     write(out, ApiResponse.empty(400, "Header too long"), false, false);
                     return;
                 }
+                boolean websocket = WebSocketProxy.wanted(parsed.request)
+                        && parsed.request.rawPath().endsWith("/vncwebsocket");
                 ApiResponse response;
                 try {
                     response = handler.apply(parsed.request);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "handler failed for " + parsed.request.method() + " " + parsed.request.rawPath(), e);
                     response = ApiResponse.empty(500, "Internal Server Error");
+                }
+                if (parsed.spooled != null) {
+                    // the handler moved what it keeps; pveproxy unlinks the temporary file after the request
+                    java.nio.file.Files.deleteIfExists(parsed.spooled);
+                }
+                Integer wsPort = websocket && response.status() == 200 ? websocketPort(response) : null;
+                if (wsPort != null && WebSocketProxy.refusal(parsed.request) != null) {
+                    write(out, ApiResponse.empty(400, WebSocketProxy.refusal(parsed.request)), false, false);
+                    return;
+                }
+                if (wsPort != null) {
+                    // pveproxy upgrades once the handler accepted the ticket and named the port (websocket_proxy)
+                    WebSocketProxy.bridge(socket, in, out, parsed.request, wsPort);
+                    return;
                 }
                 keepAlive = parsed.keepAlive && !response.closesConnection();
                 write(out, response, keepAlive, "HEAD".equals(parsed.request.method()));
@@ -165,7 +191,15 @@ public final class PveHttpServer implements Closeable {
         }
     }
 
-    private record Parsed(RawRequest request, boolean keepAlive) {
+    private record Parsed(RawRequest request, boolean keepAlive, java.nio.file.Path spooled) {
+    }
+
+    private static final java.util.regex.Pattern WS_PORT = java.util.regex.Pattern.compile("\"port\":\"?(\\d+)");
+
+    /** The {@code port} of a {@code {"data":{"port":…}}} answer (the vncwebsocket handler's), else null. */
+    private static Integer websocketPort(ApiResponse response) {
+        java.util.regex.Matcher m = WS_PORT.matcher(new String(response.body(), StandardCharsets.UTF_8));
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     private static final class BadRequest extends Exception {
@@ -174,8 +208,8 @@ public final class PveHttpServer implements Closeable {
         }
     }
 
-    private static Parsed parse(String requestLine, InputStream in, OutputStream out, InetAddress remote)
-            throws IOException, BadRequest {
+    private static Parsed parse(String requestLine, InputStream in, OutputStream out, InetAddress remote,
+                                java.nio.file.Path uploadDir) throws IOException, BadRequest {
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
             throw new BadRequest("Bad Request");
@@ -212,48 +246,68 @@ public final class PveHttpServer implements Closeable {
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
-        byte[] body = readBody(in, headers);
+        String contentType = first(headers, "content-type");
+        java.nio.file.Path spooled = null;
+        byte[] body;
+        if (uploadDir != null && method.equals("POST") && contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            InputStream bodyIn = bodyStream(in, headers, Long.MAX_VALUE);
+            MultipartUpload.Result upload;
+            try {
+                upload = MultipartUpload.receive(bodyIn, MultipartUpload.boundary(contentType), uploadDir);
+            } catch (MultipartUpload.Malformed e) {
+                // read the rest first: closing while the client still sends makes it see a reset, not the answer
+                try {
+                    bodyIn.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                    // the 400 goes out anyway
+                }
+                throw new BadRequest(e.getMessage());
+            } catch (UncheckedBadRequest e) {
+                throw e.cause;
+            }
+            spooled = upload.file();
+            try {
+                bodyIn.transferTo(OutputStream.nullOutputStream()); // whatever follows the file part is not read
+            } catch (UncheckedBadRequest e) {
+                throw e.cause;
+            }
+            body = upload.formBody();
+            headers.put("content-type", new ArrayList<>(List.of("application/x-www-form-urlencoded")));
+        } else {
+            try {
+                body = bodyStream(in, headers, MAX_BODY).readAllBytes();
+            } catch (UncheckedBadRequest e) {
+                throw e.cause;
+            }
+        }
 
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? null : target.substring(q + 1);
-        return new Parsed(new RawRequest(method, path, query, headers, body, remote), keepAlive);
+        return new Parsed(new RawRequest(method, path, query, headers, body, remote), keepAlive, spooled);
     }
 
-    private static byte[] readBody(InputStream in, Map<String, List<String>> headers) throws IOException, BadRequest {
+    /** A {@link BadRequest} found while a body stream is being read (streams may only throw IOException). */
+    private static final class UncheckedBadRequest extends IOException {
+        final BadRequest cause;
+
+        UncheckedBadRequest(BadRequest cause) {
+            super(cause.getMessage(), null);
+            this.cause = cause;
+        }
+    }
+
+    /** The request body as a stream (Content-Length or chunked), failing past {@code max} bytes. */
+    private static InputStream bodyStream(InputStream in, Map<String, List<String>> headers, long max)
+            throws BadRequest {
         String te = first(headers, "transfer-encoding");
         if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = readLine(in);
-                if (sizeLine == null) {
-                    throw new BadRequest("Bad chunk");
-                }
-                int semi = sizeLine.indexOf(';');
-                int size;
-                try {
-                    size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-                } catch (NumberFormatException e) {
-                    throw new BadRequest("Bad chunk size");
-                }
-                if (size == 0) {
-                    while (true) { // trailers
-                        String trailer = readLine(in);
-                        if (trailer == null || trailer.isEmpty()) {
-                            return body.toByteArray();
-                        }
-                    }
-                }
-                if (body.size() + size > MAX_BODY) {
-                    throw new BadRequest("Request body too large");
-                }
-                body.write(in.readNBytes(size));
-                readLine(in);
-            }
+            return new ChunkedBody(in, max);
         }
         String length = first(headers, "content-length");
         if (length == null) {
-            return new byte[0];
+            return InputStream.nullInputStream();
         }
         long n;
         try {
@@ -261,14 +315,121 @@ public final class PveHttpServer implements Closeable {
         } catch (NumberFormatException e) {
             throw new BadRequest("Bad Content-Length");
         }
-        if (n < 0 || n > MAX_BODY) {
+        if (n < 0 || n > max) {
             throw new BadRequest("Request body too large");
         }
-        byte[] body = in.readNBytes((int) n);
-        if (body.length != n) {
-            throw new BadRequest("Incomplete body");
+        return new FixedBody(in, n);
+    }
+
+    /** Exactly {@code length} bytes of the connection; a short body is a bad request. */
+    private static final class FixedBody extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        FixedBody(InputStream in, long length) {
+            this.in = in;
+            this.remaining = length;
         }
-        return body;
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b < 0) {
+                throw new UncheckedBadRequest(new BadRequest("Incomplete body"));
+            }
+            remaining--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = in.read(buf, off, (int) Math.min(len, remaining));
+            if (n < 0) {
+                throw new UncheckedBadRequest(new BadRequest("Incomplete body"));
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+
+    /** A {@code Transfer-Encoding: chunked} body, decoded as it is read. */
+    private static final class ChunkedBody extends InputStream {
+        private final InputStream in;
+        private final long max;
+        private long total;
+        private long chunkLeft;
+        private boolean done;
+
+        ChunkedBody(InputStream in, long max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        private boolean nextChunk() throws IOException {
+            if (done) {
+                return false;
+            }
+            if (chunkLeft == 0) {
+                if (total > 0) {
+                    readLine(in); // CRLF after the previous chunk's data
+                }
+                String sizeLine = readLine(in);
+                if (sizeLine == null) {
+                    throw new UncheckedBadRequest(new BadRequest("Bad chunk"));
+                }
+                int semi = sizeLine.indexOf(';');
+                long size;
+                try {
+                    size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new UncheckedBadRequest(new BadRequest("Bad chunk size"));
+                }
+                if (size == 0) {
+                    while (true) { // trailers
+                        String trailer = readLine(in);
+                        if (trailer == null || trailer.isEmpty()) {
+                            done = true;
+                            return false;
+                        }
+                    }
+                }
+                if (total + size > max) {
+                    throw new UncheckedBadRequest(new BadRequest("Request body too large"));
+                }
+                total += size;
+                chunkLeft = size;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!nextChunk()) {
+                return -1;
+            }
+            int n = in.read(buf, off, (int) Math.min(len, chunkLeft));
+            if (n < 0) {
+                throw new UncheckedBadRequest(new BadRequest("Bad chunk"));
+            }
+            chunkLeft -= n;
+            return n;
+        }
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

@@ -236,6 +236,14 @@ public final class QemuApi {
                     created.config().remove("lock");
                 }
                 return 0;
+            }, t -> {
+                // clone_vm's worker on error: frees the new volumes and removes the target's config, then dies.
+                synchronized (inventory) {
+                    QemuVm created = inventory.find(newid);
+                    if (created != null && created.lock().filter("clone"::equals).isPresent()) {
+                        inventory.remove(newid);
+                    }
+                }
             });
         }
         return task.upid().encode();
@@ -565,7 +573,7 @@ public final class QemuApi {
     }
 
     /** Boots the guest outside the monitor; the agent answers once it listens plus the configured boot delay. */
-    private void bootGuest(int id) throws Exception {
+    void bootGuest(int id) throws Exception {
         try {
             guests.boot(id, GuestAddresses.ipv4(id));
         } catch (Exception e) {
@@ -689,11 +697,27 @@ public final class QemuApi {
 
     private Object template(ApiCall call) {
         call.allowOnly("disk");
+        String disk = call.opt("disk").orElse(null);
+        if (disk != null && !RESIZE_DISK.matcher(disk).matches()) {
+            call.error("disk", "value '" + disk + "' does not have a value in the enumeration '" + diskEnumeration() + "'");
+        }
         call.check();
         String node = call.path("node");
         int id = vmid(call);
         synchronized (inventory) {
-            inventory.vm(node, id);
+            // qemu-server checks these under the config lock before forking, and writes 'template: 1' right away;
+            // the worker only converts the disks (template_create).
+            QemuVm vm = inventory.vm(node, id);
+            vm.lock().ifPresent(l -> {
+                throw ApiException.internal("VM is locked (" + l + ")");
+            });
+            if (vm.isTemplate() && disk == null) {
+                throw ApiException.internal("you can't convert a template to a template");
+            }
+            if (vm.running()) {
+                throw ApiException.internal("you can't convert a VM to template if VM is running");
+            }
+            vm.config().put("template", 1);
         }
         return tasks.submit(node, "qmtemplate", Integer.toString(id), call.user(), t -> {
             synchronized (inventory) {
@@ -701,16 +725,10 @@ public final class QemuApi {
                 if (vm == null) {
                     throw new TaskFailure(Inventory.missingConfig(node, id));
                 }
-                if (vm.lock().isPresent()) {
-                    throw new TaskFailure("VM is locked (" + vm.lock().get() + ")");
-                }
-                if (vm.isTemplate()) {
-                    throw new TaskFailure("you can't convert a template to a template");
-                }
-                if (vm.running()) {
-                    throw new TaskFailure("you can't convert a VM to template if VM is running");
-                }
                 for (String key : vm.diskKeys()) {
+                    if (disk != null && !disk.equals(key)) {
+                        continue;
+                    }
                     String value = vm.config().get(key).toString();
                     String from = "vm-" + id + "-disk-";
                     if (!QemuVm.isCdrom(value) && value.contains(":" + from)) {

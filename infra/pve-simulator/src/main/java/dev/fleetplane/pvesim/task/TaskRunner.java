@@ -65,13 +65,27 @@ public final class TaskRunner implements AutoCloseable {
 
     /** As {@link #submit(String, String, String, String, Work)}, running for {@code duration} (a task that waits). */
     public Task submit(String node, String type, String id, String user, Duration duration, Work work) {
+        return submit(node, type, id, user, duration, work, t -> { });
+    }
+
+    /**
+     * As {@link #submit(String, String, String, String, Work)}, with the cleanup a dying worker does (qemu-server's
+     * {@code eval { … }; if ($@) { cleanup; die }}): it runs before the task is marked failed, whether the work
+     * threw or a fault switch failed the task, so a client that sees the task stopped sees the cleaned state.
+     */
+    public Task submit(String node, String type, String id, String user, Work work, java.util.function.Consumer<Task> onFailure) {
+        return submit(node, type, id, user, durationOf(type), work, onFailure);
+    }
+
+    private Task submit(String node, String type, String id, String user, Duration duration, Work work,
+                        java.util.function.Consumer<Task> onFailure) {
         long now = System.currentTimeMillis();
         long pstart = (now - bootMillis) / 10; // clock ticks (USER_HZ 100) since "boot"
         Upid upid = new Upid(node, nextPid.getAndIncrement() & 0xFFFFFFFFL, pstart, now / 1000, type, id, user);
         Task task = new Task(upid);
         tasks.put(upid.encode(), task);
         if (duration.isZero() || duration.isNegative()) {
-            execute(task, work);
+            execute(task, work, onFailure);
         } else {
             workers.execute(() -> {
                 try {
@@ -80,34 +94,43 @@ public final class TaskRunner implements AutoCloseable {
                     task.finishError("interrupted by signal");
                     return;
                 }
-                execute(task, work);
+                execute(task, work, onFailure);
             });
         }
         return task;
     }
 
-    private void execute(Task task, Work work) {
+    private void execute(Task task, Work work, java.util.function.Consumer<Task> onFailure) {
         if (closed) {
             task.finishError("interrupted by signal");
             return;
         }
         String injected = injectedFailure.apply(task.upid().type());
         if (injected != null) {
-            task.finishError(injected);
+            fail(task, injected, onFailure);
             return;
         }
         try {
             int warnings = work.run(task);
             task.finishOk(warnings);
         } catch (TaskFailure e) {
-            task.finishError(e.getMessage());
+            fail(task, e.getMessage(), onFailure);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            task.finishError("interrupted by signal");
+            fail(task, "interrupted by signal", onFailure);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "task " + task.upid() + " crashed", e);
-            task.finishError(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            fail(task, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), onFailure);
         }
+    }
+
+    private static void fail(Task task, String error, java.util.function.Consumer<Task> onFailure) {
+        try {
+            onFailure.accept(task);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cleanup of failed task " + task.upid() + " failed", e);
+        }
+        task.finishError(error);
     }
 
     public Optional<Task> find(String upid) {
