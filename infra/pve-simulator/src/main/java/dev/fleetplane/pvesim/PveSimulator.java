@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetplane.pvesim.cluster.ClusterApi;
+import dev.fleetplane.pvesim.guest.NetnsGuests;
 import dev.fleetplane.pvesim.guest.SshGuests;
 import dev.fleetplane.pvesim.http.ApiDispatcher;
 import dev.fleetplane.pvesim.http.ApiException;
@@ -15,6 +16,7 @@ import dev.fleetplane.pvesim.http.SelfSignedCertificate;
 import dev.fleetplane.pvesim.http.TicketAuthority;
 import dev.fleetplane.pvesim.http.TokenAuthenticator;
 import dev.fleetplane.pvesim.qemu.GuestAddresses;
+import dev.fleetplane.pvesim.qemu.GuestBoot;
 import dev.fleetplane.pvesim.qemu.GuestRuntime;
 import dev.fleetplane.pvesim.qemu.Inventory;
 import dev.fleetplane.pvesim.qemu.QemuApi;
@@ -53,7 +55,8 @@ public final class PveSimulator implements AutoCloseable {
     private final Inventory inventory;
     private final TaskRunner tasks;
     private final GuestRuntime guests;
-    private final SshGuests sshGuests; // null without guest SSH
+    private final SshGuests sshGuests; // null without guest SSH or with netns guests
+    private final NetnsGuests netnsGuests; // null unless netnsGuests(true) on a machine that supports them
     private final Path workDir;
     private final dev.fleetplane.pvesim.storage.Storages storages;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "pvesim-shutdown");
@@ -78,12 +81,23 @@ public final class PveSimulator implements AutoCloseable {
             throw new UncheckedIOException("cannot create the simulator's work directory", e);
         }
         this.storages = new dev.fleetplane.pvesim.storage.Storages(workDir.resolve("storage"));
-        if (b.guestSsh != null) {
+        Optional<String> noNetns = b.netnsGuests && b.guestSsh != null ? NetnsGuests.unsupportedReason() : Optional.empty();
+        noNetns.ifPresent(why -> LOG.warning(() -> "netns guests are not available here: " + why
+                + "; falling back to loopback SSH guests on port " + b.guestSsh.port()));
+        if (b.guestSsh != null && b.netnsGuests && noNetns.isEmpty()) {
+            GuestSsh g = b.guestSsh;
+            this.sshGuests = null;
+            this.netnsGuests = new NetnsGuests(workDir.resolve("guests"), g.authorizedKeysFile(), g.sshd(), g.sshKeygen(),
+                    faults::ipChangesOnNetworkRestart);
+            this.guests = netnsGuests;
+        } else if (b.guestSsh != null) {
             GuestSsh g = b.guestSsh;
             this.sshGuests = new SshGuests(workDir.resolve("guests"), g.authorizedKeysFile(), g.port(), g.sshd(), g.sshKeygen());
+            this.netnsGuests = null;
             this.guests = sshGuests;
         } else {
             this.sshGuests = null;
+            this.netnsGuests = null;
             this.guests = GuestRuntime.NONE;
         }
     }
@@ -237,7 +251,11 @@ public final class PveSimulator implements AutoCloseable {
 
     private void bootSeeded(int vmid) {
         try {
-            guests.boot(vmid, GuestAddresses.ipv4(vmid));
+            GuestBoot spec;
+            synchronized (inventory) {
+                spec = GuestBoot.of(inventory.find(vmid), config.guestBootDelay, config.guestDhcpDelay);
+            }
+            guests.boot(spec);
         } catch (Exception e) {
             throw new IllegalStateException("seed VM " + vmid + " is running but its guest did not boot: " + e.getMessage(), e);
         }
@@ -318,19 +336,40 @@ public final class PveSimulator implements AutoCloseable {
         return server.port();
     }
 
-    /** The IPv4 address the guest agent reports for that VM (and where its sshd listens with guest SSH). */
+    /**
+     * The IPv4 address the guest agent reports for that VM (and where its sshd listens with guest SSH). With netns
+     * guests: its current DHCP lease, which moves when a {@code nixos-rebuild switch} restarts its network.
+     */
     public String guestAddress(int vmid) {
-        return GuestAddresses.ipv4(vmid);
+        return guests.ipv4(vmid).orElseGet(() -> GuestAddresses.ipv4(vmid));
     }
 
-    /** The port guests' sshd listen on, when guest SSH is configured. */
+    /** The port guests' sshd listen on, when guest SSH is configured (22 with netns guests). */
     public Optional<Integer> guestSshPort() {
-        return Optional.ofNullable(config.guestSsh).map(GuestSsh::port);
+        return netnsGuests != null ? Optional.of(22) : Optional.ofNullable(config.guestSsh).map(GuestSsh::port);
     }
 
     /** A guest-backed VM's directory (its "disk": bin/, nix/var/nix/profiles, run/current-system, fail-rebuild). */
     public Optional<Path> guestDir(int vmid) {
+        if (netnsGuests != null) {
+            return netnsGuests.guestDir(vmid);
+        }
         return sshGuests == null ? Optional.empty() : sshGuests.guestDir(vmid);
+    }
+
+    /** Whether guests are network namespaces (asked for with {@code netnsGuests(true)} and supported here). */
+    public boolean hasNetnsGuests() {
+        return netnsGuests != null;
+    }
+
+    /** A running netns guest's network namespace ({@code ip netns exec <it> …}). */
+    public Optional<String> guestNetns(int vmid) {
+        return netnsGuests == null ? Optional.empty() : netnsGuests.netns(vmid);
+    }
+
+    /** The netns guests' LAN ({@code 10.a.b.0/24}) and its bridge, created at the first guest boot. */
+    public Optional<String> guestSubnet() {
+        return netnsGuests == null ? Optional.empty() : Optional.of(netnsGuests.subnet());
     }
 
     public List<String> nodes() {
@@ -428,6 +467,7 @@ public final class PveSimulator implements AutoCloseable {
         private Duration guestBootDelay = Duration.ZERO;
         private Duration guestDhcpDelay = Duration.ZERO;
         private GuestSsh guestSsh;
+        private boolean netnsGuests;
         private final List<SeedVm> seeds = new ArrayList<>();
         private final List<VolumeSeed> volumeSeeds = new ArrayList<>();
         private final List<Path> seedFiles = new ArrayList<>();
@@ -548,6 +588,16 @@ public final class PveSimulator implements AutoCloseable {
         /** Backs guests by real OpenSSH servers (absent: the agent reports addresses, nothing listens there). */
         public Builder guestSsh(GuestSsh ssh) {
             this.guestSsh = ssh;
+            return this;
+        }
+
+        /**
+         * With {@link #guestSsh}: each running guest is a network namespace on a private bridge with a DHCP-like
+         * address and its own sshd on port 22 (see DESIGN.md "Netns guests"). Needs root; without it the simulator
+         * logs why and falls back to loopback SSH guests.
+         */
+        public Builder netnsGuests(boolean enabled) {
+            this.netnsGuests = enabled;
             return this;
         }
 

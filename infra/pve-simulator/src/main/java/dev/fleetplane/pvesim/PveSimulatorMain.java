@@ -27,6 +27,9 @@ public final class PveSimulatorMain {
             "  --dhcp-millis N                  agent up until the guest has its IPv4 (default 0)",
             "  --guest-ssh-authorized-keys FILE back guests by real sshd accepting these keys",
             "  --guest-ssh-port N               port of the guests' sshd (default 2222)",
+            "  --guest-netns                    guests as network namespaces with DHCP-like addresses and sshd on port 22",
+            "                                   (needs root; falls back to loopback guests otherwise)",
+            "  --no-ip-change                   netns guests keep their address when nixos-rebuild restarts the network",
             "  --https                          serve HTTPS (self-signed; prints pve-fingerprint) and plain HTTP beside it",
             "  --http-port N                    the plain-HTTP port beside HTTPS (default any free port)",
             "  --user USER@REALM:PASSWORD       a user for the ticket login (POST /access/ticket); repeatable",
@@ -42,6 +45,7 @@ public final class PveSimulatorMain {
         String secret = System.getenv("PVESIM_TOKEN_SECRET");
         Path authorizedKeys = null;
         int guestPort = GuestSsh.DEFAULT_PORT;
+        boolean netns = false;
         int port = 8006;
         boolean ignoreStdin = false;
         List<String> nodes = new ArrayList<>();
@@ -60,6 +64,11 @@ public final class PveSimulatorMain {
                     case "--dhcp-millis" -> builder.guestDhcpDelay(Duration.ofMillis(intArg(args, ++i, arg)));
                     case "--guest-ssh-authorized-keys" -> authorizedKeys = Path.of(value(args, ++i, arg));
                     case "--guest-ssh-port" -> guestPort = intArg(args, ++i, arg);
+                    case "--guest-netns" -> {
+                        builder.netnsGuests(true);
+                        netns = true;
+                    }
+                    case "--no-ip-change" -> builder.faults(f -> f.ipChangeOnNetworkRestart(false));
                     case "--https" -> builder.https(true);
                     case "--http-port" -> builder.plainHttpPort(intArg(args, ++i, arg));
                     case "--user" -> {
@@ -91,6 +100,9 @@ public final class PveSimulatorMain {
             }
             nodes.forEach(builder::node);
             builder.port(port).apiToken(tokenId, secret);
+            if (netns && authorizedKeys == null) {
+                throw new IllegalArgumentException("--guest-netns needs --guest-ssh-authorized-keys FILE");
+            }
             if (authorizedKeys != null) {
                 builder.guestSsh(GuestSsh.of(authorizedKeys, guestPort));
             }

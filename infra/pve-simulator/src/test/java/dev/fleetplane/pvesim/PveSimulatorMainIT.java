@@ -71,6 +71,22 @@ class PveSimulatorMainIT {
         }
     }
 
+    @Test
+    void main_guestNetnsWithoutAuthorizedKeys_refusesToStartNamingTheMissingOption() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PveSimulatorMain.class.getName(),
+                "--port", "0", "--token-secret", "s", "--guest-netns"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, exitCode(p));
+            org.junit.jupiter.api.Assertions.assertTrue(out.startsWith(
+                    "pve-simulator: --guest-netns needs --guest-ssh-authorized-keys FILE"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static int exitCode(Process p) throws InterruptedException {
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             throw new AssertionError("process did not exit");

@@ -87,6 +87,8 @@ public final class Faults {
     private final Map<String, AtomicInteger> taskRuns = new ConcurrentHashMap<>();
     private final AtomicLong injected = new AtomicLong();
     private volatile boolean agentNeverUp;
+    private volatile boolean ipChangeAll = true;
+    private final Map<Integer, Boolean> ipChange = new ConcurrentHashMap<>();
     private final Random random = new Random(0x5EED);
 
     /** Every matching request waits {@code delay} before it is handled (zero clears). */
@@ -149,6 +151,28 @@ public final class Faults {
     }
 
     /**
+     * Netns guests: whether a network restart (the one {@code nixos-rebuild switch} does while activating) moves
+     * every guest to a new IPv4 address, as DHCP does when networkd restarts. Default on. Read when a guest boots
+     * and when the simulator notices a move, so a change reaches a running guest at its next boot.
+     */
+    public Faults ipChangeOnNetworkRestart(boolean on) {
+        this.ipChangeAll = on;
+        ipChange.clear();
+        return this;
+    }
+
+    /** As {@link #ipChangeOnNetworkRestart(boolean)} for one VM, overriding the all-guests setting. */
+    public Faults ipChangeOnNetworkRestart(int vmid, boolean on) {
+        ipChange.put(vmid, on);
+        return this;
+    }
+
+    /** Whether VM {@code vmid}'s next network restart moves it to a new address. */
+    public boolean ipChangesOnNetworkRestart(int vmid) {
+        return ipChange.getOrDefault(vmid, ipChangeAll);
+    }
+
+    /**
      * The {@code nth} task of {@code taskType} ({@code qmstart}, {@code qmclone}, …) from now fails with
      * {@code fault injected: <type> failed on run n} instead of doing its work. A failed {@code qmclone} leaves its
      * target locked, as a node crash would; prefer tasks whose effect is all in the worker.
@@ -174,6 +198,8 @@ public final class Faults {
         failTaskOnRun.clear();
         taskRuns.clear();
         agentNeverUp = false;
+        ipChangeAll = true;
+        ipChange.clear();
         return this;
     }
 

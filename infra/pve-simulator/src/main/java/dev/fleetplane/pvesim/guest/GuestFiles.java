@@ -15,16 +15,23 @@ import java.util.Objects;
 final class GuestFiles {
 
     static final String INITIAL_SYSTEM = "nixos-system-nixos-24.11.20241128.abcdef0";
-    private static final String[] COMMANDS = {"nixos-rebuild", "nixos-generate-config", "nixos-version"};
+    private static final String[] COMMANDS = {"nixos-rebuild", "nixos-generate-config", "nixos-version", "systemd-run",
+            "systemctl"};
 
     private GuestFiles() {
     }
 
     static void layOut(Path dir, String hostname) throws IOException {
+        layOut(dir, hostname, false);
+    }
+
+    /** @param netns the guest has its own network and sshd, which {@code nixos-rebuild switch} reconfigures */
+    static void layOut(Path dir, String hostname, boolean netns) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (String command : COMMANDS) {
             String script = resource("/dev/fleetplane/pvesim/guest/" + command + ".sh")
-                    .replace("@GUEST_ROOT@", shellQuote(dir.toString()));
+                    .replace("@GUEST_ROOT@", shellQuote(dir.toString()))
+                    .replace("@NETNS@", netns ? "1" : "0");
             Path target = bin.resolve(command);
             Files.writeString(target, script, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -34,6 +41,7 @@ final class GuestFiles {
         Path store = Files.createDirectories(dir.resolve("nix/store/0f8s1q4k2a7d3m9x5c6v8b1n2z4h7j3l-" + INITIAL_SYSTEM));
         Files.writeString(store.resolve("nixos-version"), "24.11.20241128.abcdef0 (Vicuna)\n");
         Files.writeString(store.resolve("hostname"), hostname + "\n");
+        Files.writeString(store.resolve("sshd-permit-root-login"), "prohibit-password\n");
         Path profiles = Files.createDirectories(dir.resolve("nix/var/nix/profiles"));
         Files.createSymbolicLink(profiles.resolve("system-1-link"), store);
         Files.createSymbolicLink(profiles.resolve("system"), Path.of("system-1-link"));

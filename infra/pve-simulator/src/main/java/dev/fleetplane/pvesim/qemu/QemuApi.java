@@ -575,7 +575,15 @@ public final class QemuApi {
     /** Boots the guest outside the monitor; the agent answers once it listens plus the configured boot delay. */
     void bootGuest(int id) throws Exception {
         try {
-            guests.boot(id, GuestAddresses.ipv4(id));
+            GuestBoot spec;
+            synchronized (inventory) {
+                QemuVm vm = inventory.find(id);
+                if (vm == null) {
+                    return;
+                }
+                spec = GuestBoot.of(vm, bootDelay, dhcpDelay);
+            }
+            guests.boot(spec);
         } catch (Exception e) {
             synchronized (inventory) {
                 QemuVm vm = inventory.find(id);
@@ -829,7 +837,8 @@ public final class QemuApi {
         }
         return agentResult(call, command, vm -> switch (command) {
             case "ping" -> Map.of();
-            case "network-get-interfaces" -> GuestAgentReplies.networkInterfaces(vm, System.currentTimeMillis());
+            case "network-get-interfaces" -> guests.interfaces(vm.vmid())
+                    .orElseGet(() -> GuestAgentReplies.networkInterfaces(vm, System.currentTimeMillis()));
             case "get-host-name" -> Map.of("host-name", vm.name());
             case "get-osinfo" -> GuestAgentReplies.osInfo();
             default -> throw new IllegalStateException(command);

@@ -70,6 +70,19 @@ class FaultsTest {
     }
 
     @Test
+    void ipChangeOnNetworkRestart_isOnByDefault_perVmOverridesAll_andClearRestoresTheDefault() {
+        Faults faults = new Faults();
+        assertTrue(faults.ipChangesOnNetworkRestart(150));
+        faults.ipChangeOnNetworkRestart(false).ipChangeOnNetworkRestart(151, true);
+        assertEquals(false, faults.ipChangesOnNetworkRestart(150));
+        assertTrue(faults.ipChangesOnNetworkRestart(151));
+        faults.ipChangeOnNetworkRestart(true);
+        assertTrue(faults.ipChangesOnNetworkRestart(150), "the all-guests switch resets per-VM settings");
+        faults.ipChangeOnNetworkRestart(150, false).clear();
+        assertTrue(faults.ipChangesOnNetworkRestart(150));
+    }
+
+    @Test
     void agentNeverUp_andErrorRateOne_answerErrors() {
         Faults faults = new Faults().agentNeverUp(true).errorRate("start", 1.0);
         Function<RawRequest, ApiResponse> faulty = faults.around(api);

@@ -1,0 +1,241 @@
+package dev.fleetplane.pvesim.guest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One simulator's guest LAN: a bridge in the root namespace holding the gateway address of a free private
+ * {@code 10.a.b.0/24}, and the "DHCP server" that leases its addresses to VMs (a lease per VM, kept across
+ * reboots; plus, per VM, the address it gets after its next network restart when the IP-change fault is on).
+ */
+final class GuestNetwork implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GuestNetwork.class.getName());
+    static final int PREFIX = 24;
+    // Serialises subnet choice between simulators (in this JVM or another) until the bridge's route exists.
+    private static final Path LOCK = Path.of("/run/lock/fleetplane-pvesim-net.lock");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    // <id> -> pid of the JVM whose simulator owns bridge fpbr<id>, its veths and namespaces (for sweeping after a kill -9)
+    private static final Path OWNERS = Path.of("/run/fleetplane-pvesim");
+
+    private final String id;
+    private final String bridge;
+    private final String prefix; // "10.a.b."
+    private final Map<Integer, Integer> leases = new HashMap<>();
+    private final Map<Integer, Integer> nextLeases = new HashMap<>();
+    private final Set<Integer> used = new HashSet<>(Set.of(0, 1, 255));
+
+    private GuestNetwork(String id, String bridge, String prefix) {
+        this.id = id;
+        this.bridge = bridge;
+        this.prefix = prefix;
+    }
+
+    /** Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address. */
+    static GuestNetwork create() throws IOException {
+        Files.createDirectories(LOCK.getParent());
+        try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            sweepStale();
+            Set<String> links = new HashSet<>();
+            for (JsonNode link : new ObjectMapper().readTree(Ip.ip("-j", "link", "show"))) {
+                links.add(link.path("ifname").asText());
+            }
+            String id;
+            do {
+                id = HexFormat.of().toHexDigits((short) RANDOM.nextInt(1 << 16));
+            } while (links.contains("fpbr" + id));
+            String prefix = freeSubnet();
+            String bridge = "fpbr" + id;
+            Ip.ip("link", "add", bridge, "type", "bridge");
+            try {
+                Ip.ip("addr", "add", prefix + "1/" + PREFIX, "dev", bridge);
+                Ip.ip("link", "set", bridge, "up");
+            } catch (IOException e) {
+                Ip.quietly("link", "del", bridge);
+                throw e;
+            }
+            Files.createDirectories(OWNERS);
+            Files.writeString(OWNERS.resolve(id), Long.toString(ProcessHandle.current().pid()));
+            String subnet = prefix + "0/" + PREFIX;
+            LOG.info(() -> "guest network " + subnet + " on bridge " + bridge);
+            return new GuestNetwork(id, bridge, prefix);
+        }
+    }
+
+    /**
+     * Removes the bridges, veths and namespaces of simulators whose JVM died without its shutdown hook (kill -9), and
+     * kills what still ran in those namespaces.
+     */
+    private static void sweepStale() throws IOException {
+        if (!Files.isDirectory(OWNERS)) {
+            return;
+        }
+        List<String> namespaces = List.of(Ip.ip("netns", "list").split("\n"));
+        try (var owners = Files.list(OWNERS)) {
+            for (Path owner : owners.toList()) {
+                String id = owner.getFileName().toString();
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(owner).strip());
+                } catch (NumberFormatException e) {
+                    pid = -1;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                for (String line : namespaces) {
+                    String ns = line.split(" ")[0];
+                    if (ns.startsWith("fpsim-" + id + "-")) {
+                        for (String p : Ip.ip("netns", "pids", ns).split("\\s+")) {
+                            if (!p.isBlank()) {
+                                ProcessHandle.of(Long.parseLong(p.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                            }
+                        }
+                        Ip.quietly("netns", "del", ns);
+                    }
+                }
+                for (JsonNode link : new ObjectMapper().readTree(Ip.ip("-j", "link", "show"))) {
+                    String name = link.path("ifname").asText();
+                    if (name.equals("fpbr" + id) || name.startsWith("fv" + id)) {
+                        Ip.quietly("link", "del", name);
+                    }
+                }
+                Files.deleteIfExists(owner);
+                LOG.info(() -> "removed the guest network of a simulator that is gone (fpbr" + id + ")");
+            }
+        }
+    }
+
+    /** A {@code 10.a.b.} prefix whose /24 overlaps no route of this machine (any table). */
+    private static String freeSubnet() throws IOException {
+        Set<long[]> routes = new HashSet<>();
+        for (JsonNode r : new ObjectMapper().readTree(Ip.ip("-4", "-j", "route", "show", "table", "all"))) {
+            String dst = r.path("dst").asText();
+            if (dst.isEmpty() || dst.equals("default")) {
+                continue;
+            }
+            String[] parts = dst.split("/");
+            int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : 32;
+            routes.add(new long[]{toLong(parts[0]), bits});
+        }
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int a = 100 + RANDOM.nextInt(155);
+            int b = RANDOM.nextInt(256);
+            long candidate = toLong("10." + a + "." + b + ".0");
+            boolean overlaps = routes.stream().anyMatch(r -> {
+                int bits = (int) Math.min(r[1], PREFIX);
+                long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+                return (r[0] & mask) == (candidate & mask);
+            });
+            if (!overlaps) {
+                return "10." + a + "." + b + ".";
+            }
+        }
+        throw new IOException("no free 10.x.y.0/24 subnet for the guest network: every candidate overlaps a route");
+    }
+
+    private static long toLong(String ipv4) {
+        long v = 0;
+        for (String octet : ipv4.split("\\.")) {
+            v = (v << 8) | Integer.parseInt(octet);
+        }
+        return v;
+    }
+
+    String bridge() {
+        return bridge;
+    }
+
+    String subnet() {
+        return prefix + "0/" + PREFIX;
+    }
+
+    String gateway() {
+        return prefix + "1";
+    }
+
+    /** The guest's network namespace ({@code fpsim-<id>-<vmid>}). */
+    String netns(int vmid) {
+        return "fpsim-" + id + "-" + vmid;
+    }
+
+    /** The root-namespace end of the guest's veth pair: {@code fv<id><vmid base 36>}, at most 12 characters. */
+    String hostVeth(int vmid) {
+        return "fv" + id + Integer.toString(vmid, 36);
+    }
+
+    /** The VM's lease (handed out on first use, kept until the VM is destroyed). */
+    synchronized String lease(int vmid) {
+        return prefix + leases.computeIfAbsent(vmid, v -> allocate());
+    }
+
+    /** The address the VM moves to at its next network restart (reserved now, like a DHCP server's next offer). */
+    synchronized String nextLease(int vmid) {
+        lease(vmid);
+        return prefix + nextLeases.computeIfAbsent(vmid, v -> allocate());
+    }
+
+    /** The guest now holds {@code address}: if that is its next lease, it becomes its lease and the old one is free. */
+    synchronized boolean moved(int vmid, String address) {
+        Integer next = nextLeases.get(vmid);
+        if (next == null || !address.equals(prefix + next)) {
+            return false;
+        }
+        Integer old = leases.put(vmid, nextLeases.remove(vmid));
+        if (old != null) {
+            used.remove(old);
+        }
+        return true;
+    }
+
+    synchronized Optional<String> current(int vmid) {
+        return Optional.ofNullable(leases.get(vmid)).map(h -> prefix + h);
+    }
+
+    synchronized void release(int vmid) {
+        Integer old = leases.remove(vmid);
+        Integer next = nextLeases.remove(vmid);
+        if (old != null) {
+            used.remove(old);
+        }
+        if (next != null) {
+            used.remove(next);
+        }
+    }
+
+    private int allocate() {
+        for (int host = 2; host < 255; host++) {
+            if (used.add(host)) {
+                return host;
+            }
+        }
+        throw new IllegalStateException("guest network " + subnet() + " has no free address left (253 leases)");
+    }
+
+    @Override
+    public void close() {
+        Ip.quietly("link", "del", bridge);
+        try {
+            Files.deleteIfExists(OWNERS.resolve(id));
+        } catch (IOException e) {
+            LOG.fine(() -> "cannot remove " + OWNERS.resolve(id) + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package dev.fleetplane.pvesim.guest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetplane.pvesim.qemu.GuestAgentReplies;
+import dev.fleetplane.pvesim.qemu.GuestBoot;
+import dev.fleetplane.pvesim.qemu.GuestRuntime;
+import dev.fleetplane.pvesim.task.TaskFailure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Guests that look like NixOS VMs on a DHCP LAN: each running VM is a network namespace whose {@code ens18} (net0's
+ * MAC) sits on the simulator's bridge, gets its IPv4 lease after the DHCP delay, and runs a real {@code sshd} on
+ * port 22 in its own mount and UTS namespace (hostname = the running generation's), where the guest directory is the guest's {@code /etc/ssh}, {@code /etc/passwd},
+ * {@code /etc/group}, {@code /etc/shadow}, {@code /etc/sudoers}, {@code /etc/hosts}, {@code /run}, {@code /root} and {@code /home}.
+ * Needs root; {@link #unsupportedReason()} says why not otherwise.
+ */
+public final class NetnsGuests implements GuestRuntime {
+
+    private static final Logger LOG = Logger.getLogger(NetnsGuests.class.getName());
+    private static final long LISTEN_TIMEOUT_MILLIS = 10_000;
+    public static final int ADMIN_UID = 1000;
+    public static final int USERS_GID = 100;
+    /** The file in the guest directory holding the address the next network restart moves to (CIDR). */
+    public static final String NEXT_IPV4_FILE = "next-ipv4";
+    private static final String VIEW = """
+            set -e
+            d="$1"
+            for p in etc/ssh etc/passwd etc/group etc/shadow etc/sudoers etc/hosts run root home; do
+              if [ -e "/$p" ]; then mount --bind "$d/$p" "/$p"; fi
+            done
+            hostname "$(cat "$d/run/current-system/hostname")"
+            exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config
+            """;
+
+    private final Path root;
+    private final Path authorizedKeys;
+    private final Path sshKeygen;
+    private final IntPredicate ipChange;
+    // Created at the first boot, so a simulator that is built but never started leaves nothing. Volatile: agent calls
+    // read it under the inventory's monitor and must not wait for this object's lock, held while a guest boots.
+    private volatile GuestNetwork network;
+    private volatile boolean closed;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ScheduledExecutorService dhcp = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pvesim-dhcp");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Integer, Path> dirs = new ConcurrentHashMap<>();
+    private final Map<Integer, Process> servers = new ConcurrentHashMap<>();
+    private final Map<Integer, ScheduledFuture<?>> pendingLeases = new ConcurrentHashMap<>();
+
+    /**
+     * @param ipChange whether a VM's network restart (during {@code nixos-rebuild switch}) moves it to a new address
+     */
+    public NetnsGuests(Path root, Path authorizedKeys, Path sshd, Path sshKeygen, IntPredicate ipChange) {
+        if (!sshd.equals(Path.of("/usr/sbin/sshd"))) {
+            LOG.warning(() -> "netns guests always run /usr/sbin/sshd (sshd re-executes itself from that path); "
+                    + sshd + " is not used");
+        }
+        this.root = root;
+        this.authorizedKeys = authorizedKeys.toAbsolutePath();
+        this.sshKeygen = sshKeygen;
+        this.ipChange = ipChange;
+    }
+
+    private GuestNetwork network() {
+        GuestNetwork known = network;
+        return known != null ? known : createNetwork();
+    }
+
+    private synchronized GuestNetwork createNetwork() {
+        if (network == null) {
+            if (closed) {
+                throw new IllegalStateException("the simulator's guests are closed");
+            }
+            try {
+                network = GuestNetwork.create();
+            } catch (IOException e) {
+                throw new TaskFailure("cannot create the guest network: " + e.getMessage());
+            }
+        }
+        return network;
+    }
+
+    /** Why netns guests cannot run on this machine, or empty when they can. */
+    public static Optional<String> unsupportedReason() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:") && !line.split("\\s+")[2].equals("0")) {
+                    return Optional.of("not running as root (network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN)");
+                }
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot read /proc/self/status: " + e.getMessage());
+        }
+        for (String tool : List.of(Ip.IP, "/usr/bin/unshare", "/usr/sbin/sshd", "/usr/bin/ssh-keygen")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return Optional.of(tool + " is not installed");
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<Path> guestDir(int vmid) {
+        return Optional.ofNullable(dirs.get(vmid));
+    }
+
+    /** The guest's network namespace, while it runs. */
+    public Optional<String> netns(int vmid) {
+        return servers.containsKey(vmid) ? Optional.of(network().netns(vmid)) : Optional.empty();
+    }
+
+    public String subnet() {
+        return network().subnet();
+    }
+
+    public String bridge() {
+        return network().bridge();
+    }
+
+    public String gateway() {
+        return network().gateway();
+    }
+
+    @Override
+    public void boot(int vmid, String address) throws Exception {
+        throw new UnsupportedOperationException("netns guests boot from the VM's config: boot(GuestBoot)");
+    }
+
+    @Override
+    public synchronized void boot(GuestBoot spec) throws Exception {
+        int vmid = spec.vmid();
+        halt(vmid);
+        Path dir = prepare(vmid, spec.name());
+        GuestUsers.write(dir, spec, authorizedKeys);
+        String ns = network().netns(vmid);
+        String veth = network().hostVeth(vmid);
+        String lease = network().lease(vmid);
+        try {
+            Ip.ip("netns", "add", ns);
+            List<String> add = new ArrayList<>(List.of("link", "add", veth, "type", "veth", "peer", "name",
+                    GuestAgentReplies.NIC_NAME));
+            spec.mac().ifPresent(mac -> add.addAll(List.of("address", mac.toLowerCase(java.util.Locale.ROOT))));
+            add.addAll(List.of("netns", ns));
+            Ip.ip(add.toArray(String[]::new));
+            Ip.ip("link", "set", veth, "master", network().bridge(), "up");
+            Ip.ip("-n", ns, "link", "set", "lo", "up");
+            Ip.ip("-n", ns, "link", "set", GuestAgentReplies.NIC_NAME, "up");
+        } catch (IOException e) {
+            teardown(vmid);
+            throw new TaskFailure("cannot set up the network of guest VM " + vmid + ": " + e.getMessage());
+        }
+        offerNextLease(vmid, dir);
+        Files.createDirectories(dir.resolve("run/sshd"));
+        Path log = dir.resolve("sshd.log");
+        Process process = new ProcessBuilder(Ip.IP, "netns", "exec", ns, "/usr/bin/unshare", "-m", "-u",
+                "--propagation", "private", "/bin/sh", "-c", VIEW, "sh", dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        servers.put(vmid, process);
+        awaitListening(vmid, process, log);
+        if (spec.ipv4Delay().isZero()) {
+            addLease(vmid, ns, lease);
+        } else {
+            pendingLeases.put(vmid, dhcp.schedule(() -> addLease(vmid, ns, lease),
+                    spec.ipv4Delay().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        LOG.fine(() -> "guest VM " + vmid + " runs in netns " + ns + ", lease " + lease);
+    }
+
+    private void awaitListening(int vmid, Process process, Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + LISTEN_TIMEOUT_MILLIS;
+        while (true) {
+            if (!process.isAlive()) {
+                halt(vmid);
+                throw new TaskFailure("SSH server of guest VM " + vmid + " exited with code " + process.exitValue()
+                        + ": " + lastLine(log));
+            }
+            if (listensOn22(process.pid())) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                halt(vmid);
+                throw new TaskFailure("SSH server of guest VM " + vmid + " did not listen on port 22 within "
+                        + LISTEN_TIMEOUT_MILLIS / 1000 + " s: " + lastLine(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    // /proc/<pid>/net/tcp shows the sockets of the process's network namespace: port 22 (0016) in state LISTEN (0A).
+    private static boolean listensOn22(long pid) {
+        for (String table : List.of("tcp", "tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(":0016") && f[3].equals("0A")) {
+                        return true;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not there (yet)
+            }
+        }
+        return false;
+    }
+
+    private void addLease(int vmid, String ns, String lease) {
+        pendingLeases.remove(vmid);
+        try {
+            Ip.ip("-n", ns, "addr", "add", lease + "/" + GuestNetwork.PREFIX, "dev", GuestAgentReplies.NIC_NAME);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "guest VM " + vmid + " did not get its lease (halted meanwhile?)", e);
+        }
+    }
+
+    /** Writes (or removes) the address the guest's next network restart moves to, per the IP-change switch. */
+    private void offerNextLease(int vmid, Path dir) throws IOException {
+        Path file = dir.resolve(NEXT_IPV4_FILE);
+        if (ipChange.test(vmid)) {
+            Files.writeString(file, network().nextLease(vmid) + "/" + GuestNetwork.PREFIX + "\n");
+        } else {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private Path prepare(int vmid, String hostname) throws IOException, InterruptedException {
+        Path existing = dirs.get(vmid);
+        if (existing != null) {
+            return existing;
+        }
+        Path dir = Files.createDirectories(root.resolve("vm-" + vmid));
+        // The guest's own users (the cloud-init admin) run its commands: the path to bin/ must be traversable.
+        for (Path p = dir; p != null && p.startsWith(root.getParent()); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        GuestFiles.layOut(dir, hostname, true);
+        Path hostKey = dir.resolve("etc/ssh/ssh_host_ed25519_key");
+        Process keygen = new ProcessBuilder(sshKeygen.toString(), "-q", "-t", "ed25519", "-N", "", "-C",
+                "root@" + hostname, "-f", hostKey.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(keygen.getInputStream().readAllBytes());
+        if (!keygen.waitFor(10, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
+            keygen.destroyForcibly();
+            throw new TaskFailure("cannot generate the host key of guest VM " + vmid + ": " + output.strip());
+        }
+        dirs.put(vmid, dir);
+        return dir;
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** The namespace's interfaces as QGA reports them: lo first, MACs, every address with its prefix, counters. */
+    @Override
+    public Optional<List<Map<String, Object>>> interfaces(int vmid) {
+        if (!servers.containsKey(vmid)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode links = json.readTree(Ip.ip("-n", network().netns(vmid), "-s", "-j", "addr", "show"));
+            noticeMove(vmid, links);
+            return Optional.of(AgentInterfaces.from(links));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot read the interfaces of guest VM " + vmid, e);
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> ipv4(int vmid) {
+        if (servers.containsKey(vmid)) {
+            try {
+                noticeMove(vmid, json.readTree(Ip.ip("-n", network().netns(vmid), "-j", "addr", "show")));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "cannot read the addresses of guest VM " + vmid, e);
+            }
+        }
+        if (closed) {
+            GuestNetwork known = network;
+            return known == null ? Optional.empty() : known.current(vmid);
+        }
+        return Optional.of(network().lease(vmid));
+    }
+
+    // The guest moved to its next lease (nixos-rebuild restarted its network): that is now its lease, and the
+    // following restart gets another one.
+    private void noticeMove(int vmid, JsonNode links) throws IOException {
+        for (JsonNode link : links) {
+            for (JsonNode a : link.path("addr_info")) {
+                if (a.path("family").asText().equals("inet") && network().moved(vmid, a.path("local").asText())) {
+                    Path dir = dirs.get(vmid);
+                    if (dir != null) {
+                        offerNextLease(vmid, dir);
+                    }
+                    LOG.fine(() -> "guest VM " + vmid + " moved to " + a.path("local").asText());
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void halt(int vmid) {
+        ScheduledFuture<?> pending = pendingLeases.remove(vmid);
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (servers.containsKey(vmid)) {
+            ipv4(vmid); // keep a lease the guest moved to
+        }
+        Process process = servers.remove(vmid);
+        teardown(vmid);
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(2, TimeUnit.SECONDS); // reaped, so no zombie of ours outlives the halt
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Kills everything in the guest's namespace (sshd, sessions, detached timers), then removes it and its veth. */
+    private void teardown(int vmid) {
+        if (network == null) {
+            return;
+        }
+        String ns = network().netns(vmid);
+        if (Files.exists(Path.of("/run/netns", ns))) {
+            for (int round = 0; round < 20; round++) {
+                List<ProcessHandle> inside = pids(ns);
+                if (inside.isEmpty()) {
+                    break;
+                }
+                inside.forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle p : inside) {
+                    try {
+                        p.onExit().get(1000, TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                        // a zombie whose parent has not reaped it yet: gone from the namespace once reaped
+                    }
+                }
+            }
+            Ip.quietly("netns", "del", ns);
+        }
+        Ip.quietly("link", "del", network().hostVeth(vmid));
+    }
+
+    private static List<ProcessHandle> pids(String ns) {
+        List<ProcessHandle> out = new ArrayList<>();
+        try {
+            for (String pid : Ip.ip("netns", "pids", ns).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(out::add);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.log(Level.FINE, "cannot list the processes of " + ns, e);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void destroy(int vmid) {
+        halt(vmid);
+        if (network != null) {
+            network.release(vmid);
+        }
+        Path dir = dirs.remove(vmid);
+        if (dir != null) {
+            SshGuests.deleteTree(dir);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Integer vmid : List.copyOf(servers.keySet())) {
+            halt(vmid);
+        }
+        dhcp.shutdownNow();
+        closed = true;
+        if (network != null) {
+            network.close();
+        }
+        dirs.clear();
+        SshGuests.deleteTree(root);
+    }
+
+    static void chown(Path path, int uid, int gid) throws IOException {
+        Files.setAttribute(path, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+}
