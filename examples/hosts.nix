@@ -6,8 +6,9 @@
 # or:        curl -X POST -H 'Content-Type: text/x-nix' --data-binary @examples/hosts.nix \
 #                 http://127.0.0.1:8081/api/v1/specs
 let
-  # The admin user fleetplane logs in as. Root until the first rebuild disables root login.
-  admin = "root";
+  # The admin user fleetplane logs in as once the first rebuild has disabled root login (before it, root).
+  # Cloud-init creates it on first boot (fleetplane sets the VM's ciuser); it needs passwordless sudo (wheel).
+  admin = "ops";
 
   # What a small service VM gets unless it says otherwise.
   smallVm = vmid: {

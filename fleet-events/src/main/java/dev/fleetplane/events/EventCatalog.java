@@ -9,29 +9,40 @@ import dev.fleetplane.events.desired.SpecSubmitted;
 import dev.fleetplane.events.plans.HostStateChanged;
 import dev.fleetplane.events.plans.PlanApplied;
 import dev.fleetplane.events.plans.PlanComputed;
+import dev.fleetplane.events.provisioning.HardwareConfigGenerated;
+import dev.fleetplane.events.provisioning.HostKeyDiscovered;
+import dev.fleetplane.events.provisioning.IpChanged;
 import dev.fleetplane.events.provisioning.IpResolved;
 import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
+import dev.fleetplane.events.provisioning.ProvisioningRetried;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
+import dev.fleetplane.events.provisioning.RebuildOutput;
 import dev.fleetplane.events.provisioning.RebuildSucceeded;
+import dev.fleetplane.events.provisioning.RetryProvisioning;
+import dev.fleetplane.events.provisioning.TailscaleEnrolled;
 import dev.fleetplane.events.pve.CloneVm;
-import dev.fleetplane.events.pve.DestroyVm;
-import dev.fleetplane.events.pve.ResizeDisk;
-import dev.fleetplane.events.pve.StopVm;
-import dev.fleetplane.events.pve.VmDestroyed;
-import dev.fleetplane.events.pve.VmResized;
-import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.events.pve.ConfigureVm;
+import dev.fleetplane.events.pve.ConvertToTemplate;
+import dev.fleetplane.events.pve.DestroyVm;
 import dev.fleetplane.events.pve.GuestAgentUnavailable;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
+import dev.fleetplane.events.pve.ResizeDisk;
+import dev.fleetplane.events.pve.RestoreVm;
 import dev.fleetplane.events.pve.StartVm;
+import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.events.pve.SyncInventory;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.events.pve.VmConfigured;
+import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmResized;
+import dev.fleetplane.events.pve.VmRestored;
 import dev.fleetplane.events.pve.VmStarted;
+import dev.fleetplane.events.pve.VmStopped;
+import dev.fleetplane.events.pve.VmTemplated;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +86,10 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.stop-requested", 1, StopVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<DestroyVm> DESTROY_VM =
             new EventKind<>("fleetplane.vm.destroy-requested", 1, DestroyVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<RestoreVm> RESTORE_VM =
+            new EventKind<>("fleetplane.vm.restore-requested", 1, RestoreVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<ConvertToTemplate> CONVERT_TO_TEMPLATE =
+            new EventKind<>("fleetplane.vm.template-requested", 1, ConvertToTemplate.class, Topics.PVE_COMMANDS);
     public static final EventKind<QueryGuestNetwork> QUERY_GUEST_NETWORK =
             new EventKind<>("fleetplane.guest.network-requested", 1, QueryGuestNetwork.class, Topics.PVE_COMMANDS);
 
@@ -83,6 +98,10 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.inventory.observed", 1, InventoryObserved.class, Topics.PVE_EVENTS);
     public static final EventKind<VmCloned> VM_CLONED =
             new EventKind<>("fleetplane.vm.cloned", 1, VmCloned.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmRestored> VM_RESTORED =
+            new EventKind<>("fleetplane.vm.restored", 1, VmRestored.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmTemplated> VM_TEMPLATED =
+            new EventKind<>("fleetplane.vm.templated", 1, VmTemplated.class, Topics.PVE_EVENTS);
     public static final EventKind<VmConfigured> VM_CONFIGURED =
             new EventKind<>("fleetplane.vm.configured", 1, VmConfigured.class, Topics.PVE_EVENTS);
     public static final EventKind<VmStarted> VM_STARTED =
@@ -103,10 +122,27 @@ public final class EventCatalog {
     // provisioning.commands / provisioning.events
     public static final EventKind<ProvisionHost> PROVISION_HOST =
             new EventKind<>("fleetplane.host.provision-requested", 1, ProvisionHost.class, Topics.PROVISIONING_COMMANDS);
+    public static final EventKind<RetryProvisioning> RETRY_PROVISIONING =
+            new EventKind<>("fleetplane.host.provision-retry-requested", 1, RetryProvisioning.class,
+                    Topics.PROVISIONING_COMMANDS);
     public static final EventKind<IpResolved> IP_RESOLVED =
             new EventKind<>("fleetplane.host.ip-resolved", 1, IpResolved.class, Topics.PROVISIONING_EVENTS);
     public static final EventKind<RebuildSucceeded> REBUILD_SUCCEEDED =
             new EventKind<>("fleetplane.host.rebuild-succeeded", 1, RebuildSucceeded.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<RebuildOutput> REBUILD_OUTPUT =
+            new EventKind<>("fleetplane.host.rebuild-output", 1, RebuildOutput.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<HardwareConfigGenerated> HARDWARE_CONFIG_GENERATED =
+            new EventKind<>("fleetplane.host.hardware-config-generated", 1, HardwareConfigGenerated.class,
+                    Topics.PROVISIONING_EVENTS);
+    public static final EventKind<IpChanged> IP_CHANGED =
+            new EventKind<>("fleetplane.host.ip-changed", 1, IpChanged.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<HostKeyDiscovered> HOST_KEY_DISCOVERED =
+            new EventKind<>("fleetplane.host.host-key-discovered", 1, HostKeyDiscovered.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<TailscaleEnrolled> TAILSCALE_ENROLLED =
+            new EventKind<>("fleetplane.host.tailscale-enrolled", 1, TailscaleEnrolled.class, Topics.PROVISIONING_EVENTS);
+    public static final EventKind<ProvisioningRetried> PROVISIONING_RETRIED =
+            new EventKind<>("fleetplane.host.provisioning-retried", 1, ProvisioningRetried.class,
+                    Topics.PROVISIONING_EVENTS);
     public static final EventKind<ProvisioningSucceeded> PROVISIONING_SUCCEEDED =
             new EventKind<>("fleetplane.host.provisioning-succeeded", 1, ProvisioningSucceeded.class, Topics.PROVISIONING_EVENTS);
     public static final EventKind<ProvisioningFailed> PROVISIONING_FAILED =
@@ -115,11 +151,14 @@ public final class EventCatalog {
     private static final Map<String, EventKind<?>> BY_TYPE = index(
             SPEC_SUBMITTED, PATCH_HOST, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
-            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, DESTROY_VM, QUERY_GUEST_NETWORK,
-            INVENTORY_OBSERVED, VM_CLONED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_DESTROYED,
+            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, DESTROY_VM, RESTORE_VM,
+            CONVERT_TO_TEMPLATE, QUERY_GUEST_NETWORK,
+            INVENTORY_OBSERVED, VM_CLONED, VM_RESTORED, VM_TEMPLATED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_DESTROYED,
             GUEST_NETWORK_REPORTED,
             GUEST_AGENT_UNAVAILABLE, PVE_OPERATION_FAILED,
-            PROVISION_HOST, IP_RESOLVED, REBUILD_SUCCEEDED, PROVISIONING_SUCCEEDED, PROVISIONING_FAILED);
+            PROVISION_HOST, RETRY_PROVISIONING, IP_RESOLVED, REBUILD_OUTPUT, HARDWARE_CONFIG_GENERATED, IP_CHANGED,
+            HOST_KEY_DISCOVERED, TAILSCALE_ENROLLED, PROVISIONING_RETRIED, REBUILD_SUCCEEDED, PROVISIONING_SUCCEEDED,
+            PROVISIONING_FAILED);
 
     private EventCatalog() {
     }

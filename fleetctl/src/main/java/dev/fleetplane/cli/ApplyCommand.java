@@ -40,7 +40,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlannerApi api = new PlannerApi(StackFile.plannerUrl(planner));
+        ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
         ObjectNode body = JSON.createObjectNode();
         targets.forEach(body.putArray("target")::add);
         excludes.forEach(body.putArray("exclude")::add);

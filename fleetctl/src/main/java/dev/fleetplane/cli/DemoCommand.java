@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             stack.addresses().forEach((name, address) -> System.out.println(name + ": " + address));
             System.out.printf("stack ready in %.1f s%n", stackMillis / 1000.0);
 
-            PlannerApi api = new PlannerApi(stack.addresses().get("planner"));
+            ServiceApi api = new ServiceApi(stack.addresses().get("planner"));
             JsonNode accepted = PushCommand.submit(api, fleetFile, "demo", null, "operator", true);
             System.out.println("pushed " + fleetFile.getFileName() + ": spec version " + accepted.path("specVersion").asText());
             JsonNode plan = PushCommand.awaitPlan(api, accepted.path("specVersion").asLong(), timeout);

@@ -50,7 +50,7 @@ final class EventsCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new CliException("--limit must be at least 1, got " + limit);
         }
-        PlannerApi api = new PlannerApi(StackFile.plannerUrl(planner));
+        ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("host", host);
         filters.put("type", type);
@@ -58,7 +58,7 @@ final class EventsCommand implements Callable<Integer> {
         filters.put("since", since);
         Map<String, String> first = new LinkedHashMap<>(filters);
         first.put("limit", Integer.toString(limit));
-        PlannerApi.EventPage page = api.events(first);
+        ServiceApi.EventPage page = api.events(first);
         print(page.events(), System.out);
         String cursor = page.cursor();
         while (follow) {

@@ -92,6 +92,9 @@ final class FleetStack implements AutoCloseable {
                 .taskDuration("qmstart", o.startTime())
                 .guestBootDelay(o.guestBoot())
                 .guestSsh(GuestSsh.of(Path.of(key + ".pub"), o.guestSshPort()))
+                // As root, each guest is a network namespace whose DHCP address moves during its first switch; else
+                // (the simulator says why) sshd on a loopback address, where addresses never move.
+                .netnsGuests(true)
                 .seedFile(o.pveSeed())
                 .build()
                 .start();
@@ -109,10 +112,17 @@ final class FleetStack implements AutoCloseable {
         env.put("PVE_FINGERPRINT", simulator.fingerprint());
         env.put("PVE_TOKEN_ID", TOKEN_ID);
         env.put("PVE_TOKEN_SECRET", tokenSecret);
-        // The simulator's guests live on 127.77.x.y: loopback addresses the adapter refuses from a real guest.
-        env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
+        if (!simulator.hasNetnsGuests()) {
+            // Loopback guests live on 127.77.x.y: addresses the adapter refuses from a real guest.
+            env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
+        }
         env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", key.toString());
-        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(o.guestSshPort()));
+        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(simulator.guestSshPort().orElse(o.guestSshPort())));
+        // A switch that moves the guest's address is noticed after 3 missed keepalives: 6 s here, not 30 s.
+        env.put("FLEETPLANE_PROVISIONER_SSH_KEEPALIVE", "PT2S");
+        progress.println("guests: " + (simulator.hasNetnsGuests() ? "network namespaces on "
+                + simulator.guestSubnet().orElse("?") + " (their address changes during the first switch)"
+                : "sshd on loopback addresses (no network namespaces here; addresses never change)"));
 
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {

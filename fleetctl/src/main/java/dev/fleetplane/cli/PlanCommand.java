@@ -73,7 +73,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private int online() {
-        PlannerApi api = new PlannerApi(StackFile.plannerUrl(planner));
+        ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
         JsonNode plan = api.postJson("/api/v1/plans", JSON.createObjectNode().put("fleet", fleet), Map.of(),
                 Duration.ofSeconds(90));
         JsonNode face = plan.path("json");

@@ -45,7 +45,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlannerApi api = new PlannerApi(StackFile.plannerUrl(planner));
+        ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
         JsonNode accepted = submit(api, file, fleet, revision, "operator", autoApprove);
         System.out.println("spec version " + accepted.path("specVersion").asText() + " accepted");
         if (!await) {
@@ -69,7 +69,7 @@ final class PushCommand implements Callable<Integer> {
         return allSucceeded(hosts) ? 0 : 1;
     }
 
-    static JsonNode submit(PlannerApi api, Path file, String fleet, String revision, String source, boolean autoApprove) {
+    static JsonNode submit(ServiceApi api, Path file, String fleet, String revision, String source, boolean autoApprove) {
         String content;
         try {
             content = Files.readString(file);
@@ -85,7 +85,7 @@ final class PushCommand implements Callable<Integer> {
     }
 
     /** Polls the spec version until its plan exists; a rejected spec fails with every problem listed. */
-    static JsonNode awaitPlan(PlannerApi api, long specVersion, Duration timeout) {
+    static JsonNode awaitPlan(ServiceApi api, long specVersion, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode spec = api.spec(specVersion);
@@ -95,7 +95,7 @@ final class PushCommand implements Callable<Integer> {
             }
             if ("rejected".equalsIgnoreCase(spec.path("status").asText())) {
                 throw new CliException("spec version " + specVersion + " was rejected: "
-                        + PlannerApi.describeError(spec, spec.toString()));
+                        + ServiceApi.describeError(spec, spec.toString()));
             }
             sleep(200);
         }
@@ -106,7 +106,7 @@ final class PushCommand implements Callable<Integer> {
      * Polls the hosts of {@code plan} until each one it changes has settled under it (Ready, Adopted, Gone, Failed);
      * prints every state change with the host's two conditions.
      */
-    static JsonNode awaitSettled(PlannerApi api, JsonNode plan, Duration timeout, PrintStream progress) {
+    static JsonNode awaitSettled(ServiceApi api, JsonNode plan, Duration timeout, PrintStream progress) {
         String planId = plan.path("id").asText();
         String fleet = plan.path("fleet").asText("");
         Map<String, Boolean> planned = new java.util.TreeMap<>();

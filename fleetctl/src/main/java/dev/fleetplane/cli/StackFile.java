@@ -51,17 +51,27 @@ final class StackFile {
 
     /** The planner URL: {@code --planner} if given, else {@code FLEETPLANE_PLANNER_URL}, else the running stack's. */
     static String plannerUrl(String explicit) {
+        return serviceUrl("planner", explicit);
+    }
+
+    /** The provisioner URL: {@code --provisioner}, else {@code FLEETPLANE_PROVISIONER_URL}, else the running stack's. */
+    static String provisionerUrl(String explicit) {
+        return serviceUrl("provisioner", explicit);
+    }
+
+    private static String serviceUrl(String service, String explicit) {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        String env = System.getenv("FLEETPLANE_PLANNER_URL");
+        String env = System.getenv("FLEETPLANE_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL");
         if (env != null && !env.isBlank()) {
             return env;
         }
         Path file = location();
         if (!Files.exists(file)) {
             throw new CliException("no running stack found (" + file + " does not exist): start one with "
-                    + "`./fleetplane up`, or pass --planner URL / set FLEETPLANE_PLANNER_URL");
+                    + "`./fleetplane up`, or pass --" + service + " URL / set FLEETPLANE_"
+                    + service.toUpperCase(java.util.Locale.ROOT) + "_URL");
         }
         try {
             var node = JSON.readTree(file.toFile());
@@ -70,9 +80,9 @@ final class StackFile {
                 throw new CliException("the stack recorded in " + file + " (pid " + pid + ") is no longer running: "
                         + "start one with `./fleetplane up`");
             }
-            String url = node.path("planner").asText("");
+            String url = node.path(service).asText("");
             if (url.isEmpty()) {
-                throw new CliException(file + " names no planner");
+                throw new CliException(file + " names no " + service);
             }
             return url;
         } catch (IOException e) {

@@ -19,7 +19,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var all = new PlannerApi(StackFile.plannerUrl(planner)).hosts();
+        var all = new ServiceApi(StackFile.plannerUrl(planner)).hosts();
         var hosts = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         for (var h : all) {
             if (fleet == null || fleet.equals(h.path("fleet").asText())) {

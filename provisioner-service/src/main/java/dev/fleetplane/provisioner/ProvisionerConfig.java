@@ -16,6 +16,12 @@ public interface ProvisionerConfig {
 
     Rebuild rebuild();
 
+    Rollback rollback();
+
+    HardwareConfig hardwareConfig();
+
+    Tailscale tailscale();
+
     /** How the guest's address is asked for through the proxmox-adapter. */
     interface IpResolution {
         /** Pause after the first unanswered/empty query; doubles up to {@link #maxBackoff()}. */
@@ -49,6 +55,13 @@ public interface ProvisionerConfig {
         int port();
 
         /**
+         * The user fleetplane logs in as before the first rebuild (the template's cloud-init user, or root). After the
+         * switch it logs in as the host's {@code user} from the spec (the first rebuild disables root login).
+         */
+        @WithDefault("root")
+        String bootstrapUser();
+
+        /**
          * Private key in OpenSSH format (ed25519), unencrypted: the provisioner never prompts.
          * Env {@code FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE}. Without it every rebuild fails at step {@code ssh}.
          */
@@ -79,5 +92,80 @@ public interface ProvisionerConfig {
         /** Rebuilds run at the same time (each holds one SSH connection). */
         @WithDefault("4")
         int workers();
+
+        /** Output lines per {@code RebuildOutput} event while the rebuild runs. */
+        @WithDefault("50")
+        int outputBatchLines();
+
+        /** {@code RebuildOutput} events one rebuild may publish; later lines are only counted (and in the tail). */
+        @WithDefault("200")
+        int outputMaxBatches();
+
+        /**
+         * How often one saga may run the rebuild command: a restart in the middle, or a rollback found afterwards,
+         * makes it run again.
+         */
+        @WithDefault("2")
+        int maxRuns();
+    }
+
+    /**
+     * Magic rollback, as deploy-rs does it: before the rebuild a watchdog is armed on the guest
+     * ({@code systemd-run}); once {@code /run/current-system} changes it waits {@link #confirmTimeout()} and then runs
+     * {@code nixos-rebuild switch --rollback}, unless fleetplane disarmed it over a fresh SSH connection.
+     */
+    interface Rollback {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long after the switch the host must answer SSH as its user again; also the guest watchdog's wait. */
+        @WithDefault("PT120S")
+        Duration confirmTimeout();
+    }
+
+    /** {@code nixos-generate-config --show-hardware-config} on first provisioning, and what to do with a later one. */
+    interface HardwareConfig {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code keep} (the first one stays), {@code replace-if-changed}, or {@code always}. */
+        @WithDefault("replace-if-changed")
+        String policy();
+
+        @WithDefault("nixos-generate-config --show-hardware-config")
+        String command();
+
+        @WithDefault("PT60S")
+        Duration timeout();
+    }
+
+    /** Optional enrolment of integrated guests into a tailnet. */
+    interface Tailscale {
+        /** Off unless an OAuth client (scope auth_keys, owning the tags) is configured. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The Tailscale API; tests point it at a local fake. */
+        @WithDefault("https://api.tailscale.com")
+        java.net.URI apiBaseUrl();
+
+        /** The tailnet's name, or "-" for the OAuth client's own tailnet. */
+        @WithDefault("-")
+        String tailnet();
+
+        Optional<String> oauthClientId();
+
+        /** Env {@code FLEETPLANE_PROVISIONER_TAILSCALE_OAUTH_CLIENT_SECRET}; never logged. */
+        Optional<String> oauthClientSecret();
+
+        /** Tags the minted keys carry and the guests advertise; the OAuth client must own every one. */
+        @WithDefault("tag:fleetplane")
+        java.util.List<String> tags();
+
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        @WithDefault("PT15S")
+        Duration requestTimeout();
     }
 }

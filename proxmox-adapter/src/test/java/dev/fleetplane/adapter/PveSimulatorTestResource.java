@@ -18,6 +18,8 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
     public static final String SECRET = "5f0c7a9e-1d2b-4c3d-8e9f-0a1b2c3d4e5f";
     public static final int TEMPLATE = 9003;
     public static final int FOREIGN_VM = 150;
+    /** A vzdump of the NixOS template image, restorable with RestoreVm. */
+    public static final String TEMPLATE_ARCHIVE = "local:backup/vzdump-qemu-9100-2026_11_28-00_00_00.vma.zst";
 
     private static volatile PveSimulator current;
     private String adapterSecret = SECRET;
@@ -47,6 +49,9 @@ public class PveSimulatorTestResource implements QuarkusTestResourceLifecycleMan
                 .taskDuration(Duration.ZERO)
                 .seed(SeedVm.template(TEMPLATE, "nixos-template"))
                 .seed(foreignVm ? java.util.List.of(SeedVm.vm(FOREIGN_VM, "hand-made")) : java.util.List.of())
+                .backupArchive(TEMPLATE_ARCHIVE, Map.of("name", "nixos-template", "memory", "2048", "cores", "2",
+                        "agent", "1", "net0", "virtio=BC:24:11:5E:00:01,bridge=vmbr0", "serial0", "socket",
+                        "scsi0", "local-lvm:vm-9100-disk-0,size=8G", "ostype", "l26"))
                 .build()
                 .start();
         current = sim;

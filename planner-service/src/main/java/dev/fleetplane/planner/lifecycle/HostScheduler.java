@@ -232,7 +232,9 @@ public class HostScheduler {
             case Starting -> publisher.publish(c, host, EventCatalog.START_VM, host,
                     new StartVm(h.node(), h.vmid()), corr, cause);
             case Provisioning -> publisher.publish(c, host, EventCatalog.PROVISION_HOST, host,
-                    new ProvisionHost(host, h.node(), h.vmid(), d.user(), d.rebuildCommand()), corr, cause);
+                    new ProvisionHost(host, h.node(), h.vmid(), d.user(), d.rebuildCommand(),
+                            HostLifecycle.CREATE.equals(h.action()) || HostLifecycle.REPLACE.equals(h.action())),
+                    corr, cause);
             case Stopping -> publisher.publish(c, host, EventCatalog.STOP_VM, host,
                     new StopVm(h.node(), h.vmid(), true, (int) config.stopTimeout().toSeconds()), corr, cause);
             case Destroying -> publisher.publish(c, host, EventCatalog.DESTROY_VM, host,

@@ -68,6 +68,11 @@ public final class VmConfig {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("name", d.vmName());
         extra.put("agent", "1");
+        if (d.user() != null && !d.user().isBlank() && !d.user().equals("root")) {
+            // Cloud-init creates the admin user on first boot, so fleetplane can log in as it once the first rebuild
+            // has disabled root login; a spec'd ciuser wins.
+            extra.put("ciuser", d.user());
+        }
         Map<String, String> config = d.config() == null ? Map.of() : d.config();
         extra.put("tags", tags(config.get("tags")));
         extra.put("description", config.getOrDefault("description",

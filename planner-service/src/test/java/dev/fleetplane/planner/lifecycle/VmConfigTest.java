@@ -46,6 +46,14 @@ class VmConfigTest {
     }
 
     @Test
+    void create_forANonRootAdmin_letsCloudInitCreateThatUser() {
+        HostDesired ops = new HostDesired(111, "web-vm", 4, 8192, "64G", "local-lvm", 9003, "ops",
+                "nixos-rebuild switch", null, Map.of());
+        assertEquals("ops", VmConfig.forCreate(ops, "f", "web").get("ciuser"));
+        assertFalse(VmConfig.forCreate(desired(Map.of()), "f", "web").containsKey("ciuser"), "root needs no ciuser");
+    }
+
+    @Test
     void tags_acceptListsAndSeparatedText_andAlwaysCarryFleetplane() {
         assertEquals("fleetplane", VmConfig.tags(null));
         assertEquals("a;b;fleetplane", VmConfig.tags("b; a"));

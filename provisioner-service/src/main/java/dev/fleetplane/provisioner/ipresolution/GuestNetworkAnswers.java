@@ -3,7 +3,7 @@ package dev.fleetplane.provisioner.ipresolution;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.messaging.EventIntake;
-import dev.fleetplane.provisioner.rebuild.RebuildWorker;
+import dev.fleetplane.provisioner.steps.StepWorker;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.saga.SagaEvents;
@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads the adapter's answers to QueryGuestNetwork on pve.events: a usable address moves the saga to
- * {@code rebuilding} (IpResolved, then the rebuild starts after commit); anything else schedules the
- * next query with backoff. Other event types, and answers for hosts without a resolving saga, are ignored.
+ * {@code rebuilding} (IpResolved, then the rebuild starts after commit), or after the switch hands the address to a
+ * probe; anything else schedules the next query with backoff. Other event types, and answers for hosts without a resolving saga, are ignored.
  */
 @ApplicationScoped
 public class GuestNetworkAnswers {
@@ -44,7 +44,7 @@ public class GuestNetworkAnswers {
     ProvisioningSaga saga;
 
     @Inject
-    RebuildWorker rebuilds;
+    StepWorker worker;
 
     @Incoming("pve-events")
     @Blocking
@@ -55,20 +55,15 @@ public class GuestNetworkAnswers {
                 || peek.get().is(EventCatalog.GUEST_AGENT_UNAVAILABLE))) {
             return;
         }
-        AtomicReference<String> resolvedHost = new AtomicReference<>();
-        intake.consume(CONSUMER, record, (event, c) -> {
-            resolvedHost.set(null);
-            if (handle(event, c)) {
-                resolvedHost.set(event.subject());
-            }
-        });
-        if (resolvedHost.get() != null) {
-            rebuilds.submit(resolvedHost.get());
+        AtomicReference<Runnable> next = new AtomicReference<>();
+        intake.consume(CONSUMER, record, (event, c) -> next.set(handle(event, c)));
+        if (next.get() != null) {
+            next.get().run(); // after the commit: the worker must see the saga's new state
         }
     }
 
-    /** Returns true when the saga moved to rebuilding. */
-    boolean handle(FleetEvent event, Connection c) throws SQLException {
+    /** Returns the worker job the answer starts (a rebuild, a probe), or null. */
+    Runnable handle(FleetEvent event, Connection c) throws SQLException {
         AgentAnswer answer;
         int vmid;
         if (event.is(EventCatalog.GUEST_NETWORK_REPORTED)) {
@@ -84,7 +79,7 @@ public class GuestNetworkAnswers {
         Optional<Saga> found = host == null ? Optional.empty() : store.lock(c, host);
         if (found.isEmpty() || found.get().vmid() != vmid) {
             LOG.debugf("ignoring %s for %s/vmid %d: no provisioning saga of that host and vmid", event.type(), host, vmid);
-            return false;
+            return null;
         }
         Saga current = found.get();
         ProvisioningSaga.Reply reply = saga.onAnswer(current, answer, event.id(), Instant.now());
@@ -93,7 +88,13 @@ public class GuestNetworkAnswers {
             events.ipResolved(c, r.saga());
             LOG.infof("host %s [%s]: address %s after %d %s", host, current.correlationId(), r.saga().ip(),
                     r.saga().attempts(), r.saga().attempts() == 1 ? "query" : "queries");
-            return true;
+            return () -> worker.rebuild(host);
+        }
+        if (reply instanceof ProvisioningSaga.Reply.Probe p) {
+            store.save(c, p.saga());
+            LOG.infof("host %s [%s]: the guest agent reports %s after the switch; checking it over SSH as %s", host,
+                    current.correlationId(), p.address(), current.user());
+            return () -> worker.probe(host, p.address());
         }
         if (reply instanceof ProvisioningSaga.Reply.Retry r) {
             store.save(c, r.saga());
@@ -106,6 +107,6 @@ public class GuestNetworkAnswers {
             LOG.debugf("host %s [%s]: answer ignored, the saga is %s", host, current.correlationId(),
                     current.state().label());
         }
-        return false;
+        return null;
     }
 }

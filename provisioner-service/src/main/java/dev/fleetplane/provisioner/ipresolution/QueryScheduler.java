@@ -83,9 +83,9 @@ public class QueryScheduler {
                             s.correlationId(), q.saga().attempts());
                 } else if (tick instanceof ProvisioningSaga.Tick.GiveUp g) {
                     store.save(c, g.saga());
-                    events.failed(c, g.saga(), "resolve-ip", g.saga().lastReason(), List.of());
-                    LOG.errorf("host %s [%s]: provisioning failed at step resolve-ip: %s", s.host(),
-                            s.correlationId(), g.saga().lastReason());
+                    events.failed(c, g.saga(), g.saga().failedStep(), g.saga().lastReason(), List.of());
+                    LOG.errorf("host %s [%s]: provisioning failed at step %s: %s", s.host(), s.correlationId(),
+                            g.saga().failedStep(), g.saga().lastReason());
                 }
             }
             return due.size();

@@ -64,7 +64,7 @@ public final class RebuildTemplate {
         return out.toString();
     }
 
-    static java.util.Optional<String> hostProblem(String host) {
+    public static java.util.Optional<String> hostProblem(String host) {
         if (host == null || host.isBlank()) {
             return java.util.Optional.of("host name is missing");
         }

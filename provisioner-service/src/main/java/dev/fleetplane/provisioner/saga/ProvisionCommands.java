@@ -5,6 +5,7 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.messaging.EventIntake;
 import dev.fleetplane.provisioner.ProvisionerConfig;
+import dev.fleetplane.provisioner.ssh.HostKeyPins;
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,12 @@ public class ProvisionCommands {
     @Inject
     ProvisionerConfig config;
 
+    @Inject
+    HostKeyPins pins;
+
+    @Inject
+    Retries retries;
+
     @Incoming("provisioning-commands")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
@@ -50,6 +57,16 @@ public class ProvisionCommands {
     }
 
     void handle(FleetEvent event, Connection c) throws SQLException {
+        if (event.is(EventCatalog.RETRY_PROVISIONING)) {
+            var retry = event.dataAs(EventCatalog.RETRY_PROVISIONING);
+            try {
+                retries.retry(c, retry.host(), retry.requestedBy());
+            } catch (Retries.RetryRefused e) {
+                // A readable command that cannot be carried out: logged, not dead-lettered (nothing to replay).
+                LOG.warnf("RetryProvisioning %s refused: %s", event.id(), e.getMessage());
+            }
+            return;
+        }
         if (!event.is(EventCatalog.PROVISION_HOST)) {
             LOG.debugf("ignoring %s %s on provisioning.commands", event.type(), event.id());
             return;
@@ -66,6 +83,10 @@ public class ProvisionCommands {
         previous.filter(p -> p.state().isActive()).ifPresent(p -> LOG.warnf(
                 "host %s [%s]: ProvisionHost %s replaces the saga of %s still in %s", command.host(), correlation,
                 event.id(), p.commandEventId(), p.state().label()));
+        if (command.isNewVm() && pins.forget(c, command.host())) {
+            LOG.infof("host %s [%s]: the plan created its VM anew; the host key pinned for it is dropped", command.host(),
+                    correlation);
+        }
         Saga started = saga.start(command, event.id(), correlation, now);
         ProvisioningSaga.Tick first = saga.tick(started, now);
         if (!(first instanceof ProvisioningSaga.Tick.SendQuery send)) {
@@ -85,7 +106,8 @@ public class ProvisionCommands {
         Instant now = Instant.now();
         Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
                 String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,
-                null, now, null, correlation, event.id(), event.id(), reason, now);
+                null, now, null, correlation, event.id(), event.id(), reason, now, command.isNewVm(), null, null, 0,
+                0, false, ProvisioningSaga.STEP_REBUILD);
         if (command.host() != null && !command.host().isBlank()) {
             store.save(c, failed);
         }

@@ -12,6 +12,7 @@ public class SagaSetup {
     @ApplicationScoped
     ProvisioningSaga provisioningSaga(ProvisionerConfig config) {
         ProvisionerConfig.IpResolution r = config.ipResolution();
-        return new ProvisioningSaga(new ResolutionPolicy(r.initialBackoff(), r.maxBackoff(), r.deadline(), r.replyTimeout()));
+        return new ProvisioningSaga(new ResolutionPolicy(r.initialBackoff(), r.maxBackoff(), r.deadline(), r.replyTimeout()),
+                config.rollback().confirmTimeout(), config.rebuild().maxRuns());
     }
 }

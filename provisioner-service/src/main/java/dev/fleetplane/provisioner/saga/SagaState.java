@@ -5,8 +5,14 @@ import java.util.Arrays;
 
 /** Where one host's provisioning stands; the database holds the {@link #label()}. */
 public enum SagaState {
+    /** Asking the guest agent (through the adapter) for a usable address. */
     RESOLVING_IP("resolving-ip"),
+    /** A worker is logged in: hardware config, rollback watchdog armed, the rebuild command running. */
     REBUILDING("rebuilding"),
+    /** After the switch: finding the guest again (its address may have changed) and confirming over a fresh connection. */
+    CONFIRMING("confirming"),
+    /** The switch is confirmed: host key, age recipient, Tailscale. */
+    INTEGRATING("integrating"),
     SUCCEEDED("succeeded"),
     FAILED("failed");
 
@@ -22,7 +28,12 @@ public enum SagaState {
     }
 
     public boolean isActive() {
-        return this == RESOLVING_IP || this == REBUILDING;
+        return this != SUCCEEDED && this != FAILED;
+    }
+
+    /** States whose scheduler sends guest-network queries. */
+    public boolean queries() {
+        return this == RESOLVING_IP || this == CONFIRMING;
     }
 
     public static SagaState ofLabel(String label) {

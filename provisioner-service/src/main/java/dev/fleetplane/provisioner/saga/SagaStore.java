@@ -16,7 +16,8 @@ import java.util.Optional;
 public class SagaStore {
 
     private static final String COLUMNS = "host, vmid, node, login_user, rebuild_command, state, attempts, awaiting_reply,"
-            + " next_query_at, deadline, ip, correlation_id, command_event_id, last_event_id, last_reason, started_at";
+            + " next_query_at, deadline, ip, correlation_id, command_event_id, last_event_id, last_reason, started_at,"
+            + " new_vm, system_before, rebuild_outcome, rebuild_millis, rebuild_runs, probing, failed_step";
 
     public Optional<Saga> find(Connection c, String host) throws SQLException {
         return one(c, "SELECT " + COLUMNS + " FROM saga WHERE host = ?", host);
@@ -27,10 +28,14 @@ public class SagaStore {
         return one(c, "SELECT " + COLUMNS + " FROM saga WHERE host = ? FOR UPDATE", host);
     }
 
-    /** Resolutions that need a query now or have passed their deadline; rows another replica holds are skipped. */
+    /**
+     * Resolutions (resolving-ip, confirming without a probe running) that need a query now or have passed their
+     * deadline; rows another replica holds are skipped.
+     */
     public List<Saga> lockDue(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM saga"
-                + " WHERE state = 'resolving-ip' AND (next_query_at <= ? OR deadline <= ?)"
+                + " WHERE state IN ('resolving-ip', 'confirming') AND NOT probing"
+                + " AND (next_query_at <= ? OR deadline <= ?)"
                 + " ORDER BY next_query_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setTimestamp(2, Timestamp.from(now));
@@ -49,14 +54,17 @@ public class SagaStore {
     /** Inserts the saga, or replaces the host's previous one. */
     public void save(Connection c, Saga s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO saga (" + COLUMNS + ", updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                 + " ON CONFLICT (host) DO UPDATE SET vmid = EXCLUDED.vmid, node = EXCLUDED.node,"
                 + " login_user = EXCLUDED.login_user, rebuild_command = EXCLUDED.rebuild_command, state = EXCLUDED.state,"
                 + " attempts = EXCLUDED.attempts, awaiting_reply = EXCLUDED.awaiting_reply,"
                 + " next_query_at = EXCLUDED.next_query_at, deadline = EXCLUDED.deadline, ip = EXCLUDED.ip,"
                 + " correlation_id = EXCLUDED.correlation_id, command_event_id = EXCLUDED.command_event_id,"
                 + " last_event_id = EXCLUDED.last_event_id, last_reason = EXCLUDED.last_reason,"
-                + " started_at = EXCLUDED.started_at, updated_at = now()")) {
+                + " started_at = EXCLUDED.started_at, new_vm = EXCLUDED.new_vm, system_before = EXCLUDED.system_before,"
+                + " rebuild_outcome = EXCLUDED.rebuild_outcome, rebuild_millis = EXCLUDED.rebuild_millis,"
+                + " rebuild_runs = EXCLUDED.rebuild_runs, probing = EXCLUDED.probing, failed_step = EXCLUDED.failed_step,"
+                + " updated_at = now()")) {
             ps.setString(1, s.host());
             ps.setInt(2, s.vmid());
             ps.setString(3, s.node());
@@ -73,6 +81,13 @@ public class SagaStore {
             ps.setString(14, s.lastEventId());
             ps.setString(15, s.lastReason());
             ps.setTimestamp(16, Timestamp.from(s.startedAt()));
+            ps.setBoolean(17, s.newVm());
+            ps.setString(18, s.systemBefore());
+            ps.setString(19, s.rebuildOutcome());
+            ps.setLong(20, s.rebuildMillis());
+            ps.setInt(21, s.rebuildRuns());
+            ps.setBoolean(22, s.probing());
+            ps.setString(23, s.failedStep());
             ps.executeUpdate();
         }
     }
@@ -96,7 +111,9 @@ public class SagaStore {
                         rs.getBoolean("awaiting_reply"), next == null ? null : next.toInstant(),
                         rs.getTimestamp("deadline").toInstant(), rs.getString("ip"), rs.getString("correlation_id"),
                         rs.getString("command_event_id"), rs.getString("last_event_id"), rs.getString("last_reason"),
-                        rs.getTimestamp("started_at").toInstant()));
+                        rs.getTimestamp("started_at").toInstant(), rs.getBoolean("new_vm"), rs.getString("system_before"),
+                        rs.getString("rebuild_outcome"), rs.getLong("rebuild_millis"), rs.getInt("rebuild_runs"),
+                        rs.getBoolean("probing"), rs.getString("failed_step")));
             }
         }
         return out;

@@ -42,41 +42,80 @@ public class GuestShell {
     @Inject
     HostKeyPins pins;
 
+    /** Logs in, runs {@code command}, logs out. */
     public RemoteRun run(Target target, String command, Duration timeout, OutputTail tail) throws SshLoginException {
+        try (GuestSession session = open(target)) {
+            return session.exec(command, timeout, tail.sink(), tail.sink());
+        }
+    }
+
+    /**
+     * Logs in as the first of {@code users} the guest accepts (a refused login tries the next; an unreachable guest
+     * or a changed host key ends the attempt at once).
+     */
+    public GuestSession openAs(String host, String ip, java.util.List<String> users) throws SshLoginException {
+        SshLoginException last = null;
+        for (String user : users.stream().distinct().toList()) {
+            try {
+                return open(new Target(host, ip, user));
+            } catch (SshLoginException e) {
+                if (e.kind() != SshLoginException.Kind.LOGIN_REFUSED) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        if (last == null) {
+            throw new SshLoginException("no user to log in to " + host + " as");
+        }
+        throw new SshLoginException(SshLoginException.Kind.LOGIN_REFUSED, last.getMessage()
+                + (users.size() > 1 ? " (tried " + String.join(", ", users) + ")" : ""));
+    }
+
+    /** An SSH connection to {@code target}, logged in; close it when done. */
+    public GuestSession open(Target target) throws SshLoginException {
         ProvisionerConfig.Ssh ssh = config.ssh();
         Path identity = identityFile(ssh);
         int port = ssh.port();
         String where = target.user() + "@" + target.ip() + ":" + port;
         DefaultConfig sshConfig = new DefaultConfig();
         sshConfig.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-        try (SSHClient client = new SSHClient(sshConfig)) {
+        SSHClient client = new SSHClient(sshConfig);
+        try {
             PinningVerifier verifier = new PinningVerifier(pins, target.host(), target.ip() + ":" + port);
             client.addHostKeyVerifier(verifier);
             int connectMillis = (int) ssh.connectTimeout().toMillis();
             client.setConnectTimeout(connectMillis);
             // The socket read timeout only has to outlast the keepalive answers that arrive while a quiet command runs.
             client.setTimeout(connectMillis + (int) ssh.keepalive().toMillis() * (MISSED_KEEPALIVES + 1));
-            connect(client, target, port, verifier, where);
-            login(client, target, identity, where);
+            // SSHJ starts its keepalive thread while connecting, and only when an interval is set by then.
             KeepAlive keepAlive = client.getConnection().getKeepAlive();
             keepAlive.setKeepAliveInterval((int) Math.max(1, ssh.keepalive().toSeconds()));
             if (keepAlive instanceof KeepAliveRunner runner) {
                 runner.setMaxAliveCount(MISSED_KEEPALIVES);
             }
-            return execute(client, target, command, timeout, tail, where);
-        } catch (IOException e) {
-            // Only close() can get here: the command's outcome is already decided.
-            LOG.debugf("host %s: closing the SSH connection to %s: %s", target.host(), where, e.getMessage());
-            throw new SshLoginException("SSH connection to " + where + " failed: " + describe(e));
+            connect(client, target, port, verifier, where);
+            login(client, target, identity, where);
+            GuestSession session = new GuestSession(this, client, target, where);
+            client = null;
+            return session;
+        } finally {
+            if (client != null) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    LOG.debugf("host %s: closing a failed SSH connection: %s", target.host(), e.getMessage());
+                }
+            }
         }
     }
 
     private static Path identityFile(ProvisionerConfig.Ssh ssh) throws SshLoginException {
-        Path identity = ssh.identityFile().orElseThrow(() -> new SshLoginException(
+        Path identity = ssh.identityFile().orElseThrow(() -> new SshLoginException(SshLoginException.Kind.IDENTITY,
                 "no SSH identity configured: set fleetplane.provisioner.ssh.identity-file"
                         + " (env FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE) to an unencrypted OpenSSH private key"));
         if (!Files.isRegularFile(identity) || !Files.isReadable(identity)) {
-            throw new SshLoginException("SSH identity file " + identity
+            throw new SshLoginException(SshLoginException.Kind.IDENTITY, "SSH identity file " + identity
                     + " (fleetplane.provisioner.ssh.identity-file) does not exist or is not readable");
         }
         return identity;
@@ -88,12 +127,14 @@ public class GuestShell {
             client.connect(target.ip(), port);
         } catch (IOException e) {
             if (verifier.refusal().isPresent()) {
-                throw new SshLoginException(verifier.refusal().get().getMessage());
+                throw new SshLoginException(SshLoginException.Kind.HOST_KEY_CHANGED,
+                        verifier.refusal().get().getMessage());
             }
-            throw new SshLoginException("cannot connect to " + where + ": " + describe(e));
+            throw new SshLoginException(SshLoginException.Kind.UNREACHABLE, "cannot connect to " + where + ": "
+                    + describe(e));
         }
         if (verifier.refusal().isPresent()) {
-            throw new SshLoginException(verifier.refusal().get().getMessage());
+            throw new SshLoginException(SshLoginException.Kind.HOST_KEY_CHANGED, verifier.refusal().get().getMessage());
         }
     }
 
@@ -102,21 +143,23 @@ public class GuestShell {
         try {
             keys = client.loadKeys(identity.toString());
         } catch (IOException e) {
-            throw new SshLoginException("SSH identity file " + identity + " cannot be read as a private key ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new SshLoginException(SshLoginException.Kind.IDENTITY, "SSH identity file " + identity
+                    + " cannot be read as a private key (" + e.getClass().getSimpleName() + ")");
         }
         try {
             client.authPublickey(target.user(), keys);
         } catch (UserAuthException e) {
-            throw new SshLoginException("public-key login as " + where + " was refused with identity " + identity
+            throw new SshLoginException(SshLoginException.Kind.LOGIN_REFUSED, "public-key login as " + where
+                    + " was refused with identity " + identity
                     + " (is its public key in the guest's authorized_keys, and is the key unencrypted?)");
         } catch (IOException e) {
-            throw new SshLoginException("public-key login as " + where + " failed: " + describe(e));
+            throw new SshLoginException(SshLoginException.Kind.UNREACHABLE, "public-key login as " + where
+                    + " failed: " + describe(e));
         }
     }
 
-    private RemoteRun execute(SSHClient client, Target target, String command, Duration timeout, OutputTail tail,
-                              String where) throws SshLoginException {
+    RemoteRun execute(SSHClient client, Target target, String command, byte[] input, Duration timeout,
+                      OutputStream out1, OutputStream out2, String where) throws SshLoginException {
         long start = System.nanoTime();
         Session session;
         Session.Command cmd;
@@ -126,8 +169,17 @@ public class GuestShell {
         } catch (IOException e) {
             throw new SshLoginException("cannot start a command on " + where + ": " + describe(e));
         }
-        Thread out = pump(cmd.getInputStream(), tail.sink(), target.host() + "-stdout");
-        Thread err = pump(cmd.getErrorStream(), tail.sink(), target.host() + "-stderr");
+        if (input != null) {
+            // Secrets (an auth key) go through stdin: never in the command line, the guest's process list or a log.
+            try (OutputStream stdin = cmd.getOutputStream()) {
+                stdin.write(input);
+            } catch (IOException e) {
+                throw new SshLoginException(SshLoginException.Kind.UNREACHABLE, "cannot write the input of a command on "
+                        + where + ": " + describe(e));
+            }
+        }
+        Thread out = pump(cmd.getInputStream(), out1, target.host() + "-stdout");
+        Thread err = pump(cmd.getErrorStream(), out2, target.host() + "-stderr");
         try {
             try {
                 cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -208,7 +260,7 @@ public class GuestShell {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }

@@ -46,4 +46,12 @@ public class HostKeyPins {
         });
         return pinned(host).orElseThrow(() -> new IllegalStateException("known_host row of " + host + " vanished"));
     }
+
+    /** Drops the pin of {@code host} (its VM was just created anew: a new host key is expected); true if one existed. */
+    public boolean forget(java.sql.Connection c, String host) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM known_host WHERE host = ?")) {
+            ps.setString(1, host);
+            return ps.executeUpdate() == 1;
+        }
+    }
 }

@@ -21,14 +21,21 @@ public final class OutputTail {
     private final int maxLineLength;
     private final Deque<String> lines = new ArrayDeque<>();
     private long totalLines;
+    private final java.util.function.Consumer<String> onLine;
 
     public OutputTail(int maxLines, int maxLineLength) {
+        this(maxLines, maxLineLength, line -> { });
+    }
+
+    /** {@code onLine} sees every complete (possibly cut) line as it arrives, on the pump's thread. */
+    public OutputTail(int maxLines, int maxLineLength, java.util.function.Consumer<String> onLine) {
         if (maxLines < 1 || maxLineLength < 1) {
             throw new IllegalArgumentException("output tail needs at least one line of one byte, got "
                     + maxLines + " lines of " + maxLineLength);
         }
         this.maxLines = maxLines;
         this.maxLineLength = maxLineLength;
+        this.onLine = onLine;
     }
 
     /** A stream for one of the command's outputs; closing it flushes its unfinished last line. */
@@ -45,12 +52,15 @@ public final class OutputTail {
         return totalLines;
     }
 
-    private synchronized void add(String line) {
-        totalLines++;
-        if (lines.size() == maxLines) {
-            lines.removeFirst();
+    private void add(String line) {
+        synchronized (this) {
+            totalLines++;
+            if (lines.size() == maxLines) {
+                lines.removeFirst();
+            }
+            lines.addLast(line);
         }
-        lines.addLast(line);
+        onLine.accept(line);
     }
 
     private final class LineSink extends OutputStream {

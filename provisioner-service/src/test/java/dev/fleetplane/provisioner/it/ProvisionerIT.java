@@ -2,29 +2,42 @@ package dev.fleetplane.provisioner.it;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
+import dev.fleetplane.events.provisioning.HardwareConfigGenerated;
+import dev.fleetplane.events.provisioning.HostKeyDiscovered;
+import dev.fleetplane.events.provisioning.IpChanged;
 import dev.fleetplane.events.provisioning.IpResolved;
 import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
+import dev.fleetplane.events.provisioning.RebuildOutput;
 import dev.fleetplane.events.provisioning.RebuildSucceeded;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,30 +52,35 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provisioner through its topics, against real Kafka and PostgreSQL and a real OpenSSH guest: the
- * test plays the planner (ProvisionHost) and the proxmox-adapter (answers to QueryGuestNetwork).
+ * The provisioner through its topics against real Kafka and PostgreSQL and simulated guests that are network
+ * namespaces with a real sshd: the test plays the planner (ProvisionHost); the guest agent's answers come from the
+ * simulator through {@link AgentRelay}. The guests' stand-in {@code nixos-rebuild switch} moves them to a new DHCP
+ * address in the middle of the switch and disables root login, as a real first rebuild does.
  */
 @QuarkusTest
 @QuarkusTestResource(LocalStackTestResource.class)
-@QuarkusTestResource(GuestSshdResource.class)
+@QuarkusTestResource(SimulatedGuests.class)
 class ProvisionerIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(45);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String PLANNER = "/fleetplane/planner";
-    /** Quotes and && on purpose: the command must reach the guest's shell unchanged. */
-    private static final String REBUILD = "nixos-rebuild switch --flake /etc/nixos#{host} && echo 'rebuilt {host} as {user}'";
+    private static final String REBUILD = "nixos-rebuild switch --flake /etc/nixos#{host}";
 
-    private static AdapterStandIn adapter;
+    private static AgentRelay relay;
     private static KafkaProducer<String, byte[]> producer;
     private static KafkaConsumer<String, byte[]> consumer;
     private static Thread collector;
     private static volatile boolean collecting = true;
     private static final List<FleetEvent> provisioningEvents = new CopyOnWriteArrayList<>();
+    private static final List<String> rawProvisioningEvents = new CopyOnWriteArrayList<>();
+
+    @Inject
+    DataSource dataSource;
 
     @BeforeAll
     static void topics() {
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
-        adapter = new AdapterStandIn(bootstrap);
+        relay = new AgentRelay(bootstrap, SimulatedGuests.pve);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -76,6 +94,7 @@ class ProvisionerIT {
             while (collecting) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     provisioningEvents.add(CloudEventsKafkaCodec.decode(r.headers(), r.value()));
+                    rawProvisioningEvents.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
             consumer.close();
@@ -87,134 +106,228 @@ class ProvisionerIT {
     static void close() throws InterruptedException {
         collecting = false;
         collector.join(5000);
-        adapter.close();
+        relay.close();
         producer.close();
     }
 
     @Test
-    void provisionHost_resolvesTheIpThroughRetries_rebuildsOverSsh_andSucceeds() throws Exception {
-        GuestSshd guest = GuestSshdResource.guest;
-        String host = "web-" + suffix();
-        adapter.script(host, guest.address(), new AdapterStandIn.Answer.Unavailable("not-running"),
-                new AdapterStandIn.Answer.Unavailable("not-running"));
+    void provisioning_followsTheGuestThroughTheIpChangeOfItsSwitch_confirmsIt_andIntegratesTheHost() throws Exception {
+        int vmid = 201;
+        String host = "web1";
+        SimulatedGuests.startVm(vmid, host);
+        String before = SimulatedGuests.currentSystem(vmid);
 
-        FleetEvent command = provision(host, 111);
+        FleetEvent command = provision(host, vmid, true);
+        FleetEvent done = awaitLast(host, command, EventCatalog.PROVISIONING_SUCCEEDED, EventCatalog.PROVISIONING_FAILED);
 
-        List<FleetEvent> events = awaitEvents(host, command, 3);
-        assertEquals(List.of(EventCatalog.IP_RESOLVED.type(), EventCatalog.REBUILD_SUCCEEDED.type(),
-                EventCatalog.PROVISIONING_SUCCEEDED.type()), events.stream().map(FleetEvent::type).toList());
-        IpResolved resolved = events.get(0).dataAs(EventCatalog.IP_RESOLVED);
-        assertEquals(new IpResolved(host, 111, guest.address(), 3), resolved);
-        RebuildSucceeded rebuilt = events.get(1).dataAs(EventCatalog.REBUILD_SUCCEEDED);
-        assertEquals("nixos-rebuild switch --flake /etc/nixos#" + host + " && echo 'rebuilt " + host + " as root'",
-                rebuilt.command());
-        assertEquals(guest.address(), rebuilt.ip());
-        assertEquals(50, rebuilt.outputTail().size(), "only the tail of 5000+ lines");
-        assertEquals("activating the configuration...", rebuilt.outputTail().get(47));
-        assertTrue(rebuilt.outputTail().get(48).startsWith("switched " + host + " to "), rebuilt.outputTail().get(48));
-        assertEquals("rebuilt " + host + " as root", rebuilt.outputTail().get(49));
-        assertEquals(new ProvisioningSucceeded(host, 111, guest.address()),
-                events.get(2).dataAs(EventCatalog.PROVISIONING_SUCCEEDED));
-        assertTrue(Files.readSymbolicLink(guest.currentSystem()).toString().contains(host));
+        assertTrue(done.is(EventCatalog.PROVISIONING_SUCCEEDED), done.toString());
+        String first = one(host, command, EventCatalog.IP_RESOLVED).ip();
+        IpChanged moved = one(host, command, EventCatalog.IP_CHANGED);
+        assertEquals(first, moved.from());
+        assertNotEquals(first, moved.to(), "DHCP handed out a new address during the switch");
+        assertEquals(SimulatedGuests.sim.guestAddress(vmid), moved.to());
+        assertEquals(new ProvisioningSucceeded(host, vmid, moved.to()), done.dataAs(EventCatalog.PROVISIONING_SUCCEEDED));
 
-        // The story is one: every query and event carries the command's correlation id, each caused by the one before.
-        List<FleetEvent> queries = adapter.queriesFor(host);
-        assertEquals(3, queries.size());
-        assertEquals(command.id(), queries.get(0).causationId());
-        List<FleetEvent> answers = adapter.answersFor(host);
-        assertEquals(answers.get(0).id(), queries.get(1).causationId());
-        assertEquals(answers.get(2).id(), events.get(0).causationId());
-        for (FleetEvent e : concat(queries, events)) {
+        RebuildSucceeded rebuilt = one(host, command, EventCatalog.REBUILD_SUCCEEDED);
+        assertTrue(rebuilt.connectionDropped(), "the rebuild's own connection died with the old address");
+        assertEquals(before, rebuilt.systemBefore());
+        assertEquals(SimulatedGuests.currentSystem(vmid), rebuilt.systemAfter());
+        assertNotEquals(before, rebuilt.systemAfter());
+        assertTrue(rebuilt.systemAfter().contains("nixos-system-" + host), rebuilt.systemAfter());
+        List<RebuildOutput> output = all(host, command, EventCatalog.REBUILD_OUTPUT);
+        assertFalse(output.isEmpty());
+        assertEquals("building the system configuration...", output.get(0).lines().get(0), "streamed as it ran");
+
+        HardwareConfigGenerated hardware = one(host, command, EventCatalog.HARDWARE_CONFIG_GENERATED);
+        assertEquals("stored", hardware.action());
+        assertTrue(hardware.content().contains("fileSystems"), hardware.content());
+
+        HostKeyDiscovered key = one(host, command, EventCatalog.HOST_KEY_DISCOVERED);
+        String onGuest = Files.readString(SimulatedGuests.sim.guestDir(vmid).orElseThrow()
+                .resolve("etc/ssh/ssh_host_ed25519_key.pub")).strip();
+        assertTrue(onGuest.startsWith(key.publicKey()), key.publicKey() + " vs " + onGuest);
+        assertTrue(key.ageRecipient().startsWith("age1") && key.ageRecipient().length() == 62, key.ageRecipient());
+        assertEquals("web1.publicKey = \"" + key.publicKey() + "\";", key.hostsNix());
+        assertEquals("  - &host_web1 " + key.ageRecipient(), key.sopsYaml().get(0));
+        given().get("/sagas/" + host + "/integration").then().statusCode(200)
+                .body("ip", equalTo(moved.to()), "ageRecipient", equalTo(key.ageRecipient()),
+                        "hardwareConfig", equalTo(hardware.content()), "rendered", startsWith("# hosts.nix"));
+
+        // The story is one: every event carries the command's correlation id.
+        for (FleetEvent e : story(host, command)) {
             assertEquals(command.correlationId(), e.correlationId(), e.type());
-            assertEquals(host, e.subject());
         }
-        given().get("/sagas/" + host).then().statusCode(200)
-                .body("state", equalTo("succeeded"), "attempts", equalTo(3), "ip", equalTo(guest.address()));
+        given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("succeeded"),
+                "ip", equalTo(moved.to()));
     }
 
     @Test
-    void failingRebuild_givesProvisioningFailedAtStepRebuildWithTheOutputTail() {
-        String host = "broken-" + suffix();
-        adapter.script(host, GuestSshdResource.guest.address());
+    void agentThatComesUpLate_isAskedAgainWithTheReason_untilItAnswers() {
+        int vmid = 202;
+        String host = "late1";
+        SimulatedGuests.sim.faults().agentNeverUp(true);
+        SimulatedGuests.startVm(vmid, host);
+        FleetEvent command = provision(host, vmid, true);
+        await().atMost(WAIT).until(() -> relay.answersFor(host).size() >= 3);
+        assertTrue(relay.answersFor(host).stream().allMatch(a -> a.is(EventCatalog.GUEST_AGENT_UNAVAILABLE)));
+        given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("resolving-ip"),
+                "lastReason", containsString("not running"));
 
-        FleetEvent command = provision(host, 112);
+        SimulatedGuests.sim.faults().agentNeverUp(false);
 
-        List<FleetEvent> events = awaitEvents(host, command, 2);
-        assertEquals(EventCatalog.IP_RESOLVED.type(), events.get(0).type());
-        ProvisioningFailed failed = events.get(1).dataAs(EventCatalog.PROVISIONING_FAILED);
-        assertEquals("rebuild", failed.step());
-        assertTrue(failed.reason().contains("exited with status 1"), failed.reason());
-        assertEquals("error: attribute 'nixosConfigurations." + host + "' missing",
-                failed.outputTail().get(failed.outputTail().size() - 1), "the guest's last words, stderr included");
-        assertEquals(command.correlationId(), events.get(1).correlationId());
+        FleetEvent done = awaitLast(host, command, EventCatalog.PROVISIONING_SUCCEEDED, EventCatalog.PROVISIONING_FAILED);
+        assertTrue(done.is(EventCatalog.PROVISIONING_SUCCEEDED), done.toString());
+        assertTrue(one(host, command, EventCatalog.IP_RESOLVED).attempts() >= 4);
     }
 
     @Test
-    void changedHostKey_isRefusedNamingTheHostAndBothFingerprints() throws Exception {
-        GuestSshd guest = GuestSshdResource.guest;
-        String host = "pinned-" + suffix();
-        adapter.script(host, guest.address());
-        FleetEvent first = provision(host, 113);
-        assertEquals(EventCatalog.PROVISIONING_SUCCEEDED.type(), awaitEvents(host, first, 3).get(2).type());
-        String pinned = guest.hostKeyFingerprint();
+    void changedHostKey_isRefusedNamingBothFingerprints_unlessThePlanMadeTheVmAnew() throws Exception {
+        int vmid = 203;
+        String host = "pinned1";
+        SimulatedGuests.startVm(vmid, host);
+        pin(host, "ssh-ed25519", "SHA256:Q0hBTkdFRC1LRVktT0YtQS1QUkVWSU9VUy1WTS0xMjM0NTY3",
+                "AAAAC3NzaC1lZDI1NTE5AAAAIOnotTheKeyOfThisGuestAtAllxxxxxxxxxxxxxxxxxxx");
 
-        guest.changeHostKey();
-        String offered = guest.hostKeyFingerprint();
-        FleetEvent second = provision(host, 113);
-
-        List<FleetEvent> events = awaitEvents(host, second, 2);
-        ProvisioningFailed failed = events.get(1).dataAs(EventCatalog.PROVISIONING_FAILED);
+        FleetEvent command = provision(host, vmid, false);
+        ProvisioningFailed failed = awaitLast(host, command, EventCatalog.PROVISIONING_FAILED,
+                EventCatalog.PROVISIONING_SUCCEEDED).dataAs(EventCatalog.PROVISIONING_FAILED);
         assertEquals("ssh", failed.step());
         assertTrue(failed.reason().contains("host key of " + host), failed.reason());
-        assertTrue(failed.reason().contains("pinned ssh-ed25519 " + pinned), failed.reason());
-        assertTrue(failed.reason().contains("offered ssh-ed25519 " + offered), failed.reason());
-        assertTrue(failed.outputTail().isEmpty(), "nothing ran on the guest");
+        assertTrue(failed.reason().contains("pinned ssh-ed25519 SHA256:Q0hBTkdFRC1LRVktT0YtQS1QUkVWSU9VUy1WTS0xMjM0NTY3"),
+                failed.reason());
+        assertTrue(failed.reason().contains("offered ssh-ed25519 SHA256:"), failed.reason());
+
+        FleetEvent anew = provision(host, vmid, true);
+        assertTrue(awaitLast(host, anew, EventCatalog.PROVISIONING_SUCCEEDED, EventCatalog.PROVISIONING_FAILED)
+                .is(EventCatalog.PROVISIONING_SUCCEEDED), "a new VM brings a new key: the old pin is dropped");
+    }
+
+    @Test
+    void failingRebuild_failsAtStepRebuild_withTheGuestsLastWords_andDisarmsTheWatchdog() throws Exception {
+        int vmid = 204;
+        String host = "broken1";
+        SimulatedGuests.startVm(vmid, host);
+        Path guest = SimulatedGuests.sim.guestDir(vmid).orElseThrow();
+        Files.writeString(guest.resolve("fail-rebuild"), "attribute 'nixosConfigurations.broken1' missing");
+        String before = SimulatedGuests.currentSystem(vmid);
+
+        FleetEvent command = provision(host, vmid, true);
+        ProvisioningFailed failed = awaitLast(host, command, EventCatalog.PROVISIONING_FAILED,
+                EventCatalog.PROVISIONING_SUCCEEDED).dataAs(EventCatalog.PROVISIONING_FAILED);
+
+        assertEquals("rebuild", failed.step());
+        assertTrue(failed.reason().contains("exited with status 1"), failed.reason());
+        assertEquals("error: attribute 'nixosConfigurations.broken1' missing",
+                failed.outputTail().get(failed.outputTail().size() - 1));
+        assertEquals(before, SimulatedGuests.currentSystem(vmid));
+        Path unit = guest.resolve("run/fleetplane-units/fleetplane-confirm-" + host + ".service");
+        assertTrue(!Files.exists(unit) || !ProcessHandle.of(Long.parseLong(Files.readString(unit).strip()))
+                .map(ProcessHandle::isAlive).orElse(false), "the watchdog does not outlive a failed rebuild");
+    }
+
+    @Test
+    void switchAfterWhichTheHostCannotBeReached_rollsBack_andTheHostEndsFailed() throws Exception {
+        int vmid = 205;
+        String host = "cutoff1";
+        SimulatedGuests.sim.faults().ipChangeOnNetworkRestart(vmid, false);
+        SimulatedGuests.startVm(vmid, host);
+        Path guest = SimulatedGuests.sim.guestDir(vmid).orElseThrow();
+        Files.writeString(guest.resolve("break-ssh-on-switch"), "");
+        String before = SimulatedGuests.currentSystem(vmid);
+
+        FleetEvent command = provision(host, vmid, true);
+        ProvisioningFailed failed = awaitLast(host, command, EventCatalog.PROVISIONING_FAILED,
+                EventCatalog.PROVISIONING_SUCCEEDED).dataAs(EventCatalog.PROVISIONING_FAILED);
+
+        assertEquals("confirm", failed.step());
+        assertTrue(failed.reason().startsWith("rolled back: unreachable after switch"), failed.reason());
+        await().atMost(Duration.ofSeconds(30)).until(() -> before.equals(SimulatedGuests.currentSystem(vmid)));
+        given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("failed"),
+                "failedStep", equalTo("confirm"));
+    }
+
+    @Test
+    void rebuildThatPrints100Mb_isStreamedBounded_andSucceeds() {
+        int vmid = 206;
+        String host = "chatty1";
+        SimulatedGuests.startVm(vmid, host);
+
+        FleetEvent command = provision(host, vmid, true,
+                "head -c 100000000 /dev/zero | tr '\\0' x | fold -w 2000 && nixos-rebuild switch --flake /etc/nixos#{host}");
+        FleetEvent done = awaitLast(host, command, EventCatalog.PROVISIONING_SUCCEEDED, EventCatalog.PROVISIONING_FAILED);
+
+        assertTrue(done.is(EventCatalog.PROVISIONING_SUCCEEDED), done.toString());
+        List<RebuildOutput> output = all(host, command, EventCatalog.REBUILD_OUTPUT);
+        assertEquals(20, output.size(), "at most rebuild.output-max-batches events");
+        assertTrue(output.get(0).lines().get(0).endsWith(" …[cut]"), "lines cut at max-line-length");
+        assertTrue(output.get(0).lines().get(0).length() < 1100);
+        long sizeOfAll = rawProvisioningEvents.stream().filter(r -> r.contains(host)).mapToLong(String::length).sum();
+        assertTrue(sizeOfAll < 5_000_000, "100 MB of output became " + sizeOfAll + " bytes of events");
     }
 
     @Test
     void commandWithShellMetacharactersInTheHostName_isRejectedAtOnce() {
-        String host = "evil;reboot-" + suffix();
+        String host = "evil;reboot-" + UUID.randomUUID().toString().substring(0, 8);
 
-        FleetEvent command = provision(host, 114);
+        FleetEvent command = provision(host, 207, true);
 
-        ProvisioningFailed failed = awaitEvents(host, command, 1).get(0).dataAs(EventCatalog.PROVISIONING_FAILED);
+        ProvisioningFailed failed = awaitLast(host, command, EventCatalog.PROVISIONING_FAILED,
+                EventCatalog.PROVISIONING_SUCCEEDED).dataAs(EventCatalog.PROVISIONING_FAILED);
         assertTrue(failed.reason().contains("host name '" + host + "'"), failed.reason());
-        assertTrue(adapter.queriesFor(host).isEmpty(), "the adapter is never asked");
+        assertTrue(relay.queriesFor(host).isEmpty(), "the adapter is never asked");
     }
 
-    private static FleetEvent provision(String host, int vmid) {
+    private static FleetEvent provision(String host, int vmid, boolean newVm) {
+        return provision(host, vmid, newVm, REBUILD);
+    }
+
+    private static FleetEvent provision(String host, int vmid, boolean newVm, String rebuild) {
         FleetEvent command = FleetEvent.create(EventCatalog.PROVISION_HOST, PLANNER, host,
-                new ProvisionHost(host, "pve1", vmid, "root", REBUILD),
-                "plan-" + suffix());
+                new ProvisionHost(host, SimulatedGuests.NODE, vmid, SimulatedGuests.ADMIN, rebuild, newVm),
+                "plan-" + UUID.randomUUID().toString().substring(0, 8));
         try {
-            producer.send(CloudEventsKafkaCodec.toRecord(Topics.PROVISIONING_COMMANDS, host, command)).get(10, TimeUnit.SECONDS);
+            producer.send(CloudEventsKafkaCodec.toRecord(Topics.PROVISIONING_COMMANDS, host, command))
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return command;
     }
 
-    /** The provisioning events of {@code command}'s story, once there are {@code count} of them. */
-    private static List<FleetEvent> awaitEvents(String host, FleetEvent command, int count) {
-        await().atMost(WAIT).until(() -> story(host, command).size() >= count);
-        List<FleetEvent> events = story(host, command);
-        assertEquals(count, events.size(), events.toString());
-        return events;
+    private void pin(String host, String type, String fingerprint, String blob) throws Exception {
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("INSERT INTO known_host (host, key_type,"
+                + " fingerprint, public_key, first_address) VALUES (?, ?, ?, ?, '10.0.0.99')")) {
+            ps.setString(1, host);
+            ps.setString(2, type);
+            ps.setString(3, fingerprint);
+            ps.setString(4, blob);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Waits for the first event of {@code command}'s story that is one of {@code kinds}. */
+    private static FleetEvent awaitLast(String host, FleetEvent command, EventKind<?>... kinds) {
+        await().atMost(WAIT).until(() -> find(host, command, kinds).isPresent());
+        return find(host, command, kinds).orElseThrow();
+    }
+
+    private static Optional<FleetEvent> find(String host, FleetEvent command, EventKind<?>... kinds) {
+        return story(host, command).stream().filter(e -> java.util.Arrays.stream(kinds).anyMatch(e::is)).findFirst();
+    }
+
+    private static <T> T one(String host, FleetEvent command, EventKind<T> kind) {
+        List<T> found = all(host, command, kind);
+        assertEquals(1, found.size(), kind.type() + " in " + story(host, command));
+        return found.get(0);
+    }
+
+    private static <T> List<T> all(String host, FleetEvent command, EventKind<T> kind) {
+        return story(host, command).stream().filter(e -> e.is(kind)).map(e -> e.dataAs(kind)).toList();
     }
 
     private static List<FleetEvent> story(String host, FleetEvent command) {
         return provisioningEvents.stream()
                 .filter(e -> host.equals(e.subject()) && command.correlationId().equals(e.correlationId()))
                 .toList();
-    }
-
-    private static List<FleetEvent> concat(List<FleetEvent> a, List<FleetEvent> b) {
-        List<FleetEvent> out = new java.util.ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -17,7 +17,8 @@ class ProvisioningSagaTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final ProvisioningSaga machine = new ProvisioningSaga(new ResolutionPolicy(
-            Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(15)));
+            Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(15)),
+            Duration.ofSeconds(120), 2);
     private final ProvisionHost command = new ProvisionHost("web1", "pve1", 111, "root",
             "nixos-rebuild switch --flake .#{host} --target-host {user}@{ip}");
 
@@ -155,20 +156,118 @@ class ProvisioningSagaTest {
         assertInstanceOf(ProvisioningSaga.Tick.Wait.class, machine.tick(rebuilding, T0.plusSeconds(999)));
     }
 
-    @Test
-    void rebuildResult_endsTheSaga() {
-        Saga rebuilding = ((ProvisioningSaga.Reply.Resolved) machine.onAnswer(sent(T0),
-                new AgentAnswer("10.0.0.5", null), "ev", T0)).saga();
+    private Saga rebuilding() {
+        Saga r = ((ProvisioningSaga.Reply.Resolved) machine.onAnswer(sent(T0), new AgentAnswer("10.0.0.5", null), "ev",
+                T0)).saga();
+        return machine.beforeRebuild(r, "/nix/store/aaa-nixos-system-web1");
+    }
 
-        assertEquals(SagaState.SUCCEEDED, machine.succeeded(rebuilding).state());
-        Saga failed = machine.failed(rebuilding, "exit status 1");
-        assertEquals(SagaState.FAILED, failed.state());
-        assertEquals("exit status 1", failed.lastReason());
+    private Saga confirming(String outcome) {
+        return machine.afterRebuild(rebuilding(), outcome, Duration.ofSeconds(40), T0.plusSeconds(60));
     }
 
     @Test
-    void rebuildResult_ofASagaNotRebuilding_isAProgrammingError() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> machine.succeeded(sent(T0)));
+    void beforeRebuild_keepsTheFirstSystemSeen_andCountsRuns() {
+        Saga once = rebuilding();
+        Saga twice = machine.beforeRebuild(once, "/nix/store/bbb-other");
+
+        assertEquals("/nix/store/aaa-nixos-system-web1", twice.systemBefore(), "what a rollback returns to");
+        assertEquals(2, twice.rebuildRuns());
+    }
+
+    @Test
+    void droppedConnection_confirmsWithinTheConfirmTimeout_queryingAtOnce() {
+        Saga s = confirming(Saga.CONNECTION_LOST);
+
+        assertEquals(SagaState.CONFIRMING, s.state());
+        assertEquals(T0.plusSeconds(60 + 120), s.deadline());
+        assertEquals(0, s.attempts());
+        Saga q = assertInstanceOf(ProvisioningSaga.Tick.SendQuery.class, machine.tick(s, T0.plusSeconds(60))).saga();
+        assertEquals(1, q.attempts());
+    }
+
+    @Test
+    void addressAfterTheSwitch_isProbed_oneProbeAtATime() {
+        Saga q = ((ProvisioningSaga.Tick.SendQuery) machine.tick(confirming(Saga.CONNECTION_LOST), T0.plusSeconds(60))).saga();
+
+        ProvisioningSaga.Reply.Probe p = assertInstanceOf(ProvisioningSaga.Reply.Probe.class,
+                machine.onAnswer(q, new AgentAnswer("10.0.0.9", null), "ev-7", T0.plusSeconds(61)));
+
+        assertEquals("10.0.0.9", p.address());
+        assertTrue(p.saga().probing());
+        assertEquals("10.0.0.5", p.saga().ip(), "the confirmed address changes only when the probe succeeds");
+        assertInstanceOf(ProvisioningSaga.Reply.NotWaiting.class,
+                machine.onAnswer(p.saga(), new AgentAnswer("10.0.0.9", null), "ev-8", T0.plusSeconds(62)));
+        assertInstanceOf(ProvisioningSaga.Tick.Wait.class, machine.tick(p.saga(), T0.plusSeconds(63)));
+    }
+
+    @Test
+    void failedProbe_asksAgainAfterBackoff_andConfirmedProbe_integratesAtTheNewAddress() {
+        Saga q = ((ProvisioningSaga.Tick.SendQuery) machine.tick(confirming(Saga.CONNECTION_LOST), T0.plusSeconds(60))).saga();
+        Saga probing = ((ProvisioningSaga.Reply.Probe) machine.onAnswer(q, new AgentAnswer("10.0.0.5", null), "e",
+                T0.plusSeconds(61))).saga();
+
+        Saga retry = machine.probeFailed(probing, "connection refused", T0.plusSeconds(62));
+        assertFalse(retry.probing());
+        assertEquals(T0.plusSeconds(62).plusMillis(500), retry.nextQueryAt());
+        assertEquals("connection refused", retry.lastReason());
+
+        Saga done = machine.confirmed(probing, "10.0.0.9");
+        assertEquals(SagaState.INTEGRATING, done.state());
+        assertEquals("10.0.0.9", done.ip());
+        assertEquals(SagaState.SUCCEEDED, machine.integrated(done).state());
+    }
+
+    @Test
+    void confirmDeadline_failsAsRolledBack_namingTheUserAndTheGenerationReturnedTo() {
+        Saga s = confirming(Saga.CONNECTION_LOST);
+
+        Saga failed = assertInstanceOf(ProvisioningSaga.Tick.GiveUp.class, machine.tick(s, s.deadline())).saga();
+
+        assertEquals("confirm", failed.failedStep());
+        assertTrue(failed.lastReason().startsWith("rolled back: unreachable after switch"), failed.lastReason());
+        assertTrue(failed.lastReason().contains("as root"), failed.lastReason());
+        assertTrue(failed.lastReason().contains("/nix/store/aaa-nixos-system-web1"), failed.lastReason());
+    }
+
+    @Test
+    void notSwitched_rebuildsAgain_untilTheRunsAreUsedUp() {
+        Saga probing = machine.confirmed(confirming(Saga.CONNECTION_LOST), "x").edit().state(SagaState.CONFIRMING)
+                .build();
+        Saga again = machine.notSwitched(probing, "10.0.0.5", "/nix/store/aaa-nixos-system-web1");
+        assertEquals(SagaState.REBUILDING, again.state());
+
+        Saga second = machine.beforeRebuild(again, "/nix/store/aaa-nixos-system-web1");
+        Saga confirmingAgain = machine.afterRebuild(second, Saga.CONNECTION_LOST, Duration.ofSeconds(1), T0);
+        Saga failed = machine.notSwitched(confirmingAgain, "10.0.0.5", "/nix/store/aaa-nixos-system-web1");
+        assertEquals(SagaState.FAILED, failed.state());
+        assertEquals("confirm", failed.failedStep());
+        assertTrue(failed.lastReason().contains("after 2 rebuild run(s)"), failed.lastReason());
+    }
+
+    @Test
+    void retry_beforeTheSwitch_resolvesAgain_afterIt_confirmsAgain() {
+        Saga failedAtRebuild = machine.failed(rebuilding(), "rebuild", "exit status 1");
+        Saga r1 = machine.retry(failedAtRebuild, T0.plusSeconds(500));
+        assertEquals(SagaState.RESOLVING_IP, r1.state());
+        assertEquals(T0.plusSeconds(500), r1.nextQueryAt());
+        assertEquals(0, r1.rebuildRuns());
+        assertNull(r1.failedStep());
+        assertEquals("/nix/store/aaa-nixos-system-web1", r1.systemBefore(), "kept: the switch may have happened");
+
+        Saga failedAtConfirm = assertInstanceOf(ProvisioningSaga.Tick.GiveUp.class,
+                machine.tick(confirming(Saga.CONNECTION_LOST), T0.plusSeconds(999))).saga();
+        Saga r2 = machine.retry(failedAtConfirm, T0.plusSeconds(1000));
+        assertEquals(SagaState.CONFIRMING, r2.state());
+        assertEquals(T0.plusSeconds(1120), r2.deadline());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> machine.retry(r2, T0));
+        assertTrue(e.getMessage().contains("only a failed provisioning can be retried"), e.getMessage());
+    }
+
+    @Test
+    void workerResult_ofASagaInAnotherState_isAProgrammingError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> machine.confirmed(sent(T0), "x"));
         assertTrue(e.getMessage().contains("web1 is resolving-ip"), e.getMessage());
     }
 }

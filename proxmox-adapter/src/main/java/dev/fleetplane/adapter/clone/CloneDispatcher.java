@@ -9,7 +9,10 @@ import dev.fleetplane.adapter.task.PendingTasks;
 import dev.fleetplane.adapter.task.Timeouts;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.adapter.restore.RestoreHandler;
+import dev.fleetplane.adapter.vmid.VmidLeases;
 import dev.fleetplane.proxmox.client.CloneRequest;
+import dev.fleetplane.proxmox.client.RestoreRequest;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
 import dev.fleetplane.proxmox.client.PveException.Failure;
@@ -58,19 +61,26 @@ public class CloneDispatcher {
     @Inject
     Timeouts timeouts;
 
+    @Inject
+    VmidLeases leases;
+
     /** Tries to start the queued clone {@code t}; true when it was dispatched or answered (progress was made). */
     public boolean dispatch(PendingTask t) {
         Map<String, String> d = t.details();
         String storage = d.getOrDefault("storage", "");
         CloneSlots limits = new CloneSlots(config.limits().clonesPerNode(), config.limits().clonesPerStorage());
-        boolean slot = database.inTransaction(c -> queue.tryTakeSlot(c, t.id(), t.node(), storage, limits,
-                Instant.now().plus(timeouts.clone(t.host()))));
+        boolean restore = RestoreHandler.KIND.equals(d.get("kind"));
+        Instant deadline = Instant.now().plus(restore ? timeouts.create(t.host()) : timeouts.clone(t.host()));
+        boolean slot = database.inTransaction(c -> queue.tryTakeSlot(c, t.id(), t.node(), storage, limits, deadline));
         if (!slot) {
             database.inTransaction(c -> {
                 tasks.markPolled(c, t.id());
                 return null;
             });
             return false;
+        }
+        if (restore) {
+            return dispatchRestore(t, d, storage);
         }
         int templateVmid = Integer.parseInt(d.getOrDefault("templateVmid", "0"));
         boolean full = Boolean.parseBoolean(d.getOrDefault("full", "true"));
@@ -122,6 +132,58 @@ public class CloneDispatcher {
                 }
                 replies.append(c, t.command(), EventCatalog.PVE_OPERATION_FAILED,
                         OperationFailures.of(CloneHandler.OPERATION, t.node(), t.vmid(), e));
+                return true;
+            });
+        }
+    }
+
+    /** Starts a queued restore; its outcomes mirror a clone's (retry with backoff, claim kept without an answer). */
+    private boolean dispatchRestore(PendingTask t, Map<String, String> d, String storage) {
+        String archive = d.get("archive");
+        RestoreRequest request = new RestoreRequest(t.vmid(), archive, storage.isEmpty() ? null : storage,
+                Boolean.parseBoolean(d.getOrDefault("unique", "false")), false, false);
+        int attempt = Integer.parseInt(d.getOrDefault("attempts", "0")) + 1;
+        boolean answerLost = Boolean.parseBoolean(d.getOrDefault("answerLost", "false"));
+        try {
+            Upid upid = pve.restoreVm(t.node(), request);
+            LOG.infof("restore of %s into VM %d dispatched on %s: %s (%s)", archive, t.vmid(), t.node(), upid,
+                    t.logContext());
+            database.inTransaction(c -> {
+                ownership.recordTask(c, t.vmid(), upid.value());
+                queue.dispatched(c, t.id(), upid.value());
+                return null;
+            });
+            return true;
+        } catch (PveException e) {
+            if (e.failure() == Failure.ALREADY_EXISTS && answerLost) {
+                database.inTransaction(c -> {
+                    queue.dispatched(c, t.id(), null);
+                    return null;
+                });
+                return true;
+            }
+            boolean lost = answerLost || e.httpStatus() == 0;
+            if (e.retryable() && attempt < retry.attempts()) {
+                Duration backoff = retry.delay(attempt);
+                LOG.infof("restore into VM %d attempt %d failed (%s); retrying in %d ms (%s)", t.vmid(), attempt,
+                        e.getMessage(), backoff.toMillis(), t.logContext());
+                database.inTransaction(c -> {
+                    queue.requeue(c, t.id(), attempt, lost, Instant.now().plus(backoff));
+                    return null;
+                });
+                return true;
+            }
+            LOG.warnf("restore of %s into VM %d failed (%s): %s", archive, t.vmid(), t.logContext(), e.getMessage());
+            return database.inTransaction(c -> {
+                if (!tasks.take(c, t.id())) {
+                    return false;
+                }
+                if (!lost) {
+                    ownership.release(c, t.vmid(), t.commandEventId());
+                    leases.releaseAll(c, t.commandEventId());
+                }
+                replies.append(c, t.command(), EventCatalog.PVE_OPERATION_FAILED,
+                        OperationFailures.of(RestoreHandler.OPERATION, t.node(), t.vmid(), e));
                 return true;
             });
         }

@@ -33,6 +33,17 @@ public class VmOwnership {
         }
     }
 
+    /** The VM {@code commandId} claimed, if it still stands (a re-handled RestoreVm finds its VMID again). */
+    public Optional<Integer> claimedBy(Connection c, String commandId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT vmid FROM vm_ownership WHERE command_id = ? AND destroyed_at IS NULL ORDER BY vmid LIMIT 1")) {
+            ps.setString(1, commandId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+            }
+        }
+    }
+
     /**
      * Claims {@code vmid} for a command about to clone. The VMID is known to be absent from Proxmox, so a
      * leftover row (a VM destroyed since, or a failed clone) is taken over.

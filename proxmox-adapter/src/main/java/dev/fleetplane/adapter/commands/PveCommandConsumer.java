@@ -7,6 +7,8 @@ import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.guest.GuestNetworkHandler;
 import dev.fleetplane.adapter.inventory.InventorySync;
 import dev.fleetplane.adapter.power.StartHandler;
+import dev.fleetplane.adapter.restore.RestoreHandler;
+import dev.fleetplane.adapter.template.TemplateHandler;
 import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.adapter.task.TaskPoller;
 import dev.fleetplane.events.EventCatalog;
@@ -73,6 +75,12 @@ public class PveCommandConsumer {
     DestroyHandler destroy;
 
     @Inject
+    RestoreHandler restore;
+
+    @Inject
+    TemplateHandler template;
+
+    @Inject
     TaskPoller poller;
 
     @Incoming("pve-commands")
@@ -88,7 +96,8 @@ public class PveCommandConsumer {
             deadLetters.send(CONSUMER, record, event.type() + " (event " + event.id() + ") is not a command proxmox-adapter"
                     + " handles; expected one of " + EventCatalog.SYNC_INVENTORY + ", " + EventCatalog.CLONE_VM + ", "
                     + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.RESIZE_DISK + ", "
-                    + EventCatalog.STOP_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.QUERY_GUEST_NETWORK);
+                    + EventCatalog.STOP_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.RESTORE_VM + ", "
+                    + EventCatalog.CONVERT_TO_TEMPLATE + ", " + EventCatalog.QUERY_GUEST_NETWORK);
             return;
         }
         Command command = new Command(event, record.key());
@@ -148,6 +157,12 @@ public class PveCommandConsumer {
         }
         if (event.is(EventCatalog.DESTROY_VM)) {
             return Optional.of(destroy);
+        }
+        if (event.is(EventCatalog.RESTORE_VM)) {
+            return Optional.of(restore);
+        }
+        if (event.is(EventCatalog.CONVERT_TO_TEMPLATE)) {
+            return Optional.of(template);
         }
         if (event.is(EventCatalog.QUERY_GUEST_NETWORK)) {
             return Optional.of(guestNetwork);

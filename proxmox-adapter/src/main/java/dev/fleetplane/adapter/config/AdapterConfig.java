@@ -120,6 +120,14 @@ public interface AdapterConfig {
         @WithDefault("PT5M")
         Duration configureTimeout();
 
+        /** A restore of a backup archive (a create): it copies every disk, like a full clone. */
+        @WithDefault("PT30M")
+        Duration createTimeout();
+
+        /** A conversion to a template (renames the disks to {@code base-…}). */
+        @WithDefault("PT10M")
+        Duration templateTimeout();
+
         /**
          * Per-host overrides, keyed by the command's subject (host name), e.g.
          * {@code fleetplane.adapter.tasks.host."big-db".clone-timeout=PT2H}; unset keys fall back to the global value.
@@ -141,6 +149,10 @@ public interface AdapterConfig {
         Optional<Duration> destroyTimeout();
 
         Optional<Duration> configureTimeout();
+
+        Optional<Duration> createTimeout();
+
+        Optional<Duration> templateTimeout();
     }
 
     /** Retries of calls that failed on lock contention or transient trouble (5xx/59x, connection). */

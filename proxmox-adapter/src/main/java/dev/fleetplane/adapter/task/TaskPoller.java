@@ -14,7 +14,12 @@ import dev.fleetplane.adapter.destroy.DestroyHandler;
 import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.inventory.ConfigCache;
 import dev.fleetplane.adapter.power.StopHandler;
+import dev.fleetplane.adapter.restore.RestoreHandler;
+import dev.fleetplane.adapter.template.TemplateHandler;
+import dev.fleetplane.adapter.vmid.VmidLeases;
 import dev.fleetplane.events.pve.VmCloned;
+import dev.fleetplane.events.pve.VmRestored;
+import dev.fleetplane.events.pve.VmTemplated;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmDestroyed;
 import dev.fleetplane.events.pve.VmResized;
@@ -81,6 +86,9 @@ public class TaskPoller {
 
     @Inject
     RetryPolicy retry;
+
+    @Inject
+    VmidLeases leases;
 
     private final WorkLoop loop = new WorkLoop("pve-task-poller", this::round);
 
@@ -211,6 +219,13 @@ public class TaskPoller {
         Map<String, String> d = t.details();
         return switch (t.operation()) {
             case "clone" -> {
+                if (RestoreHandler.KIND.equals(d.get("kind"))) {
+                    var restored = new VmRestored(t.node(), t.vmid(), d.getOrDefault("archive", ""), t.upid());
+                    yield c -> {
+                        leases.releaseAll(c, t.commandEventId()); // the VM holds its VMID itself now
+                        replies.append(c, command, EventCatalog.VM_RESTORED, restored);
+                    };
+                }
                 var done = new VmCloned(t.node(), t.vmid(), d.getOrDefault("name", ""),
                         Integer.parseInt(d.getOrDefault("templateVmid", "0")), t.upid());
                 yield c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
@@ -228,6 +243,10 @@ public class TaskPoller {
                 ownership.markDestroyed(c, t.vmid());
                 configCache.forget(c, t.vmid());
                 replies.append(c, command, EventCatalog.VM_DESTROYED, new VmDestroyed(t.node(), t.vmid(), t.upid()));
+            };
+            case TemplateHandler.OPERATION -> c -> {
+                configCache.forget(c, t.vmid());
+                replies.append(c, command, EventCatalog.VM_TEMPLATED, new VmTemplated(t.node(), t.vmid(), t.upid()));
             };
             case ConfigureHandler.OPERATION -> c -> {
                 configCache.forget(c, t.vmid());
@@ -271,12 +290,19 @@ public class TaskPoller {
     private Outcome failed(PendingTask t, PveException e) {
         Command command = t.command();
         return c -> {
-            if (t.operation().equals("clone") && e.failure() != Failure.TIMEOUT) {
+            boolean restore = RestoreHandler.KIND.equals(t.details().get("kind"));
+            if (t.operation().equals("clone") && !restore && e.failure() != Failure.TIMEOUT) {
                 // Proxmox removes a failed clone's config; the VMID is free again.
                 ownership.release(c, t.vmid(), t.commandEventId());
             }
+            // A failed restore leaves its config and disks ("VM … state is NOT cleaned up"): the VM stays ours, so a
+            // DestroyVm may remove it; the reservation is not needed any more either way.
+            if (restore) {
+                leases.releaseAll(c, t.commandEventId());
+            }
+            String operation = restore ? RestoreHandler.OPERATION : t.operation();
             replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.of(t.operation(), t.node(), t.vmid(), e));
+                    OperationFailures.of(operation, t.node(), t.vmid(), e));
         };
     }
 

@@ -39,6 +39,14 @@ public class Timeouts {
         return pick(host, HostTimeouts::configureTimeout, config.tasks().configureTimeout());
     }
 
+    public Duration create(String host) {
+        return pick(host, HostTimeouts::createTimeout, config.tasks().createTimeout());
+    }
+
+    public Duration template(String host) {
+        return pick(host, HostTimeouts::templateTimeout, config.tasks().templateTimeout());
+    }
+
     private Duration pick(String host, Function<HostTimeouts, Optional<Duration>> key, Duration global) {
         return of(config.tasks(), host, key, global);
     }

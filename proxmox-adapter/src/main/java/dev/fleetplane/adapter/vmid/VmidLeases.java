@@ -58,4 +58,22 @@ public class VmidLeases {
             return ps.executeUpdate() == 1;
         }
     }
+
+    /** The VMID {@code holder} reserved earlier, if any (a redelivered command gets the same one). */
+    public java.util.OptionalInt heldBy(Connection c, String holder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT vmid FROM vmid_lease WHERE holder = ? ORDER BY vmid LIMIT 1")) {
+            ps.setString(1, holder);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.OptionalInt.of(rs.getInt(1)) : java.util.OptionalInt.empty();
+            }
+        }
+    }
+
+    /** Drops whatever {@code holder} reserved (the VM now exists, or will never be created). */
+    public int releaseAll(Connection c, String holder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM vmid_lease WHERE holder = ?")) {
+            ps.setString(1, holder);
+            return ps.executeUpdate();
+        }
+    }
 }

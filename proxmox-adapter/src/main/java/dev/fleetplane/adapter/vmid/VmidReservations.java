@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * Hands out VMIDs from {@code fleetplane.adapter.vmid.range} to VMs without a spec'd VMID (templates, smoke-test
  * clones): the lowest VMID that Proxmox's inventory does not show and no replica has reserved, reserved in
  * {@code vmid_lease} (primary key: one winner per VMID) and then checked with Proxmox. Unused reservations expire.
- * No command uses it yet (the contracts carry a VMID in every command); template-builder work will.
+ * {@code RestoreVm} without a VMID uses it (the template image); the command id is the holder, so a redelivered
+ * command gets the VMID it reserved before.
  */
 @ApplicationScoped
 public class VmidReservations {
@@ -45,10 +46,14 @@ public class VmidReservations {
 
     /** Reserves a VMID for {@code holder} (e.g. the command id), checked against Proxmox's current inventory. */
     public int reserve(String holder) {
+        java.util.OptionalInt earlier = database.read(c -> leases.heldBy(c, holder));
+        if (earlier.isPresent()) {
+            return earlier.getAsInt();
+        }
         Set<Integer> inUse = retry.run(pve::clusterVms).stream().map(ClusterVm::vmid).collect(Collectors.toSet());
-        // The inventory answer is the cluster-wide view nextid also consults; a VMID it lacks is free unless it was
-        // created after this read, which the reservation (not Proxmox) has to rule out among fleetplane's replicas.
-        return reserve(holder, range(), inUse, vmid -> !inUse.contains(vmid));
+        // The inventory picks candidates in one call; /cluster/nextid?vmid=N then asks Proxmox itself about the one
+        // won, which catches a VM created by hand since the read. Among fleetplane's replicas the lease decides.
+        return reserve(holder, range(), inUse, vmid -> retry.run(() -> pve.vmidFree(vmid)));
     }
 
     /**

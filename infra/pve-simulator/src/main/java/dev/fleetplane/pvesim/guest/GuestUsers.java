@@ -60,13 +60,15 @@ final class GuestUsers {
         Path keysDir = dir.resolve("etc/ssh/authorized_keys.d");
         SshGuests.deleteTree(keysDir);
         Files.createDirectories(keysDir);
-        if (spec.sshKeys().isPresent()) {
-            String keys = spec.sshKeys().get().strip() + "\n";
-            for (String user : admin.map(u -> List.of("root", u)).orElse(List.of("root"))) {
-                Files.writeString(keysDir.resolve(user), keys);
-            }
+        // Without sshkeys in the VM config, the simulator-wide keys are copied in at boot: sshd reads a user's keys with
+        // that user's rights, and the file may lie in a directory only root can enter (a private temp dir).
+        String keys = (spec.sshKeys().isPresent() ? spec.sshKeys().get() : Files.readString(simulatorKeys)).strip() + "\n";
+        for (String user : admin.map(u -> List.of("root", u)).orElse(List.of("root"))) {
+            Path file = keysDir.resolve(user);
+            Files.writeString(file, keys);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
-        String keyFiles = "/etc/ssh/authorized_keys.d/%u" + (spec.sshKeys().isPresent() ? "" : " \"" + simulatorKeys + "\"");
+        String keyFiles = "/etc/ssh/authorized_keys.d/%u";
         String permitRoot = permitRootLogin(dir);
         String sftp = Files.isExecutable(Path.of("/usr/lib/openssh/sftp-server"))
                 ? "Subsystem sftp /usr/lib/openssh/sftp-server\n" : "";

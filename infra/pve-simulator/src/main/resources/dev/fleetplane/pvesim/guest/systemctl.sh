@@ -33,10 +33,11 @@ for u in "${args[@]:1}"; do
       else
         rm -f "$f"
       fi ;;
+    reset-failed) ;;                # transient units leave nothing behind here
     is-active)
       if alive "$f"; then echo active; else echo inactive; status=3; fi ;;
     *)
-      echo "systemctl (pve-simulator stand-in): '$verb' is not simulated (only stop and is-active)" >&2
+      echo "systemctl (pve-simulator stand-in): '$verb' is not simulated (only stop, is-active and reset-failed)" >&2
       exit 1 ;;
   esac
 done

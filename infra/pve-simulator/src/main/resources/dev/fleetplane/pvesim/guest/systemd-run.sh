@@ -2,7 +2,8 @@
 # Stand-in for systemd-run inside a pve-simulator guest: a transient timer, i.e.
 #   systemd-run --unit=NAME --on-active=SPAN COMMAND...
 # starts a detached sleeper (its own session, so it outlives the SSH session that armed it) that runs COMMAND after
-# SPAN; "systemctl stop NAME.timer" kills it. Without --on-active the command starts detached at once.
+# SPAN; "systemctl stop NAME.timer" kills it. Without --on-active it is a transient service: the command starts
+# detached at once, "systemctl stop NAME.service" kills it and "is-active" says whether it still runs.
 set -euo pipefail
 units=@GUEST_ROOT@/run/fleetplane-units
 
@@ -42,17 +43,22 @@ if [ -n "$delay" ]; then
 fi
 
 mkdir -p "$units"
-timer="$units/$unit.timer"
-if [ -e "$timer" ] && kill -0 "$(cat "$timer")" 2>/dev/null; then
-  echo "Failed to start transient timer unit: Unit $unit.timer was already loaded or has a fragment file." >&2
+if [ -n "$delay" ]; then kind=timer; else kind=service; fi
+pidfile="$units/$unit.$kind"
+if [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  echo "Failed to start transient $kind unit: Unit $unit.$kind was already loaded or has a fragment file." >&2
   exit 1
 fi
 
 # setsid: a new session and process group (killed as one by systemctl stop); nohup: the SSH session's hang-up
 # does not reach it.
-setsid nohup bash -c 'sleep "$1"; rm -f "$2"; shift 2; exec "$@"' sleeper "$seconds" "$timer" "$@" \
-  > "$units/$unit.log" 2>&1 < /dev/null &
-echo $! > "$timer"
+if [ "$kind" = timer ]; then
+  setsid nohup bash -c 'sleep "$1"; rm -f "$2"; shift 2; exec "$@"' sleeper "$seconds" "$pidfile" "$@" \
+    > "$units/$unit.log" 2>&1 < /dev/null &
+else
+  setsid nohup "$@" > "$units/$unit.log" 2>&1 < /dev/null &
+fi
+echo $! > "$pidfile"
 if [ -n "$delay" ]; then
   echo "Running timer as unit: $unit.timer" >&2
   echo "Will run service as unit: $unit.service" >&2

@@ -14,14 +14,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** The planner's public REST API as the CLI uses it. */
-final class PlannerApi {
+/** A fleetplane service's REST API as the CLI uses it: the planner's, or the provisioner's. */
+final class ServiceApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final String service;
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    PlannerApi(String baseUrl) {
+    /** The planner's API. */
+    ServiceApi(String baseUrl) {
+        this("planner", baseUrl);
+    }
+
+    ServiceApi(String service, String baseUrl) {
+        this.service = service;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
@@ -85,7 +92,7 @@ final class PlannerApi {
         return new EventPage(body, response.headers().firstValue("X-Fleetplane-Cursor").orElse(null));
     }
 
-    private JsonNode get(String path) {
+    JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
@@ -103,7 +110,8 @@ final class PlannerApi {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new CliException("cannot reach the planner at " + baseUrl + " (is `./fleetplane up` running?)", e);
+            throw new CliException("cannot reach the " + service + " at " + baseUrl + " (is `./fleetplane up` running?)",
+                    e);
         } catch (IOException e) {
             throw new CliException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

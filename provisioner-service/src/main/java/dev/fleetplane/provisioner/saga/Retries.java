@@ -1,0 +1,58 @@
+package dev.fleetplane.provisioner.saga;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code fleetplane retry HOST} (REST) and {@code RetryProvisioning} (Kafka): a failed saga runs again from the step
+ * it failed at, announced by {@code ProvisioningRetried}, in the caller's transaction.
+ */
+@ApplicationScoped
+public class Retries {
+
+    private static final Logger LOG = Logger.getLogger(Retries.class);
+
+    /** Why a retry was refused; the message names the host and its state. */
+    public static final class RetryRefused extends Exception {
+        public final boolean unknownHost;
+
+        RetryRefused(String message, boolean unknownHost) {
+            super(message);
+            this.unknownHost = unknownHost;
+        }
+    }
+
+    @Inject
+    SagaStore store;
+
+    @Inject
+    SagaEvents events;
+
+    @Inject
+    ProvisioningSaga saga;
+
+    public Saga retry(Connection c, String host, String requestedBy) throws SQLException, RetryRefused {
+        Optional<Saga> found = host == null ? Optional.empty() : store.lock(c, host);
+        if (found.isEmpty()) {
+            throw new RetryRefused("no provisioning of host '" + host + "' to retry", true);
+        }
+        Saga failed = found.get();
+        if (failed.state() != SagaState.FAILED) {
+            throw new RetryRefused("host " + host + " is " + failed.state().label()
+                    + (failed.state().isActive() ? " (still running)" : "") + "; only a failed provisioning can be retried",
+                    false);
+        }
+        String step = ProvisioningSaga.retryStep(failed);
+        Saga again = saga.retry(failed, Instant.now());
+        store.save(c, again);
+        events.retried(c, again, step, requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy);
+        LOG.infof("host %s [%s]: retrying from step %s (asked by %s), now %s", host, again.correlationId(), step,
+                requestedBy, again.state().label());
+        return again;
+    }
+}

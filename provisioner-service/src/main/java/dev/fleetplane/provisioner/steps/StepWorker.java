@@ -1,0 +1,134 @@
+package dev.fleetplane.provisioner.steps;
+
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.provisioner.ProvisionerConfig;
+import dev.fleetplane.provisioner.saga.Saga;
+import dev.fleetplane.provisioner.saga.SagaState;
+import dev.fleetplane.provisioner.saga.SagaStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the steps that talk SSH to a guest on a worker pool (never a Kafka thread): the rebuild, the probe of an
+ * address after the switch, the integration. One job per host at a time. At startup it resumes every saga a previous
+ * run left in a worker step; a probe that was running is dropped and its saga asks the guest agent again.
+ */
+@ApplicationScoped
+public class StepWorker {
+
+    private static final Logger LOG = Logger.getLogger(StepWorker.class);
+
+    @Inject
+    ProvisionerConfig config;
+
+    @Inject
+    Database database;
+
+    @Inject
+    SagaStore store;
+
+    @Inject
+    Steps steps;
+
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private ExecutorService workers;
+
+    void start(@Observes @Priority(100) StartupEvent ignored) {
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.rebuild().workers(), r -> {
+            Thread t = new Thread(r, "provision-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<Saga> left = database.inTransaction(c -> {
+            List<Saga> out = new java.util.ArrayList<>(store.inState(c, SagaState.REBUILDING));
+            out.addAll(store.inState(c, SagaState.INTEGRATING));
+            for (Saga s : store.inState(c, SagaState.CONFIRMING)) {
+                if (s.probing()) {
+                    // The probe died with the previous run; the scheduler asks for the address again.
+                    store.save(c, s.edit().probing(false).nextQueryAt(java.time.Instant.now()).build());
+                }
+            }
+            return out;
+        });
+        for (Saga s : left) {
+            LOG.infof("host %s [%s]: resuming step %s left unfinished by a previous run", s.host(), s.correlationId(),
+                    s.state().label());
+            submit(s.host(), s.state(), null);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (workers != null) {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts the rebuild of {@code host}'s saga unless a job of that host already runs here. */
+    public void rebuild(String host) {
+        submit(host, SagaState.REBUILDING, null);
+    }
+
+    /** Checks {@code address} for the confirming saga of {@code host}. */
+    public void probe(String host, String address) {
+        submit(host, SagaState.CONFIRMING, address);
+    }
+
+    public void integrate(String host) {
+        submit(host, SagaState.INTEGRATING, null);
+    }
+
+    private void submit(String host, SagaState step, String address) {
+        if (workers == null || !running.add(host)) {
+            if (step == SagaState.CONFIRMING) {
+                // Not run: release the probe so the scheduler asks again instead of waiting for it forever.
+                steps.releaseProbe(host);
+            }
+            return;
+        }
+        try {
+            workers.submit(() -> {
+                SagaState next = null;
+                try {
+                    next = switch (step) {
+                        case REBUILDING -> steps.rebuild(host);
+                        case CONFIRMING -> steps.probe(host, address);
+                        case INTEGRATING -> steps.integrate(host);
+                        default -> null;
+                    };
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "host %s: step %s failed unexpectedly; it is resumed on the next start", host,
+                            step.label());
+                } finally {
+                    running.remove(host);
+                }
+                // The next worker step of the same host goes out after this job released the host.
+                if (next == SagaState.REBUILDING || next == SagaState.INTEGRATING) {
+                    submit(host, next, null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.remove(host);
+            LOG.warnf("host %s: step %s not started, the provisioner is stopping (it resumes on the next start)", host,
+                    step.label());
+        }
+    }
+}

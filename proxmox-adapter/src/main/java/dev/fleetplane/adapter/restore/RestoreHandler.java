@@ -1,0 +1,143 @@
+package dev.fleetplane.adapter.restore;
+
+import dev.fleetplane.adapter.clone.CloneQueue;
+import dev.fleetplane.adapter.clone.VmOwnership;
+import dev.fleetplane.adapter.commands.Checks;
+import dev.fleetplane.adapter.commands.Command;
+import dev.fleetplane.adapter.commands.CommandHandler;
+import dev.fleetplane.adapter.commands.OperationFailures;
+import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.task.PendingTask;
+import dev.fleetplane.adapter.task.PendingTasks;
+import dev.fleetplane.adapter.task.Timeouts;
+import dev.fleetplane.adapter.vmid.VmidReservations;
+import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.pve.RestoreVm;
+import dev.fleetplane.events.pve.VmRestored;
+import dev.fleetplane.messaging.Database;
+import dev.fleetplane.proxmox.client.ClusterVm;
+import dev.fleetplane.proxmox.client.ProxmoxClient;
+import dev.fleetplane.proxmox.client.PveException;
+import dev.fleetplane.proxmox.client.RetryPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code RestoreVm}: a vzdump archive restored as a new VM, e.g. the NixOS template image. Without a VMID one is
+ * reserved from the adapter's range. Like a clone it is idempotent (the VMID is claimed in {@code vm_ownership}
+ * before the POST; a VM already there is answered again if this command made it, refused otherwise) and it waits for
+ * a create slot of its node and storage in the clone queue, so restores and clones share one bound.
+ */
+@ApplicationScoped
+public class RestoreHandler implements CommandHandler {
+
+    public static final String OPERATION = "restore";
+    /** {@code details.kind} of a queued create that is a restore (a clone has none). */
+    public static final String KIND = "restore";
+    private static final Logger LOG = Logger.getLogger(RestoreHandler.class);
+    /** {@code storage:path} as Proxmox names volumes (a PBS volid has the same shape). */
+    private static final Pattern VOLID = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*:[^\\s,;=]+");
+    private static final Pattern STORAGE = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+
+    @Inject
+    ProxmoxClient pve;
+
+    @Inject
+    RetryPolicy retry;
+
+    @Inject
+    Database database;
+
+    @Inject
+    VmOwnership ownership;
+
+    @Inject
+    PendingTasks tasks;
+
+    @Inject
+    Replies replies;
+
+    @Inject
+    Timeouts timeouts;
+
+    @Inject
+    VmidReservations vmids;
+
+    @Override
+    public Outcome handle(Command command) {
+        RestoreVm cmd = command.event().dataAs(EventCatalog.RESTORE_VM);
+        boolean allocate = cmd.vmid() == null || cmd.vmid() == 0;
+        Checks checks = Checks.of("RestoreVm for " + command.host()).node(cmd.node())
+                .check(cmd.archive() != null && VOLID.matcher(cmd.archive()).matches(), "archive '" + cmd.archive()
+                        + "' is not a volume id like local:backup/vzdump-qemu-9003-2026_11_28-00_00_00.vma.zst")
+                .check(cmd.storage() == null || cmd.storage().isBlank() || STORAGE.matcher(cmd.storage()).matches(),
+                        "storage '" + cmd.storage() + "' is not a storage id");
+        if (!allocate) {
+            checks.vmid("vmid", cmd.vmid());
+        }
+        int given = allocate ? 0 : cmd.vmid();
+        if (!checks.ok()) {
+            return replies.refusal(command, OPERATION, cmd.node(), given, "invalid-parameter", checks.message());
+        }
+        int vmid;
+        try {
+            // Handled before (the adapter died before recording it)? Then the VM this command claimed is the answer.
+            Optional<Integer> claimed = allocate ? database.read(c -> ownership.claimedBy(c, command.event().id()))
+                    : Optional.empty();
+            vmid = claimed.orElseGet(() -> allocate ? vmids.reserve(command.event().id()) : given);
+        } catch (IllegalStateException e) {
+            return replies.refusal(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
+        } catch (PveException e) {
+            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                    OperationFailures.of(OPERATION, cmd.node(), 0, e));
+        }
+        try {
+            Optional<ClusterVm> existing = retry.run(pve::clusterVms).stream().filter(v -> v.vmid() == vmid).findFirst();
+            if (existing.isPresent()) {
+                return alreadyThere(command, cmd, vmid, existing.get());
+            }
+        } catch (PveException e) {
+            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
+                    OperationFailures.of(OPERATION, cmd.node(), vmid, e));
+        }
+        LOG.infof("restore of %s into VM %d%s on %s queued (%s)", cmd.archive(), vmid, allocate ? " (allocated)" : "",
+                cmd.node(), command.logContext());
+        String storage = cmd.storage() == null ? "" : cmd.storage().strip();
+        PendingTask queued = PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
+                Map.of("kind", KIND, "archive", cmd.archive(), "storage", storage,
+                        "unique", Boolean.toString(cmd.unique())),
+                Instant.now().plus(timeouts.create(command.host())));
+        return c -> {
+            ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
+            tasks.insert(c, queued);
+        };
+    }
+
+    private Outcome alreadyThere(Command command, RestoreVm cmd, int vmid, ClusterVm vm) {
+        var owner = database.read(c -> ownership.find(c, vmid));
+        boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id()))
+                .isPresent();
+        if (!ours) {
+            return replies.refusal(command, OPERATION, vm.node(), vmid, "already-exists", "VMID " + vmid
+                    + " is held by '" + vm.name() + "' on node " + vm.node() + ", which this command did not restore;"
+                    + " refusing to touch it");
+        }
+        if (vm.lock() != null) {
+            LOG.infof("VM %d is being restored by this command (lock %s); waiting for it (%s)", vmid, vm.lock(),
+                    command.logContext());
+            PendingTask waiting = PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
+                    CloneQueue.RUNNING, Map.of("kind", KIND, "archive", cmd.archive()),
+                    Instant.now().plus(timeouts.create(command.host())));
+            return c -> tasks.insert(c, waiting);
+        }
+        LOG.infof("VM %d was already restored by this command; answering again (%s)", vmid, command.logContext());
+        VmRestored done = new VmRestored(vm.node(), vmid, cmd.archive(), owner.get().upid());
+        return c -> replies.append(c, command, EventCatalog.VM_RESTORED, done);
+    }
+}
