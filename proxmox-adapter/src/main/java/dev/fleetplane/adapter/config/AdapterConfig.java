@@ -153,6 +153,8 @@ public interface AdapterConfig {
         Optional<Duration> createTimeout();
 
         Optional<Duration> templateTimeout();
+
+        Optional<Duration> shutdownGrace();
     }
 
     /** Retries of calls that failed on lock contention or transient trouble (5xx/59x, connection). */

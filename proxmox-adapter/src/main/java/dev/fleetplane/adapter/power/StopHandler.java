@@ -75,7 +75,7 @@ public class StopHandler implements CommandHandler {
                 Upid upid = retry.run(() -> pve.shutdown(cmd.node(), cmd.vmid(), cmd.timeoutSeconds(), false));
                 LOG.infof("shutdown of VM %d on %s dispatched (timeout %d s): %s (%s)", cmd.vmid(), cmd.node(),
                         cmd.timeoutSeconds(), upid, command.logContext());
-                Instant deadline = Instant.now().plusSeconds(cmd.timeoutSeconds()).plus(config.tasks().shutdownGrace());
+                Instant deadline = Instant.now().plusSeconds(cmd.timeoutSeconds()).plus(timeouts.shutdownGrace(command.host()));
                 return c -> tasks.insert(c, PendingTask.forCommand(command, upid.value(), cmd.node(), cmd.vmid(), SHUTDOWN,
                         Map.of("timeoutSeconds", Integer.toString(cmd.timeoutSeconds())), deadline));
             }

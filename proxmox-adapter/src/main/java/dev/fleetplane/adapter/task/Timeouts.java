@@ -39,6 +39,11 @@ public class Timeouts {
         return pick(host, HostTimeouts::configureTimeout, config.tasks().configureTimeout());
     }
 
+    /** Added to a graceful stop's own timeout before the VM is stopped hard. */
+    public Duration shutdownGrace(String host) {
+        return pick(host, HostTimeouts::shutdownGrace, config.tasks().shutdownGrace());
+    }
+
     public Duration create(String host) {
         return pick(host, HostTimeouts::createTimeout, config.tasks().createTimeout());
     }
