@@ -200,6 +200,40 @@ class LifecycleIT {
                 "forget sends nothing to Proxmox");
     }
 
+    @Test
+    void provisioningFailure_thenRetry_waitsInProvisioningWithoutANewCommand_andEndsReadyAtTheNewAddress()
+            throws Exception {
+        String fleet = "rty-" + shortId();
+        String plan = apply(fleet, spec(Map.of("flaky", 416), ""), change("flaky", "create", 416));
+        play.succeed(play.command(EventCatalog.CLONE_VM, "flaky", plan));
+        play.succeed(play.command(EventCatalog.CONFIGURE_VM, "flaky", plan));
+        play.succeed(play.command(EventCatalog.RESIZE_DISK, "flaky", plan));
+        play.succeed(play.command(EventCatalog.START_VM, "flaky", plan));
+        FleetEvent provision = play.command(EventCatalog.PROVISION_HOST, "flaky", plan);
+        play.publish(Topics.PROVISIONING_EVENTS, "flaky", FleetEvent.causedBy(provision,
+                EventCatalog.PROVISIONING_FAILED, FleetPlay.PROVISIONER, "flaky",
+                new dev.fleetplane.events.provisioning.ProvisioningFailed("flaky", 416, "confirm",
+                        "rolled back: unreachable after switch", List.of())));
+        assertEquals("confirm", awaitHost(fleet, "flaky", "Failed").get("step"));
+
+        play.publish(Topics.PROVISIONING_EVENTS, "flaky", FleetEvent.causedBy(provision,
+                EventCatalog.PROVISIONING_RETRIED, FleetPlay.PROVISIONER, "flaky",
+                new dev.fleetplane.events.provisioning.ProvisioningRetried("flaky", 416, "confirm", "fleetctl")));
+        awaitHost(fleet, "flaky", "Provisioning");
+        play.publish(Topics.PROVISIONING_EVENTS, "flaky", FleetEvent.causedBy(provision, EventCatalog.IP_CHANGED,
+                FleetPlay.PROVISIONER, "flaky", new dev.fleetplane.events.provisioning.IpChanged("flaky", 416,
+                        "10.0.0.16", "10.0.0.17")));
+        play.publish(Topics.PROVISIONING_EVENTS, "flaky", FleetEvent.causedBy(provision,
+                EventCatalog.PROVISIONING_SUCCEEDED, FleetPlay.PROVISIONER, "flaky",
+                new dev.fleetplane.events.provisioning.ProvisioningSucceeded("flaky", 416, "10.0.0.17")));
+
+        Map<String, Object> ready = awaitHost(fleet, "flaky", "Ready");
+        assertEquals("10.0.0.17", ready.get("ip"));
+        assertEquals(1, play.recorder.all().stream().filter(s -> s.event() != null
+                && s.event().is(EventCatalog.PROVISION_HOST) && "flaky".equals(s.key())).count(),
+                "the retry runs the provisioner's saga again; the planner sends no second ProvisionHost");
+    }
+
     // ---- parallelism and restart ----
 
     @Test

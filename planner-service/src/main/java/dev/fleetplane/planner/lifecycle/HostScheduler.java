@@ -206,6 +206,18 @@ public class HostScheduler {
     }
 
     /** Fails the step {@code h} is running. */
+    /**
+     * An operator retried the host's failed provisioning ({@code fleetplane retry}): the provisioner runs its saga
+     * again from the failed step, so the host waits in Provisioning for it; no command is sent (a ProvisionHost would
+     * start the saga over).
+     */
+    public void provisioningRetried(Connection c, HostRecord h, String step, FleetEvent cause) throws SQLException {
+        hosts.transition(c, h, HostState.Provisioning, h.vmid(), null, null, h.commandId());
+        announce(c, h, h.state(), HostState.Provisioning, "provisioning retried from step " + step, cause);
+        LOG.infof("fleet %s host %s: %s -> Provisioning (retried from step %s, correlation %s)", h.fleet(), h.host(),
+                h.state(), step, cause.correlationId());
+    }
+
     public void fail(Connection c, HostRecord h, String step, String reason, FleetEvent cause) throws SQLException {
         HostRecord withStep = new HostRecord(h.fleet(), h.host(), h.vmid(), h.node(), h.state(), step, h.reason(),
                 h.ip(), h.planId(), h.desired(), h.change(), h.origin(), h.commandId(), h.queuedAt(), h.startedAt(),

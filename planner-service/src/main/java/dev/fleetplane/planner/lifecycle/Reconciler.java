@@ -83,6 +83,15 @@ public class Reconciler {
             PveOperationFailed d = e.dataAs(EventCatalog.PVE_OPERATION_FAILED);
             failed(c, e, EventCatalog.PVE_OPERATION_FAILED, d.vmid(), d.operation(), d.operation(),
                     d.failure() + (d.message() == null ? "" : ": " + d.message()));
+        } else if (e.is(EventCatalog.PROVISIONING_RETRIED)) {
+            var d = e.dataAs(EventCatalog.PROVISIONING_RETRIED);
+            Optional<HostRecord> host = find(c, e, EventCatalog.PROVISIONING_RETRIED, d.vmid());
+            if (host.isPresent() && host.get().state() == HostState.Failed) {
+                scheduler.provisioningRetried(c, host.get(), d.step(), e);
+            }
+        } else if (e.is(EventCatalog.IP_CHANGED)) {
+            var d = e.dataAs(EventCatalog.IP_CHANGED);
+            rememberIp(c, e, d.vmid(), d.to());
         } else if (e.is(EventCatalog.IP_RESOLVED)) {
             IpResolved d = e.dataAs(EventCatalog.IP_RESOLVED);
             rememberIp(c, e, d.vmid(), d.ip());

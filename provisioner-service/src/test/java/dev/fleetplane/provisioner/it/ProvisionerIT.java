@@ -223,6 +223,18 @@ class ProvisionerIT {
         Path unit = guest.resolve("run/fleetplane-units/fleetplane-confirm-" + host + ".service");
         assertTrue(!Files.exists(unit) || !ProcessHandle.of(Long.parseLong(Files.readString(unit).strip()))
                 .map(ProcessHandle::isAlive).orElse(false), "the watchdog does not outlive a failed rebuild");
+
+        // The operator fixes the flake and runs `fleetplane retry broken1`: again from step rebuild, same story.
+        Files.delete(guest.resolve("fail-rebuild"));
+        given().post("/sagas/" + host + "/retry?by=it").then().statusCode(200).body("state", equalTo("resolving-ip"));
+        FleetEvent done = awaitLast(host, command, EventCatalog.PROVISIONING_SUCCEEDED);
+        assertEquals("rebuild", one(host, command, EventCatalog.PROVISIONING_RETRIED).step());
+        assertEquals(SimulatedGuests.sim.guestAddress(vmid), done.dataAs(EventCatalog.PROVISIONING_SUCCEEDED).ip());
+        assertNotEquals(before, SimulatedGuests.currentSystem(vmid));
+
+        given().post("/sagas/" + host + "/retry").then().statusCode(409)
+                .body("error", containsString("only a failed provisioning can be retried"));
+        given().post("/sagas/no-such-host/retry").then().statusCode(404);
     }
 
     @Test
