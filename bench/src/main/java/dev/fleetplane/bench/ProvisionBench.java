@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,7 +97,10 @@ public final class ProvisionBench {
         ProvisionBench bench = new ProvisionBench(root, work, keepalive);
         // Ctrl-C: the simulator and LocalStack have their own hooks (namespaces, sshd, Kafka, PostgreSQL); the
         // services also exit when this JVM goes (FLEETPLANE_PARENT_PID), this hook just does not wait for that.
-        Thread hook = new Thread(bench::stopChildren, "provision-bench-stop");
+        Thread hook = new Thread(() -> {
+            bench.stopChildren();
+            deleteTree(work);
+        }, "provision-bench-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean ok = false;
         try {
@@ -109,6 +111,7 @@ public final class ProvisionBench {
             if (ok) {
                 deleteTree(work);
             } else {
+                deleteTree(work.resolve("apps"));
                 System.out.println("service logs kept for inspection: " + work.resolve("logs"));
             }
             try {
@@ -123,11 +126,11 @@ public final class ProvisionBench {
         Path adapterApp = copyApp("proxmox-adapter");
         Path provisionerApp = copyApp("provisioner-service");
         Path key = sshKey();
-        Files.createDirectories(work.resolve("logs"));
+        Path logs = Files.createDirectories(work.resolve("logs"));
         System.out.printf("provision bench: %d singles, %d hosts at once with workers %s, ssh keepalive %s (as the demo)%n",
                 singles, hosts, workerCounts, keepalive);
         System.out.println("load before start: " + uptime());
-        try (LocalStack ls = LocalStack.start(LocalStackOptions.defaults().workDir(work.resolve("local-stack")));
+        try (LocalStack ls = LocalStack.start(LocalStackOptions.defaults());
              PveSimulator s = PveSimulator.builder().node(NODE).apiToken(TOKEN_ID, secret)
                      .taskDuration(Duration.ZERO)
                      .guestSsh(GuestSsh.of(Path.of(key + ".pub")))
@@ -140,10 +143,10 @@ public final class ProvisionBench {
                         + " the simulator fell back to loopback guests");
             }
             Map<String, String> env = serviceEnv(key);
-            Service adapter = Service.start("proxmox-adapter", adapterApp, env, work.resolve("logs"), children);
+            Service adapter = Service.start("proxmox-adapter", adapterApp, env, logs.resolve("proxmox-adapter.log"), children);
             Service provisioner = Service.start("provisioner-service", provisionerApp,
                     with(env, "FLEETPLANE_PROVISIONER_REBUILD_WORKERS", Integer.toString(workerCounts.get(0))),
-                    work.resolve("logs.p" + workerCounts.get(0)), children);
+                    logs.resolve("provisioner-service-w" + workerCounts.get(0) + ".log"), children);
             adapter.awaitReady();
             provisioner.awaitReady();
             System.out.printf("adapter ready in %d ms, provisioner (%d workers) in %d ms%n", adapter.readyMillis,
@@ -173,7 +176,7 @@ public final class ProvisionBench {
                         provisioner.close();
                         provisioner = Service.start("provisioner-service", provisionerApp,
                                 with(env, "FLEETPLANE_PROVISIONER_REBUILD_WORKERS", Integer.toString(workers)),
-                                work.resolve("logs.p" + workers), children);
+                                logs.resolve("provisioner-service-w" + workers + ".log"), children);
                         provisioner.awaitReady();
                         System.out.printf("provisioner restarted with %d workers, ready in %d ms%n", workers,
                                 provisioner.readyMillis);
@@ -456,11 +459,9 @@ public final class ProvisionBench {
             this.log = log;
         }
 
-        static Service start(String name, Path app, Map<String, String> env, Path logDir, List<Process> children)
+        static Service start(String name, Path app, Map<String, String> env, Path log, List<Process> children)
                 throws IOException {
-            Files.createDirectories(logDir);
             int port = freePort();
-            Path log = logDir.resolve(name + ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", app.resolve("quarkus-run.jar").toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());

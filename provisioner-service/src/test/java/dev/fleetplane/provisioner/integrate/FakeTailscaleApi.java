@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
  * answer without its secret field, answer 500, or echo the client secret in an error; the whole server can refuse
  * connections.
  */
-final class FakeTailscaleApi implements AutoCloseable {
+public final class FakeTailscaleApi implements AutoCloseable {
 
-    enum Behaviour {
+    public enum Behaviour {
         /** Answer as the real API would. */
         ANSWER,
         /** Accept the request and never answer (until the fake is closed). */
@@ -70,7 +70,7 @@ final class FakeTailscaleApi implements AutoCloseable {
     private final List<JsonNode> keyRequests = new CopyOnWriteArrayList<>();
     private final URI baseUrl;
 
-    FakeTailscaleApi(String clientId, String clientSecret, String tailnet, Set<String> ownedTags) throws IOException {
+    public FakeTailscaleApi(String clientId, String clientSecret, String tailnet, Set<String> ownedTags) throws IOException {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.tailnet = tailnet;
@@ -88,29 +88,29 @@ final class FakeTailscaleApi implements AutoCloseable {
         this.baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return baseUrl;
     }
 
-    void on(EnrolmentStep step, Behaviour b) {
+    public void on(EnrolmentStep step, Behaviour b) {
         behaviour.put(step, b);
     }
 
     /** Stops listening: later connections to {@link #baseUrl()} are refused. */
-    void refuseConnections() {
+    public void refuseConnections() {
         closing.countDown();
         server.stop(0);
     }
 
-    List<String> issuedTokens() {
+    public List<String> issuedTokens() {
         return List.copyOf(issuedTokens);
     }
 
-    List<String> issuedKeys() {
+    public List<String> issuedKeys() {
         return List.copyOf(issuedKeys);
     }
 
-    List<JsonNode> keyRequests() {
+    public List<JsonNode> keyRequests() {
         return List.copyOf(keyRequests);
     }
 
