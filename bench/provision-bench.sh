@@ -2,7 +2,7 @@
 # Runs the provisioning benchmark: ProvisionHost -> ProvisioningSucceeded through the packaged proxmox-adapter and
 # provisioner-service against the PVE simulator's network-namespace guests (real Kafka + PostgreSQL, real sshd).
 # Needs root (network namespaces). Builds bench and the two service jars when missing, then prints the figures.
-#   bench/provision-bench.sh [--hosts 20] [--singles 3] [--workers 4,20] [--keepalive PT2S]
+#   bench/provision-bench.sh [--hosts 20] [--singles 3] [--workers 4,20] [--keepalive PT2S] [--keep-logs true]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"

@@ -55,7 +55,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * namespace guests (real sshd, an address that moves during the switch). Measures one host alone, then N hosts at once
  * with the default worker pool and with N workers, against the slowest single host; asserts nothing.
  *
- * <pre>bench/provision-bench.sh [--hosts 20] [--singles 3] [--workers 4,20] [--keepalive PT2S]</pre>
+ * <pre>bench/provision-bench.sh [--hosts 20] [--singles 3] [--workers 4,20] [--keepalive PT2S] [--keep-logs true]</pre>
  */
 public final class ProvisionBench {
 
@@ -78,6 +78,7 @@ public final class ProvisionBench {
     private PveSimulator sim;
     private LocalStack stack;
     private int nextVmid = 2000;
+    private String netnsPrefix; // this simulator's namespaces: fpsim-<bridge id>-<vmid>
 
     private ProvisionBench(Path root, Path work, String keepalive) {
         this.root = root;
@@ -93,6 +94,7 @@ public final class ProvisionBench {
         List<Integer> workers = Stream.of(a.getOrDefault("workers", "4," + hosts).split(","))
                 .map(String::strip).map(Integer::parseInt).toList();
         String keepalive = a.getOrDefault("keepalive", "PT2S");
+        boolean keepLogs = Boolean.parseBoolean(a.getOrDefault("keep-logs", "false"));
         Path work = Files.createTempDirectory("fleetplane-provision-bench-");
         ProvisionBench bench = new ProvisionBench(root, work, keepalive);
         // Ctrl-C: the simulator and LocalStack have their own hooks (namespaces, sshd, Kafka, PostgreSQL); the
@@ -108,7 +110,7 @@ public final class ProvisionBench {
             ok = true;
         } finally {
             bench.stopChildren();
-            if (ok) {
+            if (ok && !keepLogs) {
                 deleteTree(work);
             } else {
                 deleteTree(work.resolve("apps"));
@@ -197,6 +199,14 @@ public final class ProvisionBench {
             }
         }
         System.out.println("load after: " + uptime());
+        if (netnsPrefix != null) {
+            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            List<String> left = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith(netnsPrefix)).toList();
+            p.waitFor();
+            System.out.printf("PROVISION-BENCH network namespaces of this run (%s*) left after closing: %d %s%n",
+                    netnsPrefix, left.size(), left);
+        }
     }
 
     /** One measured round: n fresh VMs booted (not timed), then n ProvisionHost sent together, until all are done. */
@@ -211,6 +221,10 @@ public final class ProvisionBench {
         }
         for (Integer vmid : vms.values()) {
             awaitAgentAddress(vmid);
+        }
+        if (netnsPrefix == null) {
+            sim.guestNetns(vms.values().iterator().next())
+                    .ifPresent(ns -> netnsPrefix = ns.substring(0, ns.lastIndexOf('-') + 1));
         }
         Map<String, Long> sentAt = new HashMap<>();
         long t0 = System.nanoTime();
@@ -249,7 +263,7 @@ public final class ProvisionBench {
             List<Seen> story = seen.getOrDefault(host, List.of());
             ipChanges += (int) story.stream().filter(s -> s.event.is(EventCatalog.IP_CHANGED)).count();
             segment(segments, "resolve-ip", sentAt.get(host), first(story, EventCatalog.IP_RESOLVED));
-            segment(segments, "ssh+hardware-config", first(story, EventCatalog.IP_RESOLVED),
+            segment(segments, "worker-queue+ssh+hw-config", first(story, EventCatalog.IP_RESOLVED),
                     first(story, EventCatalog.HARDWARE_CONFIG_GENERATED));
             segment(segments, "switch+drop+re-resolve+confirm", first(story, EventCatalog.HARDWARE_CONFIG_GENERATED),
                     first(story, EventCatalog.REBUILD_SUCCEEDED));
