@@ -10,16 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.provisioning.HardwareConfigGenerated;
 import dev.fleetplane.events.provisioning.HostKeyDiscovered;
 import dev.fleetplane.events.provisioning.IpChanged;
 import dev.fleetplane.events.provisioning.IpResolved;
-import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
 import dev.fleetplane.events.provisioning.RebuildOutput;
@@ -32,21 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,17 +46,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SimulatedGuests.class)
 class ProvisionerIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String PLANNER = "/fleetplane/planner";
     private static final String REBUILD = "nixos-rebuild switch --flake /etc/nixos#{host}";
 
     private static AgentRelay relay;
-    private static KafkaProducer<String, byte[]> producer;
-    private static KafkaConsumer<String, byte[]> consumer;
-    private static Thread collector;
-    private static volatile boolean collecting = true;
-    private static final List<FleetEvent> provisioningEvents = new CopyOnWriteArrayList<>();
-    private static final List<String> rawProvisioningEvents = new CopyOnWriteArrayList<>();
+    private static ProvisioningTopics topics;
 
     @Inject
     DataSource dataSource;
@@ -81,33 +58,13 @@ class ProvisionerIT {
     static void topics() {
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         relay = new AgentRelay(bootstrap, SimulatedGuests.pve);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "provisioner-it-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.PROVISIONING_EVENTS));
-        collector = new Thread(() -> {
-            while (collecting) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    provisioningEvents.add(CloudEventsKafkaCodec.decode(r.headers(), r.value()));
-                    rawProvisioningEvents.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-            consumer.close();
-        }, "provisioning-events-collector");
-        collector.start();
+        topics = new ProvisioningTopics(bootstrap);
     }
 
     @AfterAll
     static void close() throws InterruptedException {
-        collecting = false;
-        collector.join(5000);
+        topics.close();
         relay.close();
-        producer.close();
     }
 
     @Test
@@ -168,7 +125,7 @@ class ProvisionerIT {
         SimulatedGuests.sim.faults().agentNeverUp(true);
         SimulatedGuests.startVm(vmid, host);
         FleetEvent command = provision(host, vmid, true);
-        await().atMost(WAIT).until(() -> relay.answersFor(host).size() >= 3);
+        await().atMost(ProvisioningTopics.WAIT).until(() -> relay.answersFor(host).size() >= 3);
         assertTrue(relay.answersFor(host).stream().allMatch(a -> a.is(EventCatalog.GUEST_AGENT_UNAVAILABLE)));
         given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("resolving-ip"),
                 "lastReason", containsString("not running"));
@@ -273,7 +230,7 @@ class ProvisionerIT {
         assertEquals(20, output.size(), "at most rebuild.output-max-batches events");
         assertTrue(output.get(0).lines().get(0).endsWith(" …[cut]"), "lines cut at max-line-length");
         assertTrue(output.get(0).lines().get(0).length() < 1100);
-        long sizeOfAll = rawProvisioningEvents.stream().filter(r -> r.contains(host)).mapToLong(String::length).sum();
+        long sizeOfAll = topics.raw().stream().filter(r -> r.contains(host)).mapToLong(String::length).sum();
         assertTrue(sizeOfAll < 5_000_000, "100 MB of output became " + sizeOfAll + " bytes of events");
     }
 
@@ -290,20 +247,11 @@ class ProvisionerIT {
     }
 
     private static FleetEvent provision(String host, int vmid, boolean newVm) {
-        return provision(host, vmid, newVm, REBUILD);
+        return topics.provision(host, vmid, newVm, REBUILD);
     }
 
     private static FleetEvent provision(String host, int vmid, boolean newVm, String rebuild) {
-        FleetEvent command = FleetEvent.create(EventCatalog.PROVISION_HOST, PLANNER, host,
-                new ProvisionHost(host, SimulatedGuests.NODE, vmid, SimulatedGuests.ADMIN, rebuild, newVm),
-                "plan-" + UUID.randomUUID().toString().substring(0, 8));
-        try {
-            producer.send(CloudEventsKafkaCodec.toRecord(Topics.PROVISIONING_COMMANDS, host, command))
-                    .get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return command;
+        return topics.provision(host, vmid, newVm, rebuild);
     }
 
     private void pin(String host, String type, String fingerprint, String blob) throws Exception {
@@ -317,29 +265,21 @@ class ProvisionerIT {
         }
     }
 
-    /** Waits for the first event of {@code command}'s story that is one of {@code kinds}. */
     private static FleetEvent awaitLast(String host, FleetEvent command, EventKind<?>... kinds) {
-        await().atMost(WAIT).until(() -> find(host, command, kinds).isPresent());
-        return find(host, command, kinds).orElseThrow();
-    }
-
-    private static Optional<FleetEvent> find(String host, FleetEvent command, EventKind<?>... kinds) {
-        return story(host, command).stream().filter(e -> java.util.Arrays.stream(kinds).anyMatch(e::is)).findFirst();
+        return topics.awaitFirst(host, command, kinds);
     }
 
     private static <T> T one(String host, FleetEvent command, EventKind<T> kind) {
-        List<T> found = all(host, command, kind);
-        assertEquals(1, found.size(), kind.type() + " in " + story(host, command));
+        List<T> found = topics.all(host, command, kind);
+        assertEquals(1, found.size(), kind.type() + " in " + topics.story(host, command));
         return found.get(0);
     }
 
     private static <T> List<T> all(String host, FleetEvent command, EventKind<T> kind) {
-        return story(host, command).stream().filter(e -> e.is(kind)).map(e -> e.dataAs(kind)).toList();
+        return topics.all(host, command, kind);
     }
 
     private static List<FleetEvent> story(String host, FleetEvent command) {
-        return provisioningEvents.stream()
-                .filter(e -> host.equals(e.subject()) && command.correlationId().equals(e.correlationId()))
-                .toList();
+        return topics.story(host, command);
     }
 }

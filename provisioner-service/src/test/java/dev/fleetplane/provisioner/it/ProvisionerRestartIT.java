@@ -4,11 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.events.Topics;
-import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import java.io.IOException;
@@ -23,19 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +32,6 @@ class ProvisionerRestartIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
 
     @Test
     void provisionerKilledInTheMiddleOfARebuild_resumesThere_andProvisionsTheHostOnce() throws Exception {
@@ -59,8 +43,8 @@ class ProvisionerRestartIT {
         Process first = null;
         Process second = null;
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
-             AgentRelay relay = new AgentRelay(stack.kafkaBootstrapServers(), SimulatedGuests.pve)) {
-            Thread collector = collect(stack.kafkaBootstrapServers());
+             AgentRelay relay = new AgentRelay(stack.kafkaBootstrapServers(), SimulatedGuests.pve);
+             ProvisioningTopics topics = new ProvisioningTopics(stack.kafkaBootstrapServers())) {
             int port = freePort();
             first = launch(jar, stack, settings, port, logs.resolve("first.log"));
             awaitReady(port, first, logs.resolve("first.log"));
@@ -68,7 +52,7 @@ class ProvisionerRestartIT {
             String host = "phoenix";
             SimulatedGuests.startVm(vmid, host);
             Path runs = SimulatedGuests.sim.guestDir(vmid).orElseThrow().resolve("root/rebuild-runs");
-            FleetEvent command = provision(stack, host, vmid,
+            FleetEvent command = topics.provision(host, vmid, true,
                     "echo run >> /root/rebuild-runs && sleep 5 && nixos-rebuild switch --flake /etc/nixos#{host}");
 
             await().atMost(WAIT).until(() -> Files.exists(runs));
@@ -77,13 +61,13 @@ class ProvisionerRestartIT {
             second = launch(jar, stack, settings, port, logs.resolve("second.log"));
             awaitReady(port, second, logs.resolve("second.log"));
 
-            await().atMost(WAIT).until(() -> count(host, command, EventCatalog.PROVISIONING_SUCCEEDED) == 1);
+            topics.awaitFirst(host, command, EventCatalog.PROVISIONING_SUCCEEDED);
             Thread.sleep(1000); // anything published twice would show by now
-            assertEquals(1, count(host, command, EventCatalog.IP_RESOLVED));
-            assertEquals(1, count(host, command, EventCatalog.REBUILD_SUCCEEDED));
-            assertEquals(1, count(host, command, EventCatalog.HOST_KEY_DISCOVERED));
-            assertEquals(1, count(host, command, EventCatalog.PROVISIONING_SUCCEEDED));
-            assertEquals(0, count(host, command, EventCatalog.PROVISIONING_FAILED));
+            assertEquals(1, count(topics, host, command, EventCatalog.IP_RESOLVED));
+            assertEquals(1, count(topics, host, command, EventCatalog.REBUILD_SUCCEEDED));
+            assertEquals(1, count(topics, host, command, EventCatalog.HOST_KEY_DISCOVERED));
+            assertEquals(1, count(topics, host, command, EventCatalog.PROVISIONING_SUCCEEDED));
+            assertEquals(0, count(topics, host, command, EventCatalog.PROVISIONING_FAILED));
             assertEquals(List.of("run", "run"), Files.readAllLines(runs),
                     "the killed run's switch never happened, so the resumed saga ran the rebuild again");
             String saga = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sagas/" + host))
@@ -91,7 +75,6 @@ class ProvisionerRestartIT {
             assertTrue(saga.contains("\"state\":\"succeeded\"") && saga.contains("\"rebuildRuns\":2"), saga);
             assertTrue(Files.readString(logs.resolve("second.log")).contains("resuming step rebuilding"),
                     "the second process resumed the saga it found in PostgreSQL");
-            collector.interrupt();
         } catch (AssertionError | RuntimeException e) {
             for (String name : new String[] {"first.log", "second.log"}) {
                 Path log = logs.resolve(name);
@@ -118,46 +101,9 @@ class ProvisionerRestartIT {
         }
     }
 
-    private long count(String host, FleetEvent command, dev.fleetplane.events.EventKind<?> kind) {
-        return events.stream().filter(e -> e.is(kind) && host.equals(e.subject())
-                && command.correlationId().equals(e.correlationId())).count();
-    }
-
-    private Thread collect(String bootstrap) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-it-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        Thread t = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(Topics.PROVISIONING_EVENTS));
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        events.add(CloudEventsKafkaCodec.decode(r.headers(), r.value()));
-                    }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                // the test is done
-            }
-        }, "restart-it-collector");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static FleetEvent provision(LocalStack stack, String host, int vmid, String rebuild) throws Exception {
-        FleetEvent command = FleetEvent.create(EventCatalog.PROVISION_HOST, "/fleetplane/planner", host,
-                new ProvisionHost(host, SimulatedGuests.NODE, vmid, SimulatedGuests.ADMIN, rebuild, true),
-                "plan-" + UUID.randomUUID());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(CloudEventsKafkaCodec.toRecord(Topics.PROVISIONING_COMMANDS, host, command))
-                    .get(10, TimeUnit.SECONDS);
-        }
-        return command;
+    private static long count(ProvisioningTopics topics, String host, FleetEvent command,
+                              dev.fleetplane.events.EventKind<?> kind) {
+        return topics.all(host, command, kind).size();
     }
 
     private static Process launch(Path jar, LocalStack stack, Map<String, String> settings, int port, Path log)

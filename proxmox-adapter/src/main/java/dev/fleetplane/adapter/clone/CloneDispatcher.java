@@ -23,11 +23,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Starts queued clones (task poller thread) when their node and storage have a free slot: one POST per attempt; lock
- * contention and transient trouble put the clone back in the queue with jittered exponential backoff instead of
+ * Starts queued creates, clones and restores alike (task poller thread), when their node and storage have a free
+ * slot: one POST per attempt; lock contention and transient trouble put the create back in the queue with jittered exponential backoff instead of
  * sleeping, so neither the Kafka thread nor the poller waits on a busy Proxmox.
  */
 @ApplicationScoped
@@ -80,74 +81,32 @@ public class CloneDispatcher {
             return false;
         }
         if (restore) {
-            return dispatchRestore(t, d, storage);
+            String archive = d.get("archive");
+            RestoreRequest request = new RestoreRequest(t.vmid(), archive, storage.isEmpty() ? null : storage,
+                    Boolean.parseBoolean(d.getOrDefault("unique", "false")), false, false);
+            return post(t, RestoreHandler.OPERATION, "restore of " + archive + " into VM " + t.vmid(),
+                    () -> pve.restoreVm(t.node(), request));
         }
         int templateVmid = Integer.parseInt(d.getOrDefault("templateVmid", "0"));
         boolean full = Boolean.parseBoolean(d.getOrDefault("full", "true"));
         String name = d.getOrDefault("name", "");
         CloneRequest request = new CloneRequest(t.vmid(), name.isEmpty() ? null : name, full, storage.isEmpty() ? null : storage);
-        int attempt = Integer.parseInt(d.getOrDefault("attempts", "0")) + 1;
-        boolean answerLost = Boolean.parseBoolean(d.getOrDefault("answerLost", "false"));
-        try {
-            Upid upid = pve.clone(t.node(), templateVmid, request);
-            LOG.infof("clone %d -> %d (%s) dispatched on %s: %s (%s)", templateVmid, t.vmid(), name, t.node(), upid,
-                    t.logContext());
-            database.inTransaction(c -> {
-                ownership.recordTask(c, t.vmid(), upid.value());
-                queue.dispatched(c, t.id(), upid.value());
-                return null;
-            });
-            return true;
-        } catch (PveException e) {
-            if (e.failure() == Failure.ALREADY_EXISTS && answerLost) {
-                // An earlier attempt's answer was lost and it did create the VM: wait for its lock instead of a UPID.
-                LOG.infof("clone %d -> %d: an earlier attempt created the VM; waiting for its lock (%s)", templateVmid,
-                        t.vmid(), t.logContext());
-                database.inTransaction(c -> {
-                    queue.dispatched(c, t.id(), null);
-                    return null;
-                });
-                return true;
-            }
-            boolean lost = answerLost || e.httpStatus() == 0;
-            if (e.retryable() && attempt < retry.attempts()) {
-                Duration backoff = retry.delay(attempt);
-                LOG.infof("clone %d -> %d attempt %d failed (%s); retrying in %d ms (%s)", templateVmid, t.vmid(), attempt,
-                        e.getMessage(), backoff.toMillis(), t.logContext());
-                database.inTransaction(c -> {
-                    queue.requeue(c, t.id(), attempt, lost, Instant.now().plus(backoff));
-                    return null;
-                });
-                return true;
-            }
-            LOG.warnf("clone %d -> %d failed (%s): %s", templateVmid, t.vmid(), t.logContext(), e.getMessage());
-            // Without any HTTP answer the clone may have started: keep the claim so a retry recognises the VM as ours.
-            boolean surelyNotStarted = !lost;
-            return database.inTransaction(c -> {
-                if (!tasks.take(c, t.id())) {
-                    return false;
-                }
-                if (surelyNotStarted) {
-                    ownership.release(c, t.vmid(), t.commandEventId());
-                }
-                replies.append(c, t.command(), EventCatalog.PVE_OPERATION_FAILED,
-                        OperationFailures.of(CloneHandler.OPERATION, t.node(), t.vmid(), e));
-                return true;
-            });
-        }
+        return post(t, CloneHandler.OPERATION, "clone " + templateVmid + " -> " + t.vmid() + " (" + name + ")",
+                () -> pve.clone(t.node(), templateVmid, request));
     }
 
-    /** Starts a queued restore; its outcomes mirror a clone's (retry with backoff, claim kept without an answer). */
-    private boolean dispatchRestore(PendingTask t, Map<String, String> d, String storage) {
-        String archive = d.get("archive");
-        RestoreRequest request = new RestoreRequest(t.vmid(), archive, storage.isEmpty() ? null : storage,
-                Boolean.parseBoolean(d.getOrDefault("unique", "false")), false, false);
+    /**
+     * The create's one POST (a clone or a restore) with its outcomes: dispatched (follow the task), an earlier
+     * attempt's lost answer did create the VM (follow its lock), retry later with backoff (lock contention, transient
+     * trouble), or fail; a failure without any HTTP answer keeps the VMID claim, as the create may have started.
+     */
+    private boolean post(PendingTask t, String operation, String what, Supplier<Upid> request) {
+        Map<String, String> d = t.details();
         int attempt = Integer.parseInt(d.getOrDefault("attempts", "0")) + 1;
         boolean answerLost = Boolean.parseBoolean(d.getOrDefault("answerLost", "false"));
         try {
-            Upid upid = pve.restoreVm(t.node(), request);
-            LOG.infof("restore of %s into VM %d dispatched on %s: %s (%s)", archive, t.vmid(), t.node(), upid,
-                    t.logContext());
+            Upid upid = request.get();
+            LOG.infof("%s dispatched on %s: %s (%s)", what, t.node(), upid, t.logContext());
             database.inTransaction(c -> {
                 ownership.recordTask(c, t.vmid(), upid.value());
                 queue.dispatched(c, t.id(), upid.value());
@@ -156,6 +115,7 @@ public class CloneDispatcher {
             return true;
         } catch (PveException e) {
             if (e.failure() == Failure.ALREADY_EXISTS && answerLost) {
+                LOG.infof("%s: an earlier attempt created the VM; waiting for its lock (%s)", what, t.logContext());
                 database.inTransaction(c -> {
                     queue.dispatched(c, t.id(), null);
                     return null;
@@ -165,15 +125,15 @@ public class CloneDispatcher {
             boolean lost = answerLost || e.httpStatus() == 0;
             if (e.retryable() && attempt < retry.attempts()) {
                 Duration backoff = retry.delay(attempt);
-                LOG.infof("restore into VM %d attempt %d failed (%s); retrying in %d ms (%s)", t.vmid(), attempt,
-                        e.getMessage(), backoff.toMillis(), t.logContext());
+                LOG.infof("%s attempt %d failed (%s); retrying in %d ms (%s)", what, attempt, e.getMessage(),
+                        backoff.toMillis(), t.logContext());
                 database.inTransaction(c -> {
                     queue.requeue(c, t.id(), attempt, lost, Instant.now().plus(backoff));
                     return null;
                 });
                 return true;
             }
-            LOG.warnf("restore of %s into VM %d failed (%s): %s", archive, t.vmid(), t.logContext(), e.getMessage());
+            LOG.warnf("%s failed (%s): %s", what, t.logContext(), e.getMessage());
             return database.inTransaction(c -> {
                 if (!tasks.take(c, t.id())) {
                     return false;
@@ -183,7 +143,7 @@ public class CloneDispatcher {
                     leases.releaseAll(c, t.commandEventId());
                 }
                 replies.append(c, t.command(), EventCatalog.PVE_OPERATION_FAILED,
-                        OperationFailures.of(RestoreHandler.OPERATION, t.node(), t.vmid(), e));
+                        OperationFailures.of(operation, t.node(), t.vmid(), e));
                 return true;
             });
         }
