@@ -74,7 +74,7 @@ public final class ProvisionBench {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> children = new CopyOnWriteArrayList<>();
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
-    private final List<String> notes = new ArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private PveSimulator sim;
     private LocalStack stack;
     private int nextVmid = 2000;
@@ -185,10 +185,8 @@ public final class ProvisionBench {
                         Phase again = phase(driver, "warm-up-w" + workers, 1);
                         System.out.printf("warm-up host (%d workers): %d ms (not counted)%n", workers, again.maxMillis());
                     }
-                    String load = uptime();
-                    Phase p = phase(driver, "batch-w" + workers, hosts);
-                    batches.add(new Phase(p.name, p.hosts, p.wallMillis, p.durations, p.failures, p.ipChanges,
-                            p.segments, workers, load));
+                    Phase p = phase(driver, "batch-w" + workers, hosts, workers);
+                    batches.add(p);
                     System.out.printf("%d hosts at once, %d workers: wall %d ms%n", hosts, workers, p.wallMillis);
                 }
                 hwm.add(provisioner.peakRssMiB());
@@ -211,6 +209,10 @@ public final class ProvisionBench {
 
     /** One measured round: n fresh VMs booted (not timed), then n ProvisionHost sent together, until all are done. */
     private Phase phase(Driver driver, String name, int n) throws Exception {
+        return phase(driver, name, n, 0);
+    }
+
+    private Phase phase(Driver driver, String name, int n, int workers) throws Exception {
         Map<String, Integer> vms = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             int vmid = nextVmid++;
@@ -227,6 +229,7 @@ public final class ProvisionBench {
                     .ifPresent(ns -> netnsPrefix = ns.substring(0, ns.lastIndexOf('-') + 1));
         }
         Map<String, Long> sentAt = new HashMap<>();
+        String load = uptime();
         long t0 = System.nanoTime();
         for (Map.Entry<String, Integer> vm : vms.entrySet()) {
             sentAt.put(vm.getKey(), System.nanoTime());
@@ -258,7 +261,9 @@ public final class ProvisionBench {
             durations.put(host, (end.nanos - sentAt.get(host)) / 1_000_000);
             if (end.event.is(EventCatalog.PROVISIONING_FAILED)) {
                 ProvisioningFailed f = end.event.dataAs(EventCatalog.PROVISIONING_FAILED);
-                failures.add(host + " at step " + f.step() + ": " + f.reason());
+                List<String> tail = f.outputTail() == null ? List.of() : f.outputTail();
+                failures.add(host + " at step " + f.step() + ": " + f.reason() + (tail.isEmpty() ? ""
+                        : "; last output: " + String.join(" | ", tail.subList(Math.max(0, tail.size() - 5), tail.size()))));
             }
             List<Seen> story = seen.getOrDefault(host, List.of());
             ipChanges += (int) story.stream().filter(s -> s.event.is(EventCatalog.IP_CHANGED)).count();
@@ -271,10 +276,8 @@ public final class ProvisionBench {
                     first(story, EventCatalog.PROVISIONING_SUCCEEDED));
         }
         failures.forEach(f -> System.out.println("  FAILED " + f));
-        for (Integer vmid : vms.values()) {
-            stopVm(vmid); // fewer sshd and namespaces around for the next round
-        }
-        return new Phase(name, n, (last - t0) / 1_000_000, durations, failures, ipChanges, segments, 0, "");
+        stopAll(vms.values()); // fewer sshd and namespaces around for the next round
+        return new Phase(name, n, (last - t0) / 1_000_000, durations, failures, ipChanges, segments, workers, load);
     }
 
     private static void segment(Map<String, List<Long>> segments, String name, Long from, Long to) {
@@ -336,6 +339,19 @@ public final class ProvisionBench {
         sim.seed(List.of(SeedVm.vm(vmid, name).withAgent(true)));
         api("PUT", "/nodes/" + NODE + "/qemu/" + vmid + "/config", Map.of("ciuser", ADMIN));
         api("POST", "/nodes/" + NODE + "/qemu/" + vmid + "/status/start", Map.of());
+    }
+
+    /** Stops in parallel: one stop waits about a second for its guest, most of it idle. */
+    private void stopAll(java.util.Collection<Integer> vmids) throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            vmids.forEach(vmid -> pool.submit(() -> stopVm(vmid)));
+        } finally {
+            pool.shutdown();
+            if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                notes.add("note: some VMs were still stopping after 5 minutes; closing the simulator stops them");
+            }
+        }
     }
 
     private void stopVm(int vmid) {
