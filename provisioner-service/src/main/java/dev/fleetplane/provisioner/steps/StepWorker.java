@@ -22,9 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the steps that talk SSH to a guest on a worker pool (never a Kafka thread): the rebuild, the probe of an
- * address after the switch, the integration. One job per host at a time. At startup it resumes every saga a previous
- * run left in a worker step; a probe that was running is dropped and its saga asks the guest agent again.
+ * Runs the steps that talk SSH to a guest on worker pools (never a Kafka thread): rebuilds on one pool
+ * ({@code rebuild.workers}), and the short steps after a switch, probing an address and integrating, on another. A
+ * switched host must never wait behind queued rebuilds: its rollback watchdog is counting (the provisioning benchmark
+ * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time. At startup
+ * it resumes every saga a previous run left in a worker step; a probe that was running is dropped and its saga asks the
+ * guest agent again.
  */
 @ApplicationScoped
 public class StepWorker {
@@ -44,15 +47,13 @@ public class StepWorker {
     Steps steps;
 
     private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private ExecutorService workers;
+    private ExecutorService rebuilds;
+    private ExecutorService confirmations;
 
     void start(@Observes @Priority(100) StartupEvent ignored) {
-        AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(config.rebuild().workers(), r -> {
-            Thread t = new Thread(r, "provision-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        rebuilds = pool("rebuild-worker-", config.rebuild().workers());
+        // Probes and integrations are a few seconds of SSH each: as many as rebuilds can hand over, at least 2.
+        confirmations = pool("confirm-worker-", Math.max(2, config.rebuild().workers()));
         List<Saga> left = database.inTransaction(c -> {
             List<Saga> out = new java.util.ArrayList<>(store.inState(c, SagaState.REBUILDING));
             out.addAll(store.inState(c, SagaState.INTEGRATING));
@@ -71,14 +72,29 @@ public class StepWorker {
         }
     }
 
+    private static ExecutorService pool(String prefix, int size) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(1, size), r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     void stop(@Observes ShutdownEvent ignored) {
-        if (workers != null) {
-            workers.shutdownNow();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (ExecutorService pool : new ExecutorService[] {rebuilds, confirmations}) {
+            if (pool != null) {
+                pool.shutdownNow();
             }
+        }
+        try {
+            for (ExecutorService pool : new ExecutorService[] {rebuilds, confirmations}) {
+                if (pool != null) {
+                    pool.awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -97,7 +113,8 @@ public class StepWorker {
     }
 
     private void submit(String host, SagaState step, String address) {
-        if (workers == null || !running.add(host)) {
+        ExecutorService pool = step == SagaState.REBUILDING ? rebuilds : confirmations;
+        if (pool == null || !running.add(host)) {
             if (step == SagaState.CONFIRMING) {
                 // Not run: release the probe so the scheduler asks again instead of waiting for it forever.
                 steps.releaseProbe(host);
@@ -105,7 +122,7 @@ public class StepWorker {
             return;
         }
         try {
-            workers.submit(() -> {
+            pool.submit(() -> {
                 SagaState next = null;
                 try {
                     next = switch (step) {

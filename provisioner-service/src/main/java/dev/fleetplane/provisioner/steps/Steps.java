@@ -126,7 +126,11 @@ public class Steps {
         OutputTail tail = new OutputTail(r.tailLines(), r.maxLineLength(), stream::line);
         LOG.infof("host %s [%s]: rebuild run %d over SSH as %s: %s", s.host(), s.correlationId(), s.rebuildRuns(),
                 g.where(), command);
-        RemoteRun run = g.exec(command, r.timeout(), tail.sink(), tail.sink());
+        // nixos-rebuild switch needs root: a login as the host's user (root login is off after the first switch) runs
+        // it through sudo, never prompting.
+        String asRoot = g.user().equals("root") ? command
+                : "sudo -n sh -c '" + command.replace("'", "'\\''") + "'";
+        RemoteRun run = g.exec(asRoot, r.timeout(), tail.sink(), tail.sink());
         stream.finish();
         tails.put(s.host(), tail.lines());
         if (run instanceof RemoteRun.Exited x && x.status() == 0) {

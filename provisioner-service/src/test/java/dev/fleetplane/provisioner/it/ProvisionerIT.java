@@ -116,6 +116,17 @@ class ProvisionerIT {
         }
         given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("succeeded"),
                 "ip", equalTo(moved.to()));
+
+        // Provisioned again (the same configuration): root login is off now, so fleetplane logs in as ops and runs the
+        // rebuild through sudo; nothing changed, so the network does not restart and the connection holds.
+        FleetEvent again = provision(host, vmid, false);
+        FleetEvent end = awaitLast(host, again, EventCatalog.PROVISIONING_SUCCEEDED, EventCatalog.PROVISIONING_FAILED);
+        assertTrue(end.is(EventCatalog.PROVISIONING_SUCCEEDED), end.toString());
+        RebuildSucceeded second = one(host, again, EventCatalog.REBUILD_SUCCEEDED);
+        assertFalse(second.connectionDropped());
+        assertEquals(rebuilt.systemAfter(), second.systemAfter());
+        assertEquals(moved.to(), end.dataAs(EventCatalog.PROVISIONING_SUCCEEDED).ip());
+        assertEquals("unchanged", one(host, again, EventCatalog.HARDWARE_CONFIG_GENERATED).action());
     }
 
     @Test

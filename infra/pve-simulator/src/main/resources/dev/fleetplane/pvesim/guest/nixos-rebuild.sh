@@ -169,7 +169,11 @@ if [ "$action" = switch ] || [ "$action" = boot ]; then
 fi
 
 if [ "$action" = switch ] || [ "$action" = test ]; then
-  activate "$store" 1
+  # switch-to-configuration restarts only units that changed: switching to the system already running (the same
+  # configuration again) leaves networkd, and so the address, alone.
+  restart=1
+  if [ "$(readlink -f "$root/run/current-system")" = "$(readlink -f "$store")" ]; then restart=0; fi
+  activate "$store" "$restart"
   if [ "$netns" = 1 ]; then
     # Printed after the network restart: a client whose connection used the old address never sees it.
     echo "Done. The new configuration is $store" >&2
