@@ -156,7 +156,7 @@ class PlannerIT {
                 new VmStarted("pve", 111, "UPID:pve:2")));
         FleetEvent provision = recorder.await("ProvisionHost web", s -> is(s, EventCatalog.PROVISION_HOST)
                 && "web".equals(s.key()) && plan.planId().equals(s.event().correlationId()), WAIT).event();
-        assertEquals(new ProvisionHost("web", "pve", 111, "root", "nixos-rebuild switch --flake /etc/nixos#web", true),
+        assertEquals(new ProvisionHost("web", "pve", 111, "ops", "nixos-rebuild switch --flake /etc/nixos#web", true),
                 provision.dataAs(EventCatalog.PROVISION_HOST));
 
         publish(Topics.PROVISIONING_EVENTS, "web", FleetEvent.causedBy(provision, EventCatalog.IP_RESOLVED,
