@@ -202,7 +202,10 @@ class ProvisionerIT {
 
         given().post("/sagas/" + host + "/retry").then().statusCode(409)
                 .body("error", containsString("only a failed provisioning can be retried"));
-        given().post("/sagas/no-such-host/retry").then().statusCode(404);
+        given().post("/sagas/no-such-host/retry").then().statusCode(404)
+                .body("error", equalTo("no provisioning of host 'no-such-host' to retry"));
+        given().get("/sagas/no-such-host/integration").then().statusCode(404)
+                .body("error", containsString("host 'no-such-host' has not been integrated yet"));
     }
 
     @Test
