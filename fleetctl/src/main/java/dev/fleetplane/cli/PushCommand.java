@@ -31,7 +31,8 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--revision", description = "git revision of FILE, recorded with the spec version")
     String revision;
 
-    @Option(names = "--auto-approve", description = "apply the plan without waiting for `fleetplane apply`")
+    @Option(names = "--auto-approve", description = "apply the plan without waiting for `fleetplane apply`"
+            + " (default: what the file's _fleetplane.autoApprove says)")
     boolean autoApprove;
 
     @Option(names = "--wait", description = "wait for the plan, and with --auto-approve until every host settled")
@@ -57,7 +58,8 @@ final class PushCommand implements Callable<Integer> {
             System.err.println("fleetplane: the plan has errors and cannot be applied; fix the spec and push it again");
             return 1;
         }
-        if (!autoApprove) {
+        // The spec version says whether it applies itself: the flag, else the file's _fleetplane.autoApprove.
+        if (!accepted.path("autoApprove").asBoolean(autoApprove)) {
             System.out.println();
             System.out.println("apply it with: fleetplane apply " + plan.path("id").asText());
             return 0;
@@ -80,7 +82,8 @@ final class PushCommand implements Callable<Integer> {
         params.put("fleet", fleet);
         params.put("source", source);
         params.put("revision", revision);
-        params.put("autoApprove", Boolean.toString(autoApprove));
+        // Only an explicit --auto-approve overrides the file; without it the file's _fleetplane.autoApprove decides.
+        params.put("autoApprove", autoApprove ? "true" : null);
         return api.submitSpec(content, !file.toString().endsWith(".json"), params);
     }
 
