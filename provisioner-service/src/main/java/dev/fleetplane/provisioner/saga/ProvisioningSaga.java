@@ -4,6 +4,7 @@ import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.provisioner.ipresolution.AgentAnswer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The provisioning state machine as pure functions over {@link Saga}: no clock, no I/O. The edges
@@ -96,7 +97,7 @@ public final class ProvisioningSaga {
     public Saga start(ProvisionHost command, String commandEventId, String correlationId, Instant now) {
         return new Saga(command.host(), command.vmid(), command.node(), command.user(), command.rebuildCommand(),
                 SagaState.RESOLVING_IP, 0, false, now, now.plus(policy.deadline()), null, correlationId,
-                commandEventId, commandEventId, null, now, command.isNewVm(), null, null, 0, 0, false, null);
+                commandEventId, commandEventId, null, now, command.isNewVm(), null, null, 0, 0, false, null, List.of());
     }
 
     public Tick tick(Saga saga, Instant now) {
@@ -167,9 +168,10 @@ public final class ProvisioningSaga {
      * The rebuild command exited 0, or its connection dropped during the switch: find the guest again and confirm
      * over a fresh connection, within the confirm timeout (the guest's watchdog rolls back after it).
      */
-    public Saga afterRebuild(Saga saga, String outcome, Duration ran, Instant now) {
+    public Saga afterRebuild(Saga saga, String outcome, Duration ran, List<String> tail, Instant now) {
         requireState(saga, SagaState.REBUILDING);
         return saga.edit().state(SagaState.CONFIRMING).rebuildOutcome(outcome).rebuildMillis(ran.toMillis())
+                .rebuildTail(tail)
                 .attempts(0).awaitingReply(false).nextQueryAt(now).deadline(now.plus(confirmTimeout)).probing(false)
                 .lastReason(null).build();
     }
@@ -179,7 +181,7 @@ public final class ProvisioningSaga {
      * as after a dropped connection, whose command's end was never seen either.
      */
     public Saga alreadySwitched(Saga saga, Instant now) {
-        return afterRebuild(saga, Saga.CONNECTION_LOST, Duration.ofMillis(saga.rebuildMillis()), now);
+        return afterRebuild(saga, Saga.CONNECTION_LOST, Duration.ofMillis(saga.rebuildMillis()), saga.rebuildTail(), now);
     }
 
     /** The probed address did not answer as the host (or not as the host's user): ask the agent again after a pause. */

@@ -21,12 +21,17 @@ import java.time.Instant;
  * @param rebuildRuns    rebuild commands started by this saga (a restart or a rollback can make it run again)
  * @param probing        a worker is checking an address the guest agent reported (confirming)
  * @param failedStep     the step a failed saga stopped at, where {@code retry} resumes
+ * @param rebuildTail    the last output lines of the latest rebuild (kept across restarts for the events after it)
  */
 public record Saga(String host, int vmid, String node, String user, String rebuildCommand, SagaState state,
                    int attempts, boolean awaitingReply, Instant nextQueryAt, Instant deadline, String ip,
                    String correlationId, String commandEventId, String lastEventId, String lastReason,
                    Instant startedAt, boolean newVm, String systemBefore, String rebuildOutcome, long rebuildMillis,
-                   int rebuildRuns, boolean probing, String failedStep) {
+                   int rebuildRuns, boolean probing, String failedStep, java.util.List<String> rebuildTail) {
+
+    public Saga {
+        rebuildTail = rebuildTail == null ? java.util.List.of() : java.util.List.copyOf(rebuildTail);
+    }
 
     public static final String EXITED_0 = "exited-0";
     public static final String CONNECTION_LOST = "connection-lost";
@@ -79,6 +84,7 @@ public record Saga(String host, int vmid, String node, String user, String rebui
         private int rebuildRuns;
         private boolean probing;
         private String failedStep;
+        private java.util.List<String> rebuildTail;
 
         private Edit(Saga s) {
             host = s.host;
@@ -104,6 +110,7 @@ public record Saga(String host, int vmid, String node, String user, String rebui
             rebuildRuns = s.rebuildRuns;
             probing = s.probing;
             failedStep = s.failedStep;
+            rebuildTail = s.rebuildTail;
         }
 
         public Edit state(SagaState v) {
@@ -181,10 +188,15 @@ public record Saga(String host, int vmid, String node, String user, String rebui
             return this;
         }
 
+        public Edit rebuildTail(java.util.List<String> v) {
+            rebuildTail = v;
+            return this;
+        }
+
         public Saga build() {
             return new Saga(host, vmid, node, user, rebuildCommand, state, attempts, awaitingReply, nextQueryAt,
                     deadline, ip, correlationId, commandEventId, lastEventId, lastReason, startedAt, newVm,
-                    systemBefore, rebuildOutcome, rebuildMillis, rebuildRuns, probing, failedStep);
+                    systemBefore, rebuildOutcome, rebuildMillis, rebuildRuns, probing, failedStep, rebuildTail);
         }
     }
 }

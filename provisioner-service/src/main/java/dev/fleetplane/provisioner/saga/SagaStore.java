@@ -1,5 +1,6 @@
 package dev.fleetplane.provisioner.saga;
 
+import dev.fleetplane.events.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,7 @@ public class SagaStore {
 
     private static final String COLUMNS = "host, vmid, node, login_user, rebuild_command, state, attempts, awaiting_reply,"
             + " next_query_at, deadline, ip, correlation_id, command_event_id, last_event_id, last_reason, started_at,"
-            + " new_vm, system_before, rebuild_outcome, rebuild_millis, rebuild_runs, probing, failed_step";
+            + " new_vm, system_before, rebuild_outcome, rebuild_millis, rebuild_runs, probing, failed_step, rebuild_tail";
 
     public Optional<Saga> find(Connection c, String host) throws SQLException {
         return one(c, "SELECT " + COLUMNS + " FROM saga WHERE host = ?", host);
@@ -54,7 +55,7 @@ public class SagaStore {
     /** Inserts the saga, or replaces the host's previous one. */
     public void save(Connection c, Saga s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO saga (" + COLUMNS + ", updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                 + " ON CONFLICT (host) DO UPDATE SET vmid = EXCLUDED.vmid, node = EXCLUDED.node,"
                 + " login_user = EXCLUDED.login_user, rebuild_command = EXCLUDED.rebuild_command, state = EXCLUDED.state,"
                 + " attempts = EXCLUDED.attempts, awaiting_reply = EXCLUDED.awaiting_reply,"
@@ -64,6 +65,7 @@ public class SagaStore {
                 + " started_at = EXCLUDED.started_at, new_vm = EXCLUDED.new_vm, system_before = EXCLUDED.system_before,"
                 + " rebuild_outcome = EXCLUDED.rebuild_outcome, rebuild_millis = EXCLUDED.rebuild_millis,"
                 + " rebuild_runs = EXCLUDED.rebuild_runs, probing = EXCLUDED.probing, failed_step = EXCLUDED.failed_step,"
+                + " rebuild_tail = EXCLUDED.rebuild_tail,"
                 + " updated_at = now()")) {
             ps.setString(1, s.host());
             ps.setInt(2, s.vmid());
@@ -88,6 +90,7 @@ public class SagaStore {
             ps.setInt(21, s.rebuildRuns());
             ps.setBoolean(22, s.probing());
             ps.setString(23, s.failedStep());
+            ps.setString(24, tailJson(s.rebuildTail()));
             ps.executeUpdate();
         }
     }
@@ -113,9 +116,28 @@ public class SagaStore {
                         rs.getString("command_event_id"), rs.getString("last_event_id"), rs.getString("last_reason"),
                         rs.getTimestamp("started_at").toInstant(), rs.getBoolean("new_vm"), rs.getString("system_before"),
                         rs.getString("rebuild_outcome"), rs.getLong("rebuild_millis"), rs.getInt("rebuild_runs"),
-                        rs.getBoolean("probing"), rs.getString("failed_step")));
+                        rs.getBoolean("probing"), rs.getString("failed_step"), tail(rs.getString("rebuild_tail"))));
             }
         }
         return out;
+    }
+
+    private static String tailJson(List<String> tail) throws SQLException {
+        try {
+            return Json.MAPPER.writeValueAsString(tail);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("cannot write the rebuild tail as JSON", e);
+        }
+    }
+
+    private static List<String> tail(String json) throws SQLException {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.MAPPER.readValue(json, String[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("saga.rebuild_tail is not a JSON array of strings", e);
+        }
     }
 }

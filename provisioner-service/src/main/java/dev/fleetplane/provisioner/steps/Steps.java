@@ -20,9 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -62,9 +60,6 @@ public class Steps {
 
     @Inject
     Integration integration;
-
-    /** The last output lines of each host's latest rebuild, for RebuildSucceeded (lost on restart: best effort). */
-    private final Map<String, List<String>> tails = new ConcurrentHashMap<>();
 
     /** A step that failed for a reason the saga reports. */
     static final class StepFailure extends Exception {
@@ -132,15 +127,15 @@ public class Steps {
                 : "sudo -n sh -c '" + command.replace("'", "'\\''") + "'";
         RemoteRun run = g.exec(asRoot, r.timeout(), tail.sink(), tail.sink());
         stream.finish();
-        tails.put(s.host(), tail.lines());
         if (run instanceof RemoteRun.Exited x && x.status() == 0) {
-            record(s, cur -> saga.afterRebuild(cur, Saga.EXITED_0, x.duration(), Instant.now()), (c, next) -> { });
+            record(s, cur -> saga.afterRebuild(cur, Saga.EXITED_0, x.duration(), tail.lines(), Instant.now()), (c, next) -> { });
             LOG.infof("host %s [%s]: rebuild exited 0 after %s (%d output lines); confirming over a fresh connection",
                     s.host(), s.correlationId(), seconds(x.duration()), tail.totalLines());
             return null;
         }
         if (run instanceof RemoteRun.ConnectionLost lost) {
-            record(s, cur -> saga.afterRebuild(cur, Saga.CONNECTION_LOST, lost.duration(), Instant.now()),
+            record(s, cur -> saga.afterRebuild(cur, Saga.CONNECTION_LOST, lost.duration(), tail.lines(),
+                    Instant.now()),
                     (c, next) -> { });
             LOG.infof("host %s [%s]: the SSH connection dropped %s into the rebuild (%s): the switch restarted the"
                     + " network; finding the guest again through its agent", s.host(), s.correlationId(),
@@ -225,7 +220,7 @@ public class Steps {
             if (!switched && !Saga.EXITED_0.equals(s.rebuildOutcome())) {
                 Saga next = record(s, cur -> saga.notSwitched(cur, address, current), (c, n) -> {
                     if (n.state() == SagaState.FAILED) {
-                        events.failed(c, n, n.failedStep(), n.lastReason(), tails.getOrDefault(host, List.of()));
+                        events.failed(c, n, n.failedStep(), n.lastReason(), n.rebuildTail());
                     }
                 });
                 LOG.warnf("host %s [%s]: %s answers, but /run/current-system is still %s: %s", host,
@@ -255,7 +250,7 @@ public class Steps {
                 if (from != null && !from.equals(address)) {
                     events.ipChanged(c, next, from, address);
                 }
-                events.rebuildSucceeded(c, next, command, tails.getOrDefault(host, List.of()), current);
+                events.rebuildSucceeded(c, next, command, next.rebuildTail(), current);
             });
             LOG.infof("host %s [%s]: switch confirmed at %s as %s: %s -> %s%s", host, s.correlationId(), address,
                     g.user(), s.systemBefore(), current, from != null && !from.equals(address)

@@ -87,6 +87,7 @@ class ProvisionerIT {
 
         RebuildSucceeded rebuilt = one(host, command, EventCatalog.REBUILD_SUCCEEDED);
         assertTrue(rebuilt.connectionDropped(), "the rebuild's own connection died with the old address");
+        assertTrue(rebuilt.outputTail().contains("building the system configuration..."), rebuilt.outputTail().toString());
         assertEquals(before, rebuilt.systemBefore());
         assertEquals(SimulatedGuests.currentSystem(vmid), rebuilt.systemAfter());
         assertNotEquals(before, rebuilt.systemAfter());

@@ -163,7 +163,7 @@ class ProvisioningSagaTest {
     }
 
     private Saga confirming(String outcome) {
-        return machine.afterRebuild(rebuilding(), outcome, Duration.ofSeconds(40), T0.plusSeconds(60));
+        return machine.afterRebuild(rebuilding(), outcome, Duration.ofSeconds(40), java.util.List.of("switching..."), T0.plusSeconds(60));
     }
 
     @Test
@@ -180,6 +180,7 @@ class ProvisioningSagaTest {
         Saga s = confirming(Saga.CONNECTION_LOST);
 
         assertEquals(SagaState.CONFIRMING, s.state());
+        assertEquals(java.util.List.of("switching..."), s.rebuildTail(), "kept for the events after a restart");
         assertEquals(T0.plusSeconds(60 + 120), s.deadline());
         assertEquals(0, s.attempts());
         Saga q = assertInstanceOf(ProvisioningSaga.Tick.SendQuery.class, machine.tick(s, T0.plusSeconds(60))).saga();
@@ -238,7 +239,7 @@ class ProvisioningSagaTest {
         assertEquals(SagaState.REBUILDING, again.state());
 
         Saga second = machine.beforeRebuild(again, "/nix/store/aaa-nixos-system-web1");
-        Saga confirmingAgain = machine.afterRebuild(second, Saga.CONNECTION_LOST, Duration.ofSeconds(1), T0);
+        Saga confirmingAgain = machine.afterRebuild(second, Saga.CONNECTION_LOST, Duration.ofSeconds(1), java.util.List.of(), T0);
         Saga failed = machine.notSwitched(confirmingAgain, "10.0.0.5", "/nix/store/aaa-nixos-system-web1");
         assertEquals(SagaState.FAILED, failed.state());
         assertEquals("confirm", failed.failedStep());
