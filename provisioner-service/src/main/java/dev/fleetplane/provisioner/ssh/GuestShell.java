@@ -22,9 +22,9 @@ import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one command on a guest over SSH (SSHJ): key login with the configured identity, never a prompt,
- * the guest's host key pinned by host name, connect timeout, keepalive, and a time limit on the command.
- * Output goes to an {@link OutputTail}; nothing about the key is ever logged or returned.
+ * Opens SSH connections to guests (SSHJ) as {@link GuestSession}s: key login with the configured identity, never a
+ * prompt, the guest's host key pinned by host name, connect timeout, keepalive, and a time limit on each command.
+ * Nothing about the key is ever logged or returned.
  */
 @ApplicationScoped
 public class GuestShell {
@@ -41,13 +41,6 @@ public class GuestShell {
 
     @Inject
     HostKeyPins pins;
-
-    /** Logs in, runs {@code command}, logs out. */
-    public RemoteRun run(Target target, String command, Duration timeout, OutputTail tail) throws SshLoginException {
-        try (GuestSession session = open(target)) {
-            return session.exec(command, timeout, tail.sink(), tail.sink());
-        }
-    }
 
     /**
      * Logs in as the first of {@code users} the guest accepts (a refused login tries the next; an unreachable guest
