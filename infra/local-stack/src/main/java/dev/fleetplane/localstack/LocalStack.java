@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -35,10 +36,12 @@ public final class LocalStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final Endpoints endpoints;
     private final Thread shutdownHook;
+    private final boolean persistent;
     private boolean closed;
 
     private LocalStack(Path workDir, Path postgresDir, StackWatchdog watchdog, KafkaBroker kafka,
-                       PostgresServer postgres) {
+                       PostgresServer postgres, boolean persistent) {
+        this.persistent = persistent;
         this.workDir = workDir;
         this.postgresDir = postgresDir;
         this.watchdog = watchdog;
@@ -58,27 +61,34 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(LocalStackOptions options) {
         PostgresLauncher.check(options.postgres(), options.postgresBinDir());
-        int kafkaPort = LoopbackPorts.claim("kafka", options.kafkaPort());
-        int postgresPort = LoopbackPorts.claim("postgres", options.postgresPort());
-        int controllerPort = LoopbackPorts.claim("kafka controller", 0);
+        // Ports first: nothing is created or changed on disk before they are known to be usable.
+        Optional<KeptState> kept = options.persistent() ? KeptState.read(options.workDir().orElseThrow())
+                : Optional.empty();
+        int kafkaPort = claim("kafka", options.kafkaPort(), kept.map(KeptState::kafkaPort));
+        int postgresPort = claim("postgres", options.postgresPort(), kept.map(KeptState::postgresPort));
+        int controllerPort = claim("kafka controller", 0, kept.map(KeptState::controllerPort));
         while (controllerPort == kafkaPort || controllerPort == postgresPort) {
             controllerPort = LoopbackPorts.claim("kafka controller", 0);
         }
+        String clusterId = kept.map(KeptState::kafkaClusterId).orElseGet(() -> Uuid.randomUuid().toString());
+        Path workDir = StackDirectory.prepare(options.workDir(), options.persistent());
 
-        Path workDir = StackDirectory.prepare(options.workDir());
         long owner = ProcessHandle.current().pid();
         StackWatchdog watchdog = null;
         KafkaBroker kafka = null;
         CompletableFuture<PostgresServer> postgresStart = null;
         Path postgresDir = null;
         try {
-            watchdog = StackWatchdog.start(owner, workDir);
-            postgresDir = postgresDirFor(workDir);
+            watchdog = StackWatchdog.start(owner, workDir, options.persistent());
+            postgresDir = postgresDirFor(workDir, options.persistent());
+            if (options.persistent()) {
+                new KeptState(clusterId, kafkaPort, controllerPort, postgresPort).write(workDir);
+            }
 
             long kafkaStarted = System.nanoTime();
             var config = new KafkaBrokerConfig(LoopbackPorts.HOST, kafkaPort, controllerPort,
-                    workDir.resolve("kafka").resolve("data"), Uuid.randomUuid().toString());
-            kafka = KafkaBroker.launch(config, workDir.resolve("kafka"), owner);
+                    workDir.resolve("kafka").resolve("data"), clusterId);
+            kafka = KafkaBroker.launch(config, workDir.resolve("kafka"), owner, options.persistent());
             watchdog.watchBroker(kafka.pid());
 
             // The broker JVM boots on its own; PostgreSQL's initdb overlaps with it on another thread.
@@ -90,13 +100,21 @@ public final class LocalStack implements AutoCloseable {
                     kafka.log()));
 
             PostgresServer postgres = join(postgresStart);
-            var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres);
+            var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres, options.persistent());
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             return stack;
         } catch (RuntimeException | Error e) {
-            stopAfterFailure(e, watchdog, kafka, postgresStart, postgresDir, workDir);
+            stopAfterFailure(e, watchdog, kafka, postgresStart, postgresDir, workDir, options.persistent());
             throw e;
         }
+    }
+
+    /** The asked-for port; else, for a persistent stack, the port of its last start if still free; else any. */
+    private static int claim(String part, int requested, Optional<Integer> previous) {
+        if (requested == 0 && previous.isPresent() && LoopbackPorts.isFree(previous.get())) {
+            return previous.get();
+        }
+        return LoopbackPorts.claim(part, requested);
     }
 
     private static CompletableFuture<PostgresServer> startPostgres(LocalStackOptions options, Path dir, int port,
@@ -106,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 PostgresServer server = PostgresLauncher.start(options.postgres(), options.postgresBinDir(), dir, port,
-                        options.startTimeout());
+                        options.startTimeout(), options.persistent());
                 try {
                     watchdog.watchPostgres(server.pid(), dir);
                     FleetplaneDatabase.create(LoopbackPorts.HOST, port, server.superuser(), options.startTimeout());
@@ -129,14 +147,23 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * PostgreSQL's directory: inside the work dir when user postgres can reach it and the unix socket path fits,
-     * else a directory of its own under /tmp (removed on close like the work dir).
+     * else a directory of its own under /tmp (removed on close like the work dir). A persistent stack keeps its data
+     * in the work dir or nowhere: it refuses a directory that user postgres cannot reach.
      */
-    private static Path postgresDirFor(Path workDir) {
+    private static Path postgresDirFor(Path workDir, boolean persistent) {
         Path inside = workDir.resolve("postgres");
         boolean reachable = !PostgresLauncher.isRoot() || StackDirectory.reachableByOthers(workDir);
-        if (reachable && (inside + "/.s.PGSQL.65535").length() <= SOCKET_PATH_LIMIT
-                && !inside.toString().contains(" ")) {
+        boolean fits = (inside + "/.s.PGSQL.65535").length() <= SOCKET_PATH_LIMIT && !inside.toString().contains(" ");
+        if (reachable && fits) {
             return inside;
+        }
+        if (persistent) {
+            throw new LocalStackException("postgres: " + (reachable
+                    ? "the path " + inside + " is too long for PostgreSQL's unix socket (or has a space): choose a"
+                    + " shorter state directory"
+                    : "as root, PostgreSQL runs as user postgres, who cannot reach " + workDir + " (a parent"
+                    + " directory is closed to others, as /root is): choose a state directory such as"
+                    + " /var/lib/fleetplane"));
         }
         try {
             Path own = Files.createTempDirectory(Path.of("/tmp"), "fleetplane-pg-");
@@ -150,7 +177,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static void stopAfterFailure(Throwable failure, StackWatchdog watchdog, KafkaBroker kafka,
                                          CompletableFuture<PostgresServer> postgresStart, Path postgresDir,
-                                         Path workDir) {
+                                         Path workDir, boolean persistent) {
         if (postgresStart != null) {
             try {
                 join(postgresStart).close();
@@ -163,9 +190,15 @@ public final class LocalStack implements AutoCloseable {
         if (kafka != null) {
             kafka.close();
         }
-        // Keep the logs that the exception points to; drop the data.
+        // Keep the logs that the exception points to; drop the data (a persistent stack's data is never dropped).
         boolean anyLog = kafka != null || postgresStart != null;
         try {
+            if (persistent) {
+                if (watchdog != null) {
+                    watchdog.close();
+                }
+                return;
+            }
             if (postgresDir != null && !postgresDir.startsWith(workDir)) {
                 StackDirectory.delete(postgresDir.resolve("data"));
             }
@@ -232,6 +265,15 @@ public final class LocalStack implements AutoCloseable {
         return watchdog.pid();
     }
 
+    /** Kafka's cluster id: the same on every start of a persistent stack. */
+    public String kafkaClusterId() {
+        return kafka.clusterId();
+    }
+
+    public boolean persistent() {
+        return persistent;
+    }
+
     public Path workDir() {
         return workDir;
     }
@@ -245,7 +287,7 @@ public final class LocalStack implements AutoCloseable {
         return kafka.log();
     }
 
-    /** Stops both servers and deletes every directory of the stack; idempotent, and run at JVM exit. */
+    /** Stops both servers and deletes every directory of the stack unless it is persistent; idempotent, run at JVM exit. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -275,16 +317,19 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (!postgresDir.startsWith(workDir)) {
-                StackDirectory.delete(postgresDir);
+            if (!persistent) {
+                if (!postgresDir.startsWith(workDir)) {
+                    StackDirectory.delete(postgresDir);
+                }
+                StackDirectory.delete(workDir);
             }
-            StackDirectory.delete(workDir);
         } catch (RuntimeException e) {
             failure = failure == null ? e : failure;
         }
         // Released last: should this JVM die halfway through close, the watchdog still finishes the job.
         watchdog.close();
-        LOG.log(Level.INFO, "local stack stopped in " + seconds(started) + "; removed " + workDir);
+        LOG.log(Level.INFO, "local stack stopped in " + seconds(started) + (persistent ? "; its data stays in "
+                : "; removed ") + workDir);
         if (failure != null) {
             throw failure;
         }

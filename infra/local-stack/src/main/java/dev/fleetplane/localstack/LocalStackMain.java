@@ -14,8 +14,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... dev.fleetplane.localstack.LocalStackMain [--kafka-port N] [--postgres-port N] [--work-dir DIR]
- *      [--postgres debian|zonky] [--env-file FILE]
+ *      [--postgres debian|zonky] [--env-file FILE] [--persistent-dir DIR]
  * </pre>
+ * {@code --persistent-dir} keeps Kafka's and PostgreSQL's data in DIR across starts (instead of {@code --work-dir}).
  * {@code --env-file} writes {@code FLEETPLANE_*} exports that {@code LocalStackTestResource} picks up, so that
  * several test JVMs can share this stack.
  */
@@ -88,7 +89,7 @@ public final class LocalStackMain {
     record Arguments(LocalStackOptions options, Path envFile) {
 
         static final String USAGE = "usage: LocalStackMain [--kafka-port N] [--postgres-port N] [--work-dir DIR]"
-                + " [--postgres debian|zonky] [--env-file FILE]";
+                + " [--postgres debian|zonky] [--env-file FILE] [--persistent-dir DIR]";
 
         static Arguments parse(List<String> args) {
             LocalStackOptions options = LocalStackOptions.defaults();
@@ -105,6 +106,7 @@ public final class LocalStackMain {
                     case "--kafka-port" -> options = options.kafkaPort(port(flag, value));
                     case "--postgres-port" -> options = options.postgresPort(port(flag, value));
                     case "--work-dir" -> options = options.workDir(Path.of(value));
+                    case "--persistent-dir" -> options = options.persistentIn(Path.of(value));
                     case "--env-file" -> envFile = Path.of(value);
                     case "--postgres" -> {
                         try {

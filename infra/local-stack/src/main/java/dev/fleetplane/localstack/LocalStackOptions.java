@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param postgresBinDir where {@code initdb} and {@code pg_ctl} live for {@link PostgresMode#DEBIAN}; empty means
  *                     the newest {@code /usr/lib/postgresql/<version>/bin}
  * @param startTimeout how long each part may take to answer before start fails
+ * @param persistent   keep the data: the work dir (required) is reused as found, not emptied, and survives close;
+ *                     Kafka keeps its cluster id and PostgreSQL its data and durability (fsync on); the ports of the
+ *                     previous start are taken again where they are free and no port was asked for
  */
 public record LocalStackOptions(int kafkaPort, int postgresPort, Optional<Path> workDir, PostgresMode postgres,
-                                Optional<Path> postgresBinDir, Duration startTimeout) {
+                                Optional<Path> postgresBinDir, Duration startTimeout, boolean persistent) {
 
     public LocalStackOptions {
         checkPort("kafka", kafkaPort);
@@ -32,37 +35,49 @@ public record LocalStackOptions(int kafkaPort, int postgresPort, Optional<Path> 
         if (kafkaPort != 0 && kafkaPort == postgresPort) {
             throw new IllegalArgumentException("kafka and postgres cannot share port " + kafkaPort);
         }
+        if (persistent && workDir.isEmpty()) {
+            throw new IllegalArgumentException("a persistent stack needs a work dir to keep its data in");
+        }
+        if (persistent && postgres != PostgresMode.DEBIAN) {
+            throw new IllegalArgumentException("a persistent stack runs Debian's PostgreSQL (zonky is for tests)");
+        }
     }
 
     /** Free loopback ports, a temporary work dir, Debian's PostgreSQL, a minute to start. */
     public static LocalStackOptions defaults() {
         return new LocalStackOptions(0, 0, Optional.empty(), PostgresMode.DEBIAN, Optional.empty(),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), false);
     }
 
     public LocalStackOptions kafkaPort(int port) {
-        return new LocalStackOptions(port, postgresPort, workDir, postgres, postgresBinDir, startTimeout);
+        return new LocalStackOptions(port, postgresPort, workDir, postgres, postgresBinDir, startTimeout, persistent);
     }
 
     public LocalStackOptions postgresPort(int port) {
-        return new LocalStackOptions(kafkaPort, port, workDir, postgres, postgresBinDir, startTimeout);
+        return new LocalStackOptions(kafkaPort, port, workDir, postgres, postgresBinDir, startTimeout, persistent);
     }
 
     public LocalStackOptions workDir(Path dir) {
         return new LocalStackOptions(kafkaPort, postgresPort, Optional.of(dir.toAbsolutePath().normalize()), postgres,
-                postgresBinDir, startTimeout);
+                postgresBinDir, startTimeout, persistent);
     }
 
     public LocalStackOptions postgres(PostgresMode mode) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, mode, postgresBinDir, startTimeout);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, mode, postgresBinDir, startTimeout, persistent);
     }
 
     public LocalStackOptions postgresBinDir(Path dir) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, Optional.of(dir), startTimeout);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, Optional.of(dir), startTimeout, persistent);
     }
 
     public LocalStackOptions startTimeout(Duration timeout) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, timeout);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, timeout, persistent);
+    }
+
+    /** Keep the data in {@code dir} across starts (see {@link LocalStackOptions}). */
+    public LocalStackOptions persistentIn(Path dir) {
+        return new LocalStackOptions(kafkaPort, postgresPort, Optional.of(dir.toAbsolutePath().normalize()), postgres,
+                postgresBinDir, startTimeout, true);
     }
 
     private static void checkPort(String part, int port) {

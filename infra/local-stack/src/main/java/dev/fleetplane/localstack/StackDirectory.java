@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The directory a stack owns: made fresh on start (a previous stack's leftovers are cleared), removed on close. */
+/**
+ * The directory a stack owns: made fresh on start (a previous stack's leftovers are cleared) and removed on close, or,
+ * for a persistent stack, reused as found.
+ */
 final class StackDirectory {
 
     /** Written into every stack directory, so that only a stack's own leftovers are ever cleared. */
@@ -22,7 +25,7 @@ final class StackDirectory {
     private StackDirectory() {
     }
 
-    static Path prepare(Optional<Path> requested) {
+    static Path prepare(Optional<Path> requested, boolean persistent) {
         try {
             Path dir;
             if (requested.isEmpty()) {
@@ -37,13 +40,17 @@ final class StackDirectory {
                         throw new LocalStackException("work dir " + dir + " is not empty and was not made by a local"
                                 + " stack (no " + MARKER + "); give a new or empty directory");
                     }
-                    clearContents(dir);
+                    if (!persistent) {
+                        clearContents(dir);
+                    }
                 }
                 Files.createDirectories(dir);
             }
             // As root, PostgreSQL runs as user postgres, who must be able to walk into the directory.
             Files.setPosixFilePermissions(dir, TRAVERSABLE);
-            Files.writeString(dir.resolve(MARKER), "owned by a fleetplane local stack; deleted when it closes\n");
+            Files.writeString(dir.resolve(MARKER), persistent
+                    ? "owned by a fleetplane local stack; its Kafka and PostgreSQL data live here and are kept\n"
+                    : "owned by a fleetplane local stack; deleted when it closes\n");
             return dir;
         } catch (IOException e) {
             throw new LocalStackException("cannot prepare the work dir: " + e.getMessage(), e);

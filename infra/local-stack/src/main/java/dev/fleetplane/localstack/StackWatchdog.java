@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bash process that stops the stack's PostgreSQL and broker and removes its directories if this JVM dies without
+ * A bash process that stops the stack's PostgreSQL and broker and removes its directories (unless the stack keeps
+ * its data) if this JVM dies without
  * closing the stack (SIGKILL, OOM kill): a child process is not killed with its parent, so someone must outlive it.
  * It learns of the death by EOF on its stdin (this JVM holds the only write end) and by polling this JVM's pid.
  */
@@ -24,7 +25,8 @@ final class StackWatchdog implements AutoCloseable {
         this.commands = process.getOutputStream();
     }
 
-    static StackWatchdog start(long ownerPid, Path workDir) {
+    /** {@code keepData}: after a killed owner, stop the servers but leave the directories (a persistent stack). */
+    static StackWatchdog start(long ownerPid, Path workDir, boolean keepData) {
         String script;
         try (InputStream in = StackWatchdog.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
@@ -36,7 +38,7 @@ final class StackWatchdog implements AutoCloseable {
         }
         try {
             Process process = new ProcessBuilder("bash", "-c", script, "fleetplane-stack-watchdog",
-                    String.valueOf(ownerPid), workDir.toString())
+                    String.valueOf(ownerPid), workDir.toString(), keepData ? "keep" : "remove")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -8,20 +8,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the stack is gone (EOF on our stdin, whose only writer is the owner, or the owner's pid exits), so a SIGKILLed
  * owner never leaves a broker behind.
  *
- * <p>Arguments: {@code <server.properties> <cluster-id> <owner-pid>}.
+ * <p>Arguments: {@code <server.properties> <cluster-id> <owner-pid> [keep]}; with {@code keep} (a persistent stack)
+ * the broker shuts down cleanly when its owner dies, so the next start finds clean logs.
  */
 public final class BrokerMain {
 
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
+    private static volatile boolean keepData;
 
     private BrokerMain() {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: BrokerMain <server.properties> <cluster-id> <owner-pid>");
+        if (args.length != 3 && !(args.length == 4 && args[3].equals("keep"))) {
+            System.err.println("usage: BrokerMain <server.properties> <cluster-id> <owner-pid> [keep]");
             System.exit(2);
         }
+        keepData = args.length == 4;
         String config = args[0];
         String clusterId = args[1];
         long owner = Long.parseLong(args[2]);
@@ -57,15 +60,20 @@ public final class BrokerMain {
     }
 
     /**
-     * The owner deletes the broker's data with the stack, so there is nothing to shut down cleanly for: halting at
-     * once frees the port and the memory soonest. A clean close comes as SIGTERM and runs Kafka's shutdown hook.
+     * The owner of a throwaway stack deletes the broker's data with it, so there is nothing to shut down cleanly for:
+     * halting at once frees the port and the memory soonest. Kept data gets Kafka's clean shutdown (its hook runs on
+     * exit), as a clean close by SIGTERM does.
      */
     private static void ownerGone(String why) {
         if (!STOPPING.compareAndSet(false, true)) {
             return;
         }
-        System.err.println("fleetplane: the stack's owner is gone (" + why + "); halting the broker");
+        System.err.println("fleetplane: the stack's owner is gone (" + why + "); "
+                + (keepData ? "shutting the broker down" : "halting the broker"));
         System.err.flush();
+        if (keepData) {
+            System.exit(0);
+        }
         Runtime.getRuntime().halt(0);
     }
 }

@@ -38,7 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts the broker JVM and returns at once; {@link #awaitReady} tells when it answers. */
-    public static KafkaBroker launch(KafkaBrokerConfig config, Path dir, long ownerPid) {
+    public static KafkaBroker launch(KafkaBrokerConfig config, Path dir, long ownerPid, boolean keepData) {
         Path properties = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
         try {
@@ -48,7 +48,8 @@ public final class KafkaBroker implements AutoCloseable {
             throw new LocalStackException("kafka: cannot write " + properties + ": " + e.getMessage(), e);
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        var builder = new ProcessBuilder(command(java, BrokerClasspath.resolve(), properties, config.clusterId(), ownerPid))
+        var builder = new ProcessBuilder(command(java, BrokerClasspath.resolve(), properties, config.clusterId(), ownerPid,
+                keepData))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -60,7 +61,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static List<String> command(Path java, String classpath, Path properties, String clusterId, long ownerPid) {
+    static List<String> command(Path java, String classpath, Path properties, String clusterId, long ownerPid,
+                                boolean keepData) {
         var command = new ArrayList<String>();
         command.add(java.toString());
         command.addAll(JVM_OPTIONS);
@@ -70,6 +72,9 @@ public final class KafkaBroker implements AutoCloseable {
         command.add(properties.toString());
         command.add(clusterId);
         command.add(String.valueOf(ownerPid));
+        if (keepData) {
+            command.add("keep");
+        }
         return command;
     }
 
@@ -143,6 +148,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return config.bootstrapServers();
+    }
+
+    public String clusterId() {
+        return config.clusterId();
     }
 
     public long pid() {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Debian's PostgreSQL server as a throwaway cluster: initdb, pg_ctl start, pg_ctl stop. */
+/** Debian's PostgreSQL server: initdb (unless the cluster exists, as a persistent stack's does), pg_ctl start, stop. */
 public final class DebianPostgres implements PostgresServer {
 
     private static final int LOG_TAIL_LINES = 30;
@@ -48,8 +48,11 @@ public final class DebianPostgres implements PostgresServer {
             throw new LocalStackException("postgres: cannot prepare " + dir + " for user "
                     + PostgresCommands.OS_USER + ": " + e.getMessage(), e);
         }
-        Path initdbLog = dir.resolve("initdb.log");
-        run("initdb", commands.initdb(dataDir), initdbLog, timeout);
+        if (commands.durable() && Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
+            checkExistingCluster(commands, dataDir);
+        } else {
+            run("initdb", commands.initdb(dataDir), dir.resolve("initdb.log"), timeout);
+        }
 
         Path serverLog = dir.resolve("postgres.log");
         run("pg_ctl start", commands.start(dataDir, serverLog, port, dir, (int) Math.max(5, timeout.toSeconds())),
@@ -61,6 +64,23 @@ public final class DebianPostgres implements PostgresServer {
         } catch (IOException | IllegalArgumentException e) {
             throw new LocalStackException("postgres: started, but its postmaster.pid is unreadable: "
                     + e.getMessage() + "; server log " + serverLog, e);
+        }
+    }
+
+    /** A kept cluster of another major version cannot be started by this server: say so instead of pg_ctl's log. */
+    private static void checkExistingCluster(PostgresCommands commands, Path dataDir) {
+        String version;
+        try {
+            version = Files.readString(dataDir.resolve("PG_VERSION")).strip();
+        } catch (IOException e) {
+            throw new LocalStackException("postgres: cannot read " + dataDir.resolve("PG_VERSION") + ": " + e.getMessage(), e);
+        }
+        Path server = commands.binDir();
+        String binVersion = server.getParent() != null ? server.getParent().getFileName().toString() : "";
+        if (binVersion.matches("\\d+") && !binVersion.equals(version)) {
+            throw new LocalStackException("postgres: the kept data in " + dataDir + " is from PostgreSQL " + version
+                    + ", but this machine runs PostgreSQL " + binVersion + " (" + server + "): install postgresql-"
+                    + version + " or upgrade the data with pg_upgradecluster");
         }
     }
 

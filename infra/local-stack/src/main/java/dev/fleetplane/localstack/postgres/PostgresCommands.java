@@ -5,23 +5,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command lines that create, start and stop a throwaway cluster. {@code initdb} and {@code postgres} refuse to
- * run as root, so as root they run as user {@code postgres} through {@code runuser}.
+ * The command lines that create, start and stop a cluster: throwaway (no fsync, fastest), or {@code durable} for data
+ * that is kept (PostgreSQL's own safe defaults). {@code initdb} and {@code postgres} refuse to run as root, so as root
+ * they run as user {@code postgres} through {@code runuser}.
  */
-public record PostgresCommands(Path binDir, boolean asRoot) {
+public record PostgresCommands(Path binDir, boolean asRoot, boolean durable) {
+
+    /** A throwaway cluster's commands. */
+    public PostgresCommands(Path binDir, boolean asRoot) {
+        this(binDir, asRoot, false);
+    }
 
     public static final String OS_USER = "postgres";
     public static final String SUPERUSER = "postgres";
 
     public List<String> initdb(Path dataDir) {
-        // trust: the server listens on loopback only and lives for one stack; --no-sync because it is thrown away.
-        return as(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
+        // trust: the server listens on loopback only (and its socket directory is its owner's); --no-sync when the
+        // cluster is thrown away.
+        var command = new ArrayList<>(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
+                "-E", "UTF8", "--locale=C.UTF-8"));
+        if (!durable) {
+            command.add("--no-sync");
+        }
+        return as(command);
     }
 
     public List<String> start(Path dataDir, Path log, int port, Path socketDir, int timeoutSeconds) {
         String serverOptions = "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1"
-                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+                + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         return as(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", log.toString(), "-w",
                 "-t", String.valueOf(timeoutSeconds), "-o", serverOptions, "start"));
     }

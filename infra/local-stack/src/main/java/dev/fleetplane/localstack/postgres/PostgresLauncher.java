@@ -13,10 +13,12 @@ public final class PostgresLauncher {
     private PostgresLauncher() {
     }
 
-    public static PostgresServer start(PostgresMode mode, Optional<Path> binDir, Path dir, int port, Duration timeout) {
+    /** {@code durable}: data that is kept (fsync on), and an existing cluster in {@code dir/data} is started as is. */
+    public static PostgresServer start(PostgresMode mode, Optional<Path> binDir, Path dir, int port, Duration timeout,
+                                       boolean durable) {
         return switch (mode) {
-            case DEBIAN -> DebianPostgres.start(new PostgresCommands(PostgresInstallation.binDir(binDir), isRoot()),
-                    dir, port, timeout);
+            case DEBIAN -> DebianPostgres.start(new PostgresCommands(PostgresInstallation.binDir(binDir), isRoot(),
+                    durable), dir, port, timeout);
             case ZONKY -> {
                 requireZonky();
                 yield ZonkyPostgres.start(dir, port, timeout);

@@ -65,12 +65,19 @@ class KafkaBrokerConfigTest {
     @Test
     void brokerCommand_runsBrokerMainInASmallJvm() {
         var command = KafkaBroker.command(Path.of("/jdk/bin/java"), "/a.jar:/b.jar", Path.of("/w/server.properties"),
-                "cid", 4242);
+                "cid", 4242, false);
         assertEquals("/jdk/bin/java", command.get(0));
         assertTrue(command.containsAll(java.util.List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
         int cp = command.indexOf("-cp");
         assertEquals("/a.jar:/b.jar", command.get(cp + 1));
         assertEquals(java.util.List.of(BrokerMain.class.getName(), "/w/server.properties", "cid", "4242"),
                 command.subList(cp + 2, command.size()));
+    }
+
+    @Test
+    void brokerCommand_ofKeptData_asksForACleanShutdownWhenTheOwnerDies() {
+        var command = KafkaBroker.command(Path.of("/jdk/bin/java"), "/a.jar", Path.of("/w/server.properties"),
+                "cid", 4242, true);
+        assertEquals("keep", command.get(command.size() - 1));
     }
 }

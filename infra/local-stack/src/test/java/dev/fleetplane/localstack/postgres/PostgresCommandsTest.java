@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,14 @@ class PostgresCommandsTest {
         assertEquals("-p 54321 -k /tmp/s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
                 + " -c full_page_writes=off", options);
         assertTrue(start.containsAll(List.of("-w", "-t", "30", "-l", "/tmp/s/postgres.log")), start.toString());
+    }
+
+    @Test
+    void durable_keepsPostgresSafeDefaults() {
+        var commands = new PostgresCommands(bin, false, true);
+        assertFalse(commands.initdb(Path.of("/tmp/d")).contains("--no-sync"));
+        var start = commands.start(Path.of("/tmp/s/data"), Path.of("/tmp/s/postgres.log"), 54321, Path.of("/tmp/s"), 30);
+        assertEquals("-p 54321 -k /tmp/s -c listen_addresses=127.0.0.1", start.get(start.indexOf("-o") + 1));
     }
 
     @Test
