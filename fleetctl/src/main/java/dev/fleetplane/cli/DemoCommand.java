@@ -3,7 +3,6 @@ package dev.fleetplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
         Path repo = UpCommand.repo();
         Path fleetFile = file != null ? file : repo.resolve("examples/hosts.nix");
         long t0 = System.nanoTime();
-        FleetStack stack = FleetStack.start(UpCommand.demoPace(repo, 0, 0, 0, Map.of(), null), System.out);
+        FleetStack stack = FleetStack.start(UpCommand.demo(repo), System.out);
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         Thread stopOnSignal = new Thread(() -> {
             interrupted.set(true);

@@ -1,13 +1,16 @@
 package dev.fleetplane.cli;
 
+import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.PveSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +19,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Everything {@code up} and {@code demo} run: the local stack (Kafka, PostgreSQL), the Proxmox simulator
- * with real-sshd guests, and the five services, on loopback. Closing it stops all of them in reverse order
- * and deletes the work directory; nothing outlives it, even when this JVM is killed (each child watches it).
+ * Everything {@code up} and {@code demo} run: Kafka and PostgreSQL (the local stack, or existing ones), Proxmox
+ * (the simulator with real-sshd guests, or a real cluster), and the five services, on loopback. Closing it stops all
+ * of them in reverse order; a throwaway stack also deletes its work directory, a persistent one keeps its data.
+ * Nothing outlives it, even when this JVM is killed (each child watches it).
  */
 final class FleetStack implements AutoCloseable {
 
@@ -33,20 +38,43 @@ final class FleetStack implements AutoCloseable {
             List.of("planner-service", "proxmox-adapter", "provisioner-service", "template-builder", "console-gateway");
 
     /** What to start and where; a port of 0 means any free port. */
-    record Options(Path repo, int kafkaPort, int postgresPort, int pvePort, Map<String, Integer> servicePorts,
-                   Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot, int guestSshPort) {
+    record Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data) {
+    }
+
+    /** Which Proxmox the adapter talks to. */
+    sealed interface Proxmox permits Simulated, Real {
+    }
+
+    /** The built-in simulator, at a pace a person can follow. */
+    record Simulated(int pvePort, Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot,
+                     int guestSshPort) implements Proxmox {
+    }
+
+    /** A real cluster; the provisioner logs into its guests with {@code sshIdentity} on {@code sshPort}. */
+    record Real(PveConnection connection, Path sshIdentity, int sshPort) implements Proxmox {
+    }
+
+    /**
+     * Where Kafka and PostgreSQL come from: the local stack on {@code kafkaPort}/{@code postgresPort}, throwaway or
+     * kept in {@code keepIn}; or {@code external} ones.
+     */
+    record Data(int kafkaPort, int postgresPort, Optional<StateDirectory> keepIn, Optional<Endpoints> external) {
+        static Data throwaway(int kafkaPort, int postgresPort) {
+            return new Data(kafkaPort, postgresPort, Optional.empty(), Optional.empty());
+        }
     }
 
     private final Path workDir;
+    private final boolean deleteWorkDir;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalStack localStack;
     private PveSimulator simulator;
-    private String tokenSecret;
 
-    private FleetStack(Path workDir) {
+    private FleetStack(Path workDir, boolean deleteWorkDir) {
         this.workDir = workDir;
+        this.deleteWorkDir = deleteWorkDir;
     }
 
     static FleetStack start(Options o, PrintStream progress) throws Exception {
@@ -54,14 +82,16 @@ final class FleetStack implements AutoCloseable {
         for (String s : SERVICES) {
             ports.put(s, Ports.claim(s, o.servicePorts().getOrDefault(s, 0)));
         }
-        int pvePort = Ports.claim("the Proxmox simulator", o.pvePort());
-        if (o.kafkaPort() != 0) {
-            Ports.claim("Kafka", o.kafkaPort());
+        int pvePort = o.proxmox() instanceof Simulated sim ? Ports.claim("the Proxmox simulator", sim.pvePort()) : 0;
+        if (o.data().kafkaPort() != 0) {
+            Ports.claim("Kafka", o.data().kafkaPort());
         }
-        if (o.postgresPort() != 0) {
-            Ports.claim("PostgreSQL", o.postgresPort());
+        if (o.data().postgresPort() != 0) {
+            Ports.claim("PostgreSQL", o.data().postgresPort());
         }
-        FleetStack stack = new FleetStack(Files.createTempDirectory("fleetplane-"));
+        Optional<StateDirectory> kept = o.data().keepIn();
+        FleetStack stack = kept.isPresent() ? new FleetStack(kept.get().path(), false)
+                : new FleetStack(Files.createTempDirectory("fleetplane-"), true);
         try {
             stack.startAll(o, ports, pvePort, progress);
             return stack;
@@ -73,56 +103,22 @@ final class FleetStack implements AutoCloseable {
 
     private void startAll(Options o, Map<String, Integer> ports, int pvePort, PrintStream progress) throws Exception {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
-        Path key = generateFleetKey();
+        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwx------"));
 
-        localStack = LocalStack.start(LocalStackOptions.defaults()
-                .kafkaPort(o.kafkaPort()).postgresPort(o.postgresPort()).workDir(workDir.resolve("local-stack")));
-        started.add(localStack);
-        addresses.put("kafka", localStack.kafkaBootstrapServers());
-        addresses.put("postgres", localStack.jdbcUrl());
-
-        tokenSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        simulator = PveSimulator.builder()
-                .node("pve")
-                .port(pvePort)
-                .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
-                .apiToken(TOKEN_ID, tokenSecret)
-                .taskDuration(Duration.ofMillis(300))
-                .taskDuration("qmclone", o.cloneTime())
-                .taskDuration("qmstart", o.startTime())
-                .guestBootDelay(o.guestBoot())
-                .guestSsh(GuestSsh.of(Path.of(key + ".pub"), o.guestSshPort()))
-                // As root, each guest is a network namespace whose DHCP address moves during its first switch; else
-                // (the simulator says why) sshd on a loopback address, where addresses never move.
-                .netnsGuests(true)
-                .seedFile(o.pveSeed())
-                .build()
-                .start();
-        started.add(simulator);
-        addresses.put("pve-simulator", simulator.url());
-        addresses.put("pve-fingerprint", simulator.fingerprint());
-        addresses.put("pve-token", TOKEN_ID + "=" + tokenSecret);
+        Endpoints data = startData(o.data(), progress);
+        addresses.put("kafka", data.kafkaBootstrapServers());
+        addresses.put("postgres", data.jdbcUrl());
 
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", localStack.kafkaBootstrapServers());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", localStack.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", localStack.jdbcUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", localStack.jdbcPassword());
-        env.put("PVE_URL", simulator.url());
-        env.put("PVE_FINGERPRINT", simulator.fingerprint());
-        env.put("PVE_TOKEN_ID", TOKEN_ID);
-        env.put("PVE_TOKEN_SECRET", tokenSecret);
-        if (!simulator.hasNetnsGuests()) {
-            // Loopback guests live on 127.77.x.y: addresses the adapter refuses from a real guest.
-            env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", data.kafkaBootstrapServers());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", data.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", data.jdbcUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", data.jdbcPassword());
+        if (o.proxmox() instanceof Simulated sim) {
+            startSimulator(sim, pvePort, env, progress);
+        } else {
+            useCluster((Real) o.proxmox(), env, progress);
         }
-        env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", key.toString());
-        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(simulator.guestSshPort().orElse(o.guestSshPort())));
-        // A switch that moves the guest's address is noticed after 3 missed keepalives: 6 s here, not 30 s.
-        env.put("FLEETPLANE_PROVISIONER_SSH_KEEPALIVE", "PT2S");
-        progress.println("guests: " + (simulator.hasNetnsGuests() ? "network namespaces on "
-                + simulator.guestSubnet().orElse("?") + " (their address changes during the first switch)"
-                : "sshd on loopback addresses (no network namespaces here; addresses never change)"));
 
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
@@ -150,6 +146,88 @@ final class FleetStack implements AutoCloseable {
         for (ServiceProcess p : services) {
             addresses.put(shortName(p.name), p.url());
         }
+    }
+
+    private Endpoints startData(Data d, PrintStream progress) {
+        if (d.external().isPresent()) {
+            Endpoints e = d.external().get();
+            progress.println("using Kafka at " + e.kafkaBootstrapServers() + " and PostgreSQL at " + e.jdbcUrl());
+            ExternalStack.prepare(e, Duration.ofSeconds(30));
+            return e;
+        }
+        LocalStackOptions options = LocalStackOptions.defaults().kafkaPort(d.kafkaPort()).postgresPort(d.postgresPort());
+        if (d.keepIn().isPresent()) {
+            StateDirectory state = d.keepIn().get();
+            progress.println((state.fresh() ? "new state directory " : "state directory ") + state.path()
+                    + (state.fresh() ? "" : " (Kafka's log, plans, sagas and host keys from before)"));
+            options = options.persistentIn(state.localStack());
+        } else {
+            options = options.workDir(workDir.resolve("local-stack"));
+        }
+        localStack = LocalStack.start(options);
+        started.add(localStack);
+        return localStack.endpoints();
+    }
+
+    private void startSimulator(Simulated o, int pvePort, Map<String, String> env, PrintStream progress)
+            throws IOException, InterruptedException {
+        Path key = generateFleetKey();
+        String tokenSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        simulator = PveSimulator.builder()
+                .node("pve")
+                .port(pvePort)
+                .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
+                .apiToken(TOKEN_ID, tokenSecret)
+                .taskDuration(Duration.ofMillis(300))
+                .taskDuration("qmclone", o.cloneTime())
+                .taskDuration("qmstart", o.startTime())
+                .guestBootDelay(o.guestBoot())
+                .guestSsh(GuestSsh.of(Path.of(key + ".pub"), o.guestSshPort()))
+                // As root, each guest is a network namespace whose DHCP address moves during its first switch; else
+                // (the simulator says why) sshd on a loopback address, where addresses never move.
+                .netnsGuests(true)
+                .seedFile(o.pveSeed())
+                .build()
+                .start();
+        started.add(simulator);
+        addresses.put("pve-simulator", simulator.url());
+        addresses.put("pve-fingerprint", simulator.fingerprint());
+        addresses.put("pve-token", TOKEN_ID + "=" + tokenSecret);
+
+        env.put("PVE_URL", simulator.url());
+        env.put("PVE_FINGERPRINT", simulator.fingerprint());
+        env.put("PVE_CA_FILE", null);
+        env.put("PVE_INSECURE", null);
+        env.put("PVE_TOKEN_ID", TOKEN_ID);
+        env.put("PVE_TOKEN_SECRET", tokenSecret);
+        if (!simulator.hasNetnsGuests()) {
+            // Loopback guests live on 127.77.x.y: addresses the adapter refuses from a real guest.
+            env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
+        }
+        env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", key.toString());
+        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(simulator.guestSshPort().orElse(o.guestSshPort())));
+        // A switch that moves the guest's address is noticed after 3 missed keepalives: 6 s here, not 30 s.
+        env.put("FLEETPLANE_PROVISIONER_SSH_KEEPALIVE", "PT2S");
+        progress.println("guests: " + (simulator.hasNetnsGuests() ? "network namespaces on "
+                + simulator.guestSubnet().orElse("?") + " (their address changes during the first switch)"
+                : "sshd on loopback addresses (no network namespaces here; addresses never change)"));
+    }
+
+    /** The services talk to the operator's cluster: its URL, token and trust, and the operator's SSH identity. */
+    private void useCluster(Real real, Map<String, String> env, PrintStream progress) {
+        PveConnection c = real.connection();
+        addresses.put("pve", c.baseUrl().toString());
+        env.put("PVE_URL", c.baseUrl().toString());
+        env.put("PVE_TOKEN_ID", c.tokenId());
+        env.put("PVE_TOKEN_SECRET", c.tokenSecret());
+        env.put("PVE_FINGERPRINT", c.fingerprint());
+        env.put("PVE_CA_FILE", c.caFile() == null ? null : c.caFile().toString());
+        env.put("PVE_INSECURE", c.insecure() ? "true" : null);
+        env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", null);
+        env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", real.sshIdentity().toString());
+        env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(real.sshPort()));
+        progress.println("proxmox: " + c.baseUrl() + " as " + c.tokenId() + "; guests over SSH as "
+                + real.sshIdentity() + " on port " + real.sshPort());
     }
 
     /** The demo fleet's SSH identity: the provisioner logs in with it, the simulated guests authorize it. */
@@ -193,7 +271,9 @@ final class FleetStack implements AutoCloseable {
             }
         }
         started.clear();
-        deleteRecursively(workDir);
+        if (deleteWorkDir) {
+            deleteRecursively(workDir);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -2,7 +2,6 @@ package dev.fleetplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.plancore.inventory.InventoryFile;
 import dev.fleetplane.plancore.plan.DiffEngine;
@@ -11,10 +10,6 @@ import dev.fleetplane.plancore.plan.PlanDraft;
 import dev.fleetplane.plancore.plan.PlanJson;
 import dev.fleetplane.plancore.plan.PlanRenderer;
 import dev.fleetplane.plancore.spec.HostsSpec;
-import dev.fleetplane.plancore.spec.NixEvaluationException;
-import dev.fleetplane.plancore.spec.NixEvaluator;
-import dev.fleetplane.plancore.spec.SpecJson;
-import dev.fleetplane.plancore.spec.SpecValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -110,34 +105,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     HostsSpec readSpec(Path file) {
-        String source = read(file, "spec");
-        JsonNode tree;
-        if (file.toString().endsWith(".json")) {
-            try {
-                tree = SpecJson.parse(source);
-            } catch (SpecJson.MalformedJsonException e) {
-                throw new CliException(file + ": " + e.getMessage());
-            }
-        } else {
-            try {
-                tree = new NixEvaluator("nix-instantiate", nixTimeout).evaluate(source);
-            } catch (NixEvaluationException e) {
-                throw new CliException(file + " does not evaluate: " + e.getMessage().strip());
-            }
-        }
-        SpecValidator.Result result = SpecValidator.validate(tree);
-        for (SpecProblem w : result.warnings()) {
-            System.err.println("Warning: " + w.path() + ": " + w.message());
-        }
-        if (!result.valid()) {
-            StringBuilder sb = new StringBuilder(file + " is not a valid hosts file (" + result.problems().size()
-                    + (result.problems().size() == 1 ? " problem):" : " problems):"));
-            for (SpecProblem p : result.problems()) {
-                sb.append(System.lineSeparator()).append("  - ").append(p.path()).append(": ").append(p.message());
-            }
-            throw new CliException(sb.toString());
-        }
-        return result.spec().orElseThrow();
+        return SpecFile.read(file, nixTimeout, System.err);
     }
 
     static List<ObservedVm> readInventory(Path file) {

@@ -1,5 +1,6 @@
 package dev.fleetplane.cli;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,11 @@ record PveToken(String id, String secret) {
             return parse(fromEnv, ENV);
         }
         throw new CliException("no Proxmox API token: pass --token user@realm!tokenid=secret or set " + ENV);
+    }
+
+    /** The token in {@code file} (its first line), which must be readable by its owner only. */
+    static PveToken fromFile(Path file, String source) {
+        return parse(SecretFile.read(file, source, "Proxmox API token"), source + " " + file);
     }
 
     static PveToken parse(String value, String source) {

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One fleetplane service in its own JVM, started from its packaged Quarkus app, logging to a file. */
+/**
+ * One fleetplane service in its own JVM, started from its packaged Quarkus app, logging to a file (appended to when
+ * the service is started again after a crash).
+ */
 final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -21,14 +24,17 @@ final class ServiceProcess implements AutoCloseable {
     final String name;
     final int port;
     final Path log;
-    private final Process process;
-    private final long launchedAt = System.nanoTime();
+    private final ProcessBuilder builder;
+    private volatile Process process;
+    private volatile boolean closed;
+    private long launchedAt = System.nanoTime();
     private long readyMillis = -1;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, ProcessBuilder builder, Process process) {
         this.name = name;
         this.port = port;
         this.log = log;
+        this.builder = builder;
         this.process = process;
     }
 
@@ -41,11 +47,41 @@ final class ServiceProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // A null value removes a variable this JVM inherited (e.g. an exported PVE_INSECURE the stack did not choose).
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
-        return new ServiceProcess(name, port, log, pb.start());
+        return new ServiceProcess(name, port, log, pb, pb.start());
+    }
+
+    /** Starts the service again (after it exited), same command and environment, its output appended to the log. */
+    synchronized void restart() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        launchedAt = System.nanoTime();
+        readyMillis = -1;
+        process = builder.start();
+    }
+
+    /** The running JVM's process (a new one after each restart). */
+    Process process() {
+        return process;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     String url() {
@@ -63,6 +99,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Waits for {@code /q/health/ready} to answer 200, or fails with the tail of the service's log. */
     void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Process process = this.process;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new CliException(name + " exited with status " + process.exitValue() + " while starting; last lines of "
@@ -109,9 +146,13 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, a grace period for Quarkus to shut down, then SIGKILL. */
+    /** SIGTERM, a grace period for Quarkus to shut down, then SIGKILL; a closed service is never restarted. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

@@ -1,19 +1,82 @@
 package dev.fleetplane.cli;
 
+import dev.fleetplane.localstack.Endpoints;
+import dev.fleetplane.plancore.spec.HostsSpec;
+import dev.fleetplane.plancore.spec.ProxmoxSettings;
+import dev.fleetplane.proxmox.client.PveConnection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code fleetplane up}: the whole stack on loopback, in the foreground, until Ctrl-C or SIGTERM. */
+/**
+ * {@code fleetplane up}: the whole stack on this machine, in the foreground, until Ctrl-C or SIGTERM. With a Proxmox
+ * named ({@code --pve-url}, {@code PVE_URL}, the config file, or {@code _proxmox.host} of {@code --spec}) it checks
+ * the cluster first, keeps Kafka's and PostgreSQL's data in a state directory and starts no simulator; without one
+ * (or with {@code --demo}) it runs the simulator in a throwaway directory. Services that die are restarted.
+ */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start Kafka, PostgreSQL, the Proxmox simulator and the services; print their addresses; "
-                + "stop everything on Ctrl-C or SIGTERM.")
+        description = {"Start Kafka, PostgreSQL and the services (and, without a Proxmox, the simulator); print their"
+                + " addresses and `ready`; stop everything on Ctrl-C or SIGTERM.",
+                "Settings: flag, else environment, else ~/.config/fleetplane/config.toml."})
 final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--pve-url", paramLabel = "URL",
+            description = "the Proxmox API, e.g. https://pve.lan:8006 (env PVE_URL; config pve.url)")
+    String pveUrl;
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "API token user@realm!tokenid=secret (env PVE_TOKEN)")
+    String token;
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "a file holding the token, mode 600 (env PVE_TOKEN_FILE; config pve.token-file)")
+    String tokenFile;
+    @Option(names = "--fingerprint", paramLabel = "SHA256",
+            description = "trust exactly the node certificate with this SHA-256 fingerprint (env PVE_FINGERPRINT;"
+                    + " config pve.fingerprint)")
+    String fingerprint;
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "trust certificates signed by this CA, e.g. pve-root-ca.pem (env PVE_CA_FILE; config pve.ca-file)")
+    String caFile;
+    @Option(names = "--insecure", description = "accept any certificate (throwaway labs only; env PVE_INSECURE)")
+    boolean insecure;
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "hosts.nix: its _proxmox gives the Proxmox host (when no URL is given), the node, the template"
+                    + " and the storage that pre-flight checks (config spec)")
+    Path spec;
+    @Option(names = "--ssh-identity", paramLabel = "FILE",
+            description = "the private key fleetplane logs into guests with (default ~/.ssh/id_ed25519;"
+                    + " env FLEETPLANE_SSH_IDENTITY; config ssh.identity)")
+    String sshIdentity;
+    @Option(names = "--ssh-port", defaultValue = "22", description = "the guests' SSH port (default ${DEFAULT-VALUE})")
+    int sshPort;
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where Kafka's and PostgreSQL's data are kept (default: $FLEETPLANE_HOME, else"
+                    + " /var/lib/fleetplane as root, else ~/.local/share/fleetplane; config state-dir)")
+    String stateDir;
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP",
+            description = "use this Kafka cluster instead of starting one (with --jdbc; config kafka.bootstrap-servers)")
+    String kafka;
+    @Option(names = "--jdbc", paramLabel = "URL",
+            description = "use this PostgreSQL database instead of starting one (with --kafka; config postgres.jdbc-url)")
+    String jdbc;
+    @Option(names = "--jdbc-user", paramLabel = "USER", description = "its user (config postgres.user; default fleetplane)")
+    String jdbcUser;
+    @Option(names = "--jdbc-password-file", paramLabel = "FILE",
+            description = "a file holding its password (env FLEETPLANE_JDBC_PASSWORD; config postgres.password-file)")
+    String jdbcPasswordFile;
+    @Option(names = "--demo", description = "run the simulator in a throwaway directory even if a Proxmox is configured")
+    boolean demo;
+    @Option(names = "--config", paramLabel = "FILE", description = "the config file (default ~/.config/fleetplane/config.toml)")
+    Path config;
 
     @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port (default: a free one)")
     int kafkaPort;
@@ -34,22 +97,76 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--pve-seed", description = "VMs that exist in the simulator before the fleet (default: examples/pve-seed.json)")
     Path pveSeed;
 
+    /** The environment settings are read from; tests replace it. */
+    Map<String, String> env = System.getenv();
+
     @Override
     public Integer call() throws Exception {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("planner-service", plannerPort);
-        ports.put("proxmox-adapter", adapterPort);
-        ports.put("provisioner-service", provisionerPort);
-        ports.put("template-builder", templateBuilderPort);
-        ports.put("console-gateway", consoleGatewayPort);
-        FleetStack.Options options = demoPace(repo(), kafkaPort, postgresPort, pvePort, ports, pveSeed);
+        ConfigFile file = config != null ? ConfigFile.read(config, true)
+                : ConfigFile.read(ConfigFile.defaultLocation(env), false);
+        Layers layers = new Layers(env, file);
+        Map<String, Integer> ports = servicePorts(layers);
 
+        Optional<HostsSpec> hosts = layers.pick(spec == null ? null : spec.toString(), "--spec", null, "spec")
+                .map(s -> SpecFile.read(Path.of(s.value()), Duration.ofSeconds(30), System.err));
+        Optional<ProxmoxSettings> settings = hosts.flatMap(HostsSpec::proxmox);
+        Optional<Layers.Sourced> url = layers.pick(pveUrl, "--pve-url", "PVE_URL", "pve.url")
+                .or(() -> settings.map(p -> new Layers.Sourced("https://" + p.host() + ":8006", "_proxmox.host of the spec")));
+
+        FleetStack.Proxmox proxmox;
+        FleetStack.Data data;
+        StateDirectory state = null;
+        if (demo || url.isEmpty()) {
+            proxmox = new FleetStack.Simulated(layers.port(pvePort, 8006, "ports.pve-simulator"),
+                    pveSeed != null ? pveSeed : repo().resolve("examples/pve-seed.json"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 2222);
+            data = FleetStack.Data.throwaway(kafkaPort, postgresPort);
+        } else {
+            PveConnection connection = connection(layers, url.get());
+            Path identity = sshIdentity(layers);
+            PveAccessCheck.require(connection, settings, System.err);
+            proxmox = new FleetStack.Real(connection, identity, layers.port(sshPort, 22, "ssh.port"));
+            Optional<Endpoints> external = external(layers);
+            if (external.isEmpty()) {
+                Path dir = layers.pick(stateDir, "--state-dir", null, "state-dir").map(s -> Path.of(s.value()))
+                        .orElseGet(() -> StateDirectory.defaultLocation(env));
+                state = StateDirectory.open(dir, connection.baseUrl().toString(), new FleetctlMain.Version().getVersion()[0]);
+            }
+            data = new FleetStack.Data(kafkaPort, postgresPort, Optional.ofNullable(state), external);
+        }
+        return run(new FleetStack.Options(repo(), ports, proxmox, data), state);
+    }
+
+    private Integer run(FleetStack.Options options, StateDirectory state) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        FleetStack stack = FleetStack.start(options, System.err);
+        FleetStack stack;
+        try {
+            stack = FleetStack.start(options, System.err);
+        } catch (Exception | Error e) {
+            if (state != null) {
+                state.close();
+            }
+            throw e;
+        }
+        Supervisor supervisor = new Supervisor(stack.services(), System.err, gone -> {
+            System.err.println("--- last lines of " + gone.log + " ---");
+            System.err.println(gone.tail(30));
+            System.err.flush();
+            System.exit(1);
+        }, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping ...");
+            supervisor.close();
             StackFile.removeIfOurs();
             stack.close();
+            if (state != null) {
+                state.close();
+                System.err.println("stopped; the state stays in " + state.path());
+            }
+            Map<String, Integer> restarts = supervisor.restarts();
+            if (restarts.values().stream().anyMatch(n -> n > 0)) {
+                System.err.println("restarts while up: " + restarts);
+            }
             stopped.countDown();
         }, "fleetplane-stop"));
         stack.addresses().forEach((name, address) -> System.out.println(name + ": " + address));
@@ -60,15 +177,96 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    private Map<String, Integer> servicePorts(Layers layers) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("planner-service", layers.port(plannerPort, 8081, "ports.planner"));
+        ports.put("proxmox-adapter", layers.port(adapterPort, 8082, "ports.proxmox-adapter"));
+        ports.put("provisioner-service", layers.port(provisionerPort, 8083, "ports.provisioner"));
+        ports.put("template-builder", layers.port(templateBuilderPort, 8084, "ports.template-builder"));
+        ports.put("console-gateway", layers.port(consoleGatewayPort, 8085, "ports.console-gateway"));
+        return ports;
+    }
+
+    private PveConnection connection(Layers layers, Layers.Sourced url) {
+        PveToken t = layers.pick(token, "--token", "PVE_TOKEN", null)
+                .map(s -> PveToken.parse(s.value(), s.source()))
+                .or(() -> layers.pick(tokenFile, "--token-file", "PVE_TOKEN_FILE", "pve.token-file")
+                        .map(s -> PveToken.fromFile(Path.of(s.value()), s.source())))
+                .orElseThrow(() -> new CliException("no Proxmox API token for " + url.value() + " (from " + url.source()
+                        + "): pass --token user@realm!tokenid=secret or --token-file FILE, or set PVE_TOKEN"));
+        try {
+            return PveConnection.of(InventoryCommand.apiUrl(url.value()), t.id(), t.secret())
+                    .insecure(layers.flag(insecure, "PVE_INSECURE", "pve.insecure"))
+                    .fingerprint(layers.pick(fingerprint, "--fingerprint", "PVE_FINGERPRINT", "pve.fingerprint")
+                            .map(Layers.Sourced::value).orElse(null))
+                    .caFile(layers.pick(caFile, "--ca-file", "PVE_CA_FILE", "pve.ca-file")
+                            .map(s -> Path.of(s.value())).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** The key the provisioner logs in with: it must exist, be private to this user, and be a private key. */
+    private Path sshIdentity(Layers layers) {
+        Layers.Sourced s = layers.pick(sshIdentity, "--ssh-identity", "FLEETPLANE_SSH_IDENTITY", "ssh.identity")
+                .orElse(new Layers.Sourced(Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519").toString(),
+                        "the default"));
+        Path key = Path.of(s.value().replaceFirst("^~(?=/|$)", System.getProperty("user.home"))).toAbsolutePath();
+        if (!Files.isRegularFile(key)) {
+            throw new CliException("SSH identity " + key + " (" + s.source() + ") does not exist: pass --ssh-identity"
+                    + " FILE, the private key whose public half the template's cloud-init authorizes");
+        }
+        try {
+            var mode = Files.getPosixFilePermissions(key);
+            if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new CliException("SSH identity " + key + " is readable by others (mode "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(mode) + "); ssh refuses such a key:"
+                        + " chmod 600 " + key);
+            }
+            String head = Files.readAllLines(key).stream().findFirst().orElse("");
+            if (!head.startsWith("-----BEGIN") || !head.contains("PRIVATE KEY")) {
+                throw new CliException("SSH identity " + key + " (" + s.source() + ") is not a private key (it should"
+                        + " start with -----BEGIN OPENSSH PRIVATE KEY-----; the .pub file is the public half)");
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot read SSH identity " + key + ": " + e.getMessage());
+        }
+        return key;
+    }
+
+    private Optional<Endpoints> external(Layers layers) {
+        Optional<Layers.Sourced> k = layers.pick(kafka, "--kafka", null, "kafka.bootstrap-servers");
+        Optional<Layers.Sourced> j = layers.pick(jdbc, "--jdbc", null, "postgres.jdbc-url");
+        if (k.isEmpty() && j.isEmpty()) {
+            return Optional.empty();
+        }
+        if (k.isEmpty() || j.isEmpty()) {
+            throw new CliException((k.isPresent() ? k.get().source() + " names a Kafka but no PostgreSQL is given"
+                    : j.get().source() + " names a PostgreSQL but no Kafka is given")
+                    + ": give both --kafka and --jdbc, or neither (then up runs both in its state directory)");
+        }
+        if (!j.get().value().startsWith("jdbc:postgresql://")) {
+            throw new CliException(j.get().source() + " must be a jdbc:postgresql://host:port/database URL, got '"
+                    + j.get().value() + "'");
+        }
+        String user = layers.pick(jdbcUser, "--jdbc-user", null, "postgres.user").map(Layers.Sourced::value)
+                .orElse("fleetplane");
+        String password = layers.pick(null, "", "FLEETPLANE_JDBC_PASSWORD", null).map(Layers.Sourced::value)
+                .or(() -> layers.pick(jdbcPasswordFile, "--jdbc-password-file", null, "postgres.password-file")
+                        .map(s -> SecretFile.read(Path.of(s.value()), s.source(), "PostgreSQL password")))
+                .orElse("");
+        return Optional.of(new Endpoints(k.get().value(), j.get().value(), user, password));
+    }
+
     static Path repo() {
         return Path.of(System.getProperty("fleetplane.home", ".")).toAbsolutePath().normalize();
     }
 
-    /** Simulated Proxmox timings a person can follow: a clone takes seconds, as on a real node with a small disk. */
-    static FleetStack.Options demoPace(Path repo, int kafkaPort, int postgresPort, int pvePort, Map<String, Integer> ports,
-                                       Path pveSeed) {
-        return new FleetStack.Options(repo, kafkaPort, postgresPort, pvePort, ports,
-                pveSeed != null ? pveSeed : repo.resolve("examples/pve-seed.json"),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 2222);
+    /** The demo's stack: the simulator at a pace a person can follow, everything on free ports, thrown away after. */
+    static FleetStack.Options demo(Path repo) {
+        return new FleetStack.Options(repo, Map.of(),
+                new FleetStack.Simulated(0, repo.resolve("examples/pve-seed.json"), Duration.ofSeconds(2),
+                        Duration.ofSeconds(1), Duration.ofSeconds(2), 2222),
+                FleetStack.Data.throwaway(0, 0));
     }
 }

@@ -43,6 +43,10 @@ public final class KafkaBroker implements AutoCloseable {
         Path log = dir.resolve("broker.log");
         try {
             Files.createDirectories(dir);
+            if (keepData) {
+                // The kept log is the audit trail: for this user's eyes only (the broker runs as this user).
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
             Files.writeString(properties, config.toPropertiesFile(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LocalStackException("kafka: cannot write " + properties + ": " + e.getMessage(), e);
