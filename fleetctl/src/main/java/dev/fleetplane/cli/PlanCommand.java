@@ -91,7 +91,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private int offline() {
-        HostsSpec spec = readSpec(specFile);
+        HostsSpec spec = readSpec(specFile, nixTimeout);
         List<ObservedVm> inventory = readInventory(inventoryFile);
         PlanDraft draft = DiffEngine.diff(spec, inventory, OfflineState.assumeManaged(spec, inventory));
         if (json) {
@@ -109,7 +109,8 @@ final class PlanCommand implements Callable<Integer> {
         return detailedExitCode && changes ? CHANGES : 0;
     }
 
-    HostsSpec readSpec(Path file) {
+    /** Reads and validates a hosts file ({@code .nix} through Nix, {@code .json} as is); warnings go to stderr. */
+    static HostsSpec readSpec(Path file, Duration nixTimeout) {
         String source = read(file, "spec");
         JsonNode tree;
         if (file.toString().endsWith(".json")) {
