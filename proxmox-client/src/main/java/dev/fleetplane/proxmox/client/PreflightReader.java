@@ -75,8 +75,8 @@ public final class PreflightReader {
                     + " pve-root-ca.pem from /etc/pve)";
         }
         if (e.failure() == Failure.UNAUTHORIZED) {
-            return "Proxmox at " + url + " refused API token " + connection.tokenId() + " (401: wrong token id or"
-                    + " secret, or the token was deleted or expired; copy user@realm!tokenid=secret from `pveum user"
+            return "Proxmox at " + url + " refused API token " + connection.tokenId() + " (401: Proxmox knows no"
+                    + " token with this id and secret, or it was deleted or has expired; copy user@realm!tokenid=secret from `pveum user"
                     + " token add`, see docs/proxmox-privileges.md)";
         }
         if (e.httpStatus() == 0 && (e.failure() == Failure.TRANSIENT || e.failure() == Failure.TIMEOUT)) {
