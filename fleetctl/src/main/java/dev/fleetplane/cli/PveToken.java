@@ -29,7 +29,7 @@ record PveToken(String id, String secret) {
 
     /** The token in {@code file} (its first line), which must be readable by its owner only. */
     static PveToken fromFile(Path file, String source) {
-        return parse(SecretFile.read(file, source, "Proxmox API token"), source + " " + file);
+        return parse(SecretFile.read(file, source, "user@realm!tokenid=secret"), source + " " + file);
     }
 
     static PveToken parse(String value, String source) {

@@ -3,6 +3,7 @@ package dev.fleetplane.cli;
 import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.plancore.spec.ProxmoxSettings;
+import dev.fleetplane.proxmox.client.Preflight;
 import dev.fleetplane.proxmox.client.PveConnection;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +111,9 @@ final class UpCommand implements Callable<Integer> {
         Optional<HostsSpec> hosts = layers.pick(spec == null ? null : spec.toString(), "--spec", null, "spec")
                 .map(s -> SpecFile.read(Path.of(s.value()), Duration.ofSeconds(30), System.err));
         Optional<ProxmoxSettings> settings = hosts.flatMap(HostsSpec::proxmox);
+        if (settings.isPresent() && hosts.isPresent() && demo) {
+            System.err.println("fleetplane: --demo: the simulator stands in for " + settings.get().host());
+        }
         Optional<Layers.Sourced> url = layers.pick(pveUrl, "--pve-url", "PVE_URL", "pve.url")
                 .or(() -> settings.map(p -> new Layers.Sourced("https://" + p.host() + ":8006", "_proxmox.host of the spec")));
 
@@ -124,7 +128,7 @@ final class UpCommand implements Callable<Integer> {
         } else {
             PveConnection connection = connection(layers, url.get());
             Path identity = sshIdentity(layers);
-            PveAccessCheck.require(connection, settings, System.err);
+            preflight(connection, hosts);
             proxmox = new FleetStack.Real(connection, identity, layers.port(sshPort, 22, "ssh.port"));
             Optional<Endpoints> external = external(layers);
             if (external.isEmpty()) {
@@ -177,6 +181,25 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Nothing starts against a cluster fleetplane cannot work with: every problem is printed (one line each, with the
+     * fix) and {@code up} exits 1, leaving no process behind and the state directory untouched.
+     */
+    private static void preflight(PveConnection connection, Optional<HostsSpec> hosts) {
+        if (connection.insecure() && "https".equals(connection.baseUrl().getScheme())) {
+            System.err.println("fleetplane: warning: insecure: the node's TLS certificate and host name are not verified");
+        }
+        Preflight.Report report = PreflightCheck.run(connection, PreflightCheck.needs(hosts, null, null, null));
+        report.ok().forEach(line -> System.err.println("pre-flight " + line));
+        if (!report.clean()) {
+            report.problems().forEach(p -> System.err.println("pre-flight problem: " + p));
+            throw new CliException("pre-flight found " + report.problems().size()
+                    + (report.problems().size() == 1 ? " problem" : " problems") + " with " + connection.baseUrl()
+                    + "; nothing was started: fix " + (report.problems().size() == 1 ? "it" : "them")
+                    + " and run `fleetplane up` again (`fleetplane preflight` checks without starting anything)");
+        }
+    }
+
     private Map<String, Integer> servicePorts(Layers layers) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("planner-service", layers.port(plannerPort, 8081, "ports.planner"));
@@ -195,7 +218,7 @@ final class UpCommand implements Callable<Integer> {
                 .orElseThrow(() -> new CliException("no Proxmox API token for " + url.value() + " (from " + url.source()
                         + "): pass --token user@realm!tokenid=secret or --token-file FILE, or set PVE_TOKEN"));
         try {
-            return PveConnection.of(InventoryCommand.apiUrl(url.value()), t.id(), t.secret())
+            return PveConnection.of(PveConnectionOptions.apiUrl(url.value()), t.id(), t.secret())
                     .insecure(layers.flag(insecure, "PVE_INSECURE", "pve.insecure"))
                     .fingerprint(layers.pick(fingerprint, "--fingerprint", "PVE_FINGERPRINT", "pve.fingerprint")
                             .map(Layers.Sourced::value).orElse(null))
@@ -253,7 +276,7 @@ final class UpCommand implements Callable<Integer> {
                 .orElse("fleetplane");
         String password = layers.pick(null, "", "FLEETPLANE_JDBC_PASSWORD", null).map(Layers.Sourced::value)
                 .or(() -> layers.pick(jdbcPasswordFile, "--jdbc-password-file", null, "postgres.password-file")
-                        .map(s -> SecretFile.read(Path.of(s.value()), s.source(), "PostgreSQL password")))
+                        .map(s -> SecretFile.read(Path.of(s.value()), s.source(), "the password")))
                 .orElse("");
         return Optional.of(new Endpoints(k.get().value(), j.get().value(), user, password));
     }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetplane.pvesim.access.AclEntry;
+import dev.fleetplane.pvesim.access.AclModel;
+import dev.fleetplane.pvesim.access.PermissionChecks;
+import dev.fleetplane.pvesim.access.PermissionsApi;
+import dev.fleetplane.pvesim.access.Privileges;
 import dev.fleetplane.pvesim.cluster.ClusterApi;
 import dev.fleetplane.pvesim.guest.NetnsGuests;
 import dev.fleetplane.pvesim.guest.SshGuests;
@@ -65,6 +70,7 @@ public final class PveSimulator implements AutoCloseable {
     private SelfSignedCertificate certificate; // null without https(true)
     private ApiDispatcher dispatcher;
     private dev.fleetplane.pvesim.console.TermProxyApi termProxy; // console sessions, closed with the simulator
+    private dev.fleetplane.pvesim.http.RequestLog requestLog; // with Builder.requestLog
     private volatile boolean closed;
 
     private final dev.fleetplane.pvesim.faults.Faults faults = new dev.fleetplane.pvesim.faults.Faults();
@@ -73,6 +79,7 @@ public final class PveSimulator implements AutoCloseable {
         this.config = b;
         this.inventory = new Inventory(b.nodes, b.macSeed);
         this.tasks = new TaskRunner(b.defaultTaskDuration, b.taskDurations);
+        faults.knownPrivileges(dev.fleetplane.pvesim.access.Privileges.of(b.pveVersion).all());
         b.faultSetup.forEach(setup -> setup.accept(faults));
         this.tasks.injectFailures(faults::taskFailure);
         try {
@@ -127,18 +134,26 @@ public final class PveSimulator implements AutoCloseable {
             new TaskApi(tasks).register(router);
             TicketAuthority tickets = new TicketAuthority(config.users, config.ticketLifetime);
             new AccessApi(tickets).register(router);
-            TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures, tickets,
-                    config.tokensWithoutAcls);
-            dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath);
+            TokenAuthenticator auth = new TokenAuthenticator(config.tokens, config.detailedAuthFailures, tickets);
+            AclModel acl = new AclModel(Privileges.of(config.pveVersion), config.acls, faults::droppedPrivileges);
+            new PermissionsApi(acl).register(router);
+            dispatcher = new ApiDispatcher(router, auth, config.errorMessageInBody, this::checkPath,
+                    new PermissionChecks(acl, this::diskStorages));
+            java.util.function.Function<dev.fleetplane.pvesim.http.RawRequest, dev.fleetplane.pvesim.http.ApiResponse> api =
+                    faults.around(dispatcher);
+            if (config.requestLog != null) {
+                requestLog = new dev.fleetplane.pvesim.http.RequestLog(config.requestLog);
+                api = requestLog.around(api);
+            }
             InetAddress bind = InetAddress.getByName(config.host);
             if (config.https) {
                 certificate = SelfSignedCertificate.shared();
-                server = new PveHttpServer(bind, config.port, faults.around(dispatcher), certificate.serverContext())
+                server = new PveHttpServer(bind, config.port, api, certificate.serverContext())
                         .uploadDir(uploads).start();
-                plainServer = new PveHttpServer(bind, config.plainHttpPort, faults.around(dispatcher))
+                plainServer = new PveHttpServer(bind, config.plainHttpPort, api)
                         .uploadDir(uploads).start();
             } else {
-                server = new PveHttpServer(bind, config.port, faults.around(dispatcher)).uploadDir(uploads).start();
+                server = new PveHttpServer(bind, config.port, api).uploadDir(uploads).start();
             }
             LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
             return this;
@@ -149,6 +164,25 @@ public final class PveSimulator implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    // disk key -> storage id of a VM's disks (cdroms and volumes without a storage excluded), for privilege checks
+    private Map<String, String> diskStorages(int vmid) {
+        Map<String, String> out = new LinkedHashMap<>();
+        synchronized (inventory) {
+            QemuVm vm = inventory.find(vmid);
+            if (vm == null) {
+                return out;
+            }
+            vm.config().forEach((key, value) -> {
+                String v = String.valueOf(value);
+                if (key.matches("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0") && !v.contains("media=cdrom")
+                        && v.indexOf(':') > 0) {
+                    out.put(key, v.substring(0, v.indexOf(':')));
+                }
+            });
+        }
+        return out;
     }
 
     private void checkPath(Map<String, String> pathParams) {
@@ -431,6 +465,9 @@ public final class PveSimulator implements AutoCloseable {
         if (termProxy != null) {
             termProxy.close();
         }
+        if (requestLog != null) {
+            requestLog.close();
+        }
         tasks.close();
         guests.close();
         deleteTree(workDir);
@@ -479,7 +516,8 @@ public final class PveSimulator implements AutoCloseable {
         private boolean https = false;
         private int plainHttpPort = 0;
         private final Map<String, String> users = new LinkedHashMap<>();
-        private final Set<String> tokensWithoutAcls = new HashSet<>();
+        private final List<AclEntry> acls = new ArrayList<>();
+        private Path requestLog;
         private Duration ticketLifetime = TicketAuthority.LIFETIME;
         private final List<java.util.function.Consumer<dev.fleetplane.pvesim.faults.Faults>> faultSetup = new ArrayList<>();
 
@@ -512,11 +550,36 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Accepts {@code Authorization: PVEAPIToken=<tokenId>=<secret>}; tokenId is {@code user@realm!name}. */
+        /**
+         * Accepts {@code Authorization: PVEAPIToken=<tokenId>=<secret>}; tokenId is {@code user@realm!name}. The token
+         * may do everything: {@code Administrator} on {@code /} (propagated), like a token without privilege
+         * separation of {@code root@pam}.
+         */
         public Builder apiToken(String tokenId, String secret) {
             Objects.requireNonNull(tokenId, "tokenId");
             Objects.requireNonNull(secret, "secret");
             tokens.put(tokenId, secret);
+            acls.add(new AclEntry("/", tokenId, List.of("Administrator"), true));
+            return this;
+        }
+
+        /**
+         * Grants {@code tokenId} (or a ticket user) roles or single privileges on {@code path}, as
+         * {@code pveum acl modify <path> --tokens <tokenId> --roles <role> --propagate <0|1>} does: e.g.
+         * {@code apiTokenWithoutAcls(id, s).acl(id, "/vms", true, "PVEVMAdmin").acl(id, "/storage/local-lvm", true,
+         * "Datastore.AllocateSpace")}. Added to what the token has; on a path the most specific ACL wins.
+         */
+        public Builder acl(String tokenId, String path, boolean propagate, String... rolesOrPrivileges) {
+            acls.add(new AclEntry(path, Objects.requireNonNull(tokenId, "tokenId"), List.of(rolesOrPrivileges), propagate));
+            return this;
+        }
+
+        /**
+         * Appends one line per answered request to {@code file}: {@code <ISO instant> <METHOD> <path> <status>}
+         * (path as requested, without the query), flushed per line, so another process can count calls.
+         */
+        public Builder requestLog(Path file) {
+            this.requestLog = Objects.requireNonNull(file, "request log file");
             return this;
         }
 
@@ -526,8 +589,9 @@ public final class PveSimulator implements AutoCloseable {
          * and {@code /cluster/resources} is empty.
          */
         public Builder apiTokenWithoutAcls(String tokenId, String secret) {
-            apiToken(tokenId, secret);
-            tokensWithoutAcls.add(tokenId);
+            Objects.requireNonNull(tokenId, "tokenId");
+            tokens.put(tokenId, Objects.requireNonNull(secret, "secret"));
+            acls.removeIf(a -> a.authId().equals(tokenId));
             return this;
         }
 
@@ -707,6 +771,7 @@ public final class PveSimulator implements AutoCloseable {
             }
             new TokenAuthenticator(tokens, false); // validates token ids now rather than at start()
             new TicketAuthority(users, ticketLifetime); // and user names
+            new AclModel(Privileges.of(pveVersion), acls, Set::of); // and ACL roles and privileges
             return new PveSimulator(this);
         }
 

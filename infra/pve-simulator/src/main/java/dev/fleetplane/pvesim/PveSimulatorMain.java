@@ -34,6 +34,9 @@ public final class PveSimulatorMain {
             "  --http-port N                    the plain-HTTP port beside HTTPS (default any free port)",
             "  --user USER@REALM:PASSWORD       a user for the ticket login (POST /access/ticket); repeatable",
             "  --legacy-errors                  error bodies without 'message', detailed 401 reasons",
+            "  --pve-version V                  the version /version reports (default 9.1.2; before 9 the agent needs VM.Monitor)",
+            "  --drop-privilege PRIV            take PRIV (e.g. VM.Clone) from every caller: 403 where it is checked; repeatable",
+            "  --request-log FILE               append '<ISO time> <METHOD> <path> <status>' per answered request",
             "  --ignore-stdin                   do not exit at stdin EOF (run until killed)");
 
     private PveSimulatorMain() {
@@ -80,6 +83,12 @@ public final class PveSimulatorMain {
                         builder.user(v.substring(0, colon), v.substring(colon + 1));
                     }
                     case "--legacy-errors" -> builder.errorMessageInBody(false).detailedAuthFailures(true);
+                    case "--pve-version" -> builder.pveVersion(value(args, ++i, arg));
+                    case "--drop-privilege" -> {
+                        String privilege = value(args, ++i, arg);
+                        builder.faults(f -> f.dropPrivileges(privilege));
+                    }
+                    case "--request-log" -> builder.requestLog(Path.of(value(args, ++i, arg)));
                     case "--ignore-stdin" -> ignoreStdin = true;
                     case "-h", "--help" -> {
                         System.out.println(USAGE);

@@ -61,6 +61,36 @@ class PveSimulatorMainIT {
     }
 
     @Test
+    void main_dropPrivilege_refusesTheClone_andRequestLogCountsIt() throws Exception {
+        Path seed = tmp.resolve("seed.json");
+        Files.writeString(seed, "{\"vms\":[{\"vmid\":9003,\"name\":\"nixos-template\",\"node\":\"pve\",\"template\":true,"
+                + "\"cores\":2,\"memoryMb\":2048,\"diskGb\":8,\"agent\":true}]}");
+        Path log = tmp.resolve("requests.log");
+        Process p = launch("--port", "0", "--token-id", PveTestClient.TOKEN_ID, "--token-secret", PveTestClient.SECRET,
+                "--seed", seed.toString(), "--drop-privilege", "VM.Clone", "--drop-privilege", "VM.PowerMgmt",
+                "--request-log", log.toString());
+        try {
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String url = line.substring("pve-simulator: ".length());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/nodes/pve/qemu/9003/clone"))
+                            .header("Authorization", "PVEAPIToken=" + PveTestClient.TOKEN_ID + "=" + PveTestClient.SECRET)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("newid=120")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, response.statusCode());
+            assertTrue(response.body().contains("Permission check failed (/vms/9003, VM.Clone)"), response.body());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).endsWith(" POST /api2/json/nodes/pve/qemu/9003/clone 403"), lines.get(0));
+            p.getOutputStream().close();
+            assertEquals(0, exitCode(p));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void main_withoutTokenSecret_refusesToStart() throws Exception {
         Process p = launch("--port", "0");
         try {

@@ -97,6 +97,41 @@ public final class PveReadOnlyClient {
         return parse(c, () -> GuestInterface.listFrom(data(c)));
     }
 
+    /** {@code GET /access/permissions}: the caller's effective privileges on every path Proxmox lists. */
+    public PvePermissions permissions() {
+        PveCall c = call("permissions", "/access/permissions");
+        return parse(c, () -> PvePermissions.from(data(c)));
+    }
+
+    /** {@code GET /access/permissions?path=…}: the caller's effective privileges on exactly that path. */
+    public PvePermissions permissions(String path) {
+        PveCall c = call("permissions", "/access/permissions?path=" + java.net.URLEncoder.encode(path,
+                StandardCharsets.UTF_8));
+        return parse(c, () -> PvePermissions.from(data(c)));
+    }
+
+    /** {@code GET /nodes/{node}/storage}: the node's storages the caller may audit. */
+    public List<NodeStorage> storages(String node) {
+        PveCall c = call("storage-list", "/nodes/" + node + "/storage");
+        return parse(c, () -> NodeStorage.listFrom(data(c)));
+    }
+
+    /** {@code GET /nodes}: the cluster's node names (those the caller may audit). */
+    public List<String> nodes() {
+        PveCall c = call("node-list", "/nodes");
+        return parse(c, () -> {
+            JsonNode data = JsonFields.array(data(c), "node list");
+            List<String> out = new java.util.ArrayList<>();
+            for (JsonNode n : data) {
+                String name = JsonFields.text(JsonFields.object(n, "a node entry"), "node");
+                if (name != null) {
+                    out.add(name);
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
     private PveCall call(String operation, String path) {
         return new PveCall(operation, "GET", connection.baseUrl() + path, connection.tokenId());
     }

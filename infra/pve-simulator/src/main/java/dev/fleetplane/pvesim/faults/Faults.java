@@ -90,6 +90,8 @@ public final class Faults {
     private volatile boolean ipChangeAll = true;
     private final Map<Integer, Boolean> ipChange = new ConcurrentHashMap<>();
     private final Random random = new Random(0x5EED);
+    private final java.util.Set<String> droppedPrivileges = ConcurrentHashMap.newKeySet();
+    private volatile java.util.Set<String> knownPrivileges = dev.fleetplane.pvesim.access.Privileges.of("9.0").all();
 
     /** Every matching request waits {@code delay} before it is handled (zero clears). */
     public Faults latency(String operation, Duration delay) {
@@ -186,8 +188,42 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Takes these privileges away from every caller, wherever its ACLs grant them: privilege-checked calls that need one
+     * answer {@code 403 Permission check failed (<path>, <privilege>)}, lists hide what it would show, and
+     * {@code /access/permissions} no longer reports it. Unknown names are refused listing the known ones.
+     */
+    public Faults dropPrivileges(String... privileges) {
+        for (String p : privileges) {
+            if (!knownPrivileges.contains(p)) {
+                throw new IllegalArgumentException("unknown privilege '" + p + "'; known: "
+                        + String.join(" ", new java.util.TreeSet<>(knownPrivileges)));
+            }
+        }
+        droppedPrivileges.addAll(Arrays.asList(privileges));
+        return this;
+    }
+
+    /** Gives back every privilege {@link #dropPrivileges} took. */
+    public Faults restorePrivileges() {
+        droppedPrivileges.clear();
+        return this;
+    }
+
+    /** The privileges currently taken away from every caller. */
+    public java.util.Set<String> droppedPrivileges() {
+        return java.util.Set.copyOf(droppedPrivileges);
+    }
+
+    /** The privilege names {@link #dropPrivileges} accepts (the simulated release's; set by the simulator). */
+    public Faults knownPrivileges(java.util.Set<String> names) {
+        this.knownPrivileges = java.util.Set.copyOf(names);
+        return this;
+    }
+
     /** Switches every fault off. */
     public Faults clear() {
+        droppedPrivileges.clear();
         latency.clear();
         errorRate.clear();
         lockContention.clear();

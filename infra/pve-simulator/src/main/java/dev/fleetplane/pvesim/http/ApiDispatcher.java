@@ -2,6 +2,7 @@ package dev.fleetplane.pvesim.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetplane.pvesim.access.PermissionChecks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
     private final TokenAuthenticator authenticator;
     private final boolean messageInErrorBody;
     private final PathChecks pathChecks;
+    private final PermissionChecks permissions;
     private final RequestCounter counter = new RequestCounter();
 
     /** Validates path parameters ({@code node}, {@code vmid}, …) before a handler runs; throws ApiException. */
@@ -36,8 +38,9 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
      *                           false renders the older {@code {"data":null}} so both client paths can be tested.
      */
     public ApiDispatcher(ApiRouter router, TokenAuthenticator authenticator, boolean messageInErrorBody,
-                         PathChecks pathChecks) {
+                         PathChecks pathChecks, PermissionChecks permissions) {
         this.router = router;
+        this.permissions = permissions;
         this.authenticator = authenticator;
         this.messageInErrorBody = messageInErrorBody;
         this.pathChecks = pathChecks;
@@ -64,7 +67,6 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
             // pveproxy's auth handler lets the login through unauthenticated.
             boolean login = match != null && match.endpoint().endsWith(" /access/ticket");
             String user = login ? null : authenticator.authenticate(request);
-            boolean withoutAcls = user != null && authenticator.withoutAcls(user);
             if (match == null) {
                 throw ApiException.notImplemented(request.method(), stripTrailingSlash(relative));
             }
@@ -81,12 +83,12 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
                 throw ApiException.params(conflicts);
             }
             pathChecks.check(match.pathParams());
-            if (withoutAcls) {
-                Permissions.checkWithoutAcls(match.endpoint(), match.pathParams());
+            if (user != null) {
+                permissions.check(match.endpoint(), match.pathParams(), params, user);
             }
             Object result = match.handler().handle(new ApiCall(request.method(), relative, match.pathParams(), params, user));
-            if (withoutAcls) {
-                result = Permissions.filterWithoutAcls(match.endpoint(), result);
+            if (user != null) {
+                result = permissions.filter(match.endpoint(), result, user);
             }
             Reply reply = result instanceof Reply r ? r : Reply.of(result);
             Map<String, Object> body = new LinkedHashMap<>();

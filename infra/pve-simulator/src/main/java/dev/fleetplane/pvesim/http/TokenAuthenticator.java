@@ -24,20 +24,14 @@ public final class TokenAuthenticator {
     private final Map<String, byte[]> secrets = new LinkedHashMap<>();
     private final boolean detailedReasons;
     private final TicketAuthority tickets;
-    private final java.util.Set<String> withoutAcls;
 
     public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons) {
-        this(tokens, detailedReasons, TicketAuthority.none(), java.util.Set.of());
+        this(tokens, detailedReasons, TicketAuthority.none());
     }
 
-    /**
-     * @param withoutAcls token ids created with privilege separation and no ACL of their own: authenticated, but
-     *                    every privilege check fails (403) and lists come back empty
-     */
-    public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons, TicketAuthority tickets,
-                              java.util.Set<String> withoutAcls) {
+    /** What a caller may do once authenticated is {@code pvesim.access}'s business, not this class's. */
+    public TokenAuthenticator(Map<String, String> tokens, boolean detailedReasons, TicketAuthority tickets) {
         this.tickets = tickets;
-        this.withoutAcls = java.util.Set.copyOf(withoutAcls);
         tokens.forEach((id, secret) -> {
             if (!TOKEN_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("API token id '" + id + "' is not of the form user@realm!tokenid");
@@ -97,11 +91,6 @@ public final class TokenAuthenticator {
             throw fail("invalid token value!");
         }
         return tokenId;
-    }
-
-    /** Whether a token was configured without ACLs (privilege separation, nothing granted to the token). */
-    public boolean withoutAcls(String identity) {
-        return withoutAcls.contains(identity);
     }
 
     public TicketAuthority tickets() {
