@@ -72,6 +72,9 @@ public final class LocalStack implements AutoCloseable {
         }
         String clusterId = kept.map(KeptState::kafkaClusterId).orElseGet(() -> Uuid.randomUuid().toString());
         Path workDir = StackDirectory.prepare(options.workDir(), options.persistent());
+        if (options.persistent()) {
+            PreviousRun.awaitGone(workDir, Duration.ofSeconds(60));
+        }
 
         long owner = ProcessHandle.current().pid();
         StackWatchdog watchdog = null;

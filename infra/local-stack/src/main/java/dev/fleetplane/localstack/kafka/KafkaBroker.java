@@ -59,7 +59,10 @@ public final class KafkaBroker implements AutoCloseable {
                 .redirectOutput(log.toFile());
         // stdin stays a pipe held only by this JVM: its EOF is how the broker learns that its owner died.
         try {
-            return new KafkaBroker(config, builder.start(), log);
+            Process process = builder.start();
+            // A persistent stack started right after a killed one waits for this pid (see PreviousRun).
+            Files.writeString(dir.resolve("broker.pid"), process.pid() + "\n");
+            return new KafkaBroker(config, process, log);
         } catch (IOException e) {
             throw new LocalStackException("kafka: cannot start the broker JVM " + java + ": " + e.getMessage(), e);
         }
