@@ -149,8 +149,18 @@ final class RemoveCommand implements Callable<Integer> {
         spec.remove(name);
         body.set("spec", spec);
         body.putArray("allowDestroy").add(name);
-        JsonNode answer = new ServiceApi(StackFile.plannerUrl(planner))
-                .postJson("/api/v1/plans/speculative", body, Map.of(), Duration.ofSeconds(90));
+        String url = StackFile.plannerUrl(planner);
+        JsonNode answer;
+        try {
+            answer = new ServiceApi(url).postJson("/api/v1/plans/speculative", body, Map.of(), Duration.ofSeconds(90));
+        } catch (CliException e) {
+            if (e.getMessage().contains("/api/v1/plans/speculative answered 404")) {
+                throw new CliException("the planner at " + url + " has no speculative plans (POST "
+                        + "/api/v1/plans/speculative): pass --inventory FILE to plan offline (the lines to delete are "
+                        + "above)", e);
+            }
+            throw e;
+        }
         return answer.path("text").asText();
     }
 
