@@ -93,7 +93,13 @@ final class RemoveCommand implements Callable<Integer> {
         }
 
         explainKind(out, host);
-        String plan = host.managed() ? plan(hosts) : null;
+        String plan = null;
+        CliException planFailure = null;
+        try {
+            plan = host.managed() ? plan(hosts) : null;
+        } catch (CliException e) {
+            planFailure = e; // the lines are still worth showing; the command fails after them
+        }
         if (plan != null) {
             out.println(plan.stripTrailing());
             out.println();
@@ -115,6 +121,9 @@ final class RemoveCommand implements Callable<Integer> {
         out.println();
         howToApply(out, host, hosts, sopsText != null);
         out.flush();
+        if (planFailure != null) {
+            throw new CliException("no plan: " + planFailure.getMessage(), planFailure);
+        }
         return 0;
     }
 
