@@ -106,6 +106,7 @@ final class RemoveCommand implements Callable<Integer> {
         }
         out.println("Delete from " + specFile + ":");
         printLines(out, nixLines);
+        out.println();
         if (sopsText == null) {
             out.println(sops + " does not exist: nothing to delete there.");
         } else {
