@@ -159,17 +159,22 @@ final class RemoveCommand implements Callable<Integer> {
         spec.remove(name);
         body.set("spec", spec);
         body.putArray("allowDestroy").add(name);
-        String url = StackFile.plannerUrl(planner);
         JsonNode answer;
         try {
-            answer = new ServiceApi(url).postJson("/api/v1/plans/speculative", body, Map.of(), Duration.ofSeconds(90));
-        } catch (CliException e) {
-            if (e.getMessage().contains("/api/v1/plans/speculative answered 404")) {
-                throw new CliException("the planner at " + url + " has no speculative plans (POST "
-                        + "/api/v1/plans/speculative): pass --inventory FILE to plan offline (the lines to delete are "
-                        + "above)", e);
+            String url = StackFile.plannerUrl(planner);
+            try {
+                answer = new ServiceApi(url).postJson("/api/v1/plans/speculative", body, Map.of(),
+                        Duration.ofSeconds(90));
+            } catch (CliException e) {
+                // The request always carries a spec, so a 404 can only mean an older planner without the endpoint.
+                if (e.getMessage().contains("/api/v1/plans/speculative answered 404")) {
+                    throw new CliException("the planner at " + url + " has no speculative plans (POST "
+                            + "/api/v1/plans/speculative)", e);
+                }
+                throw e;
             }
-            throw e;
+        } catch (CliException e) {
+            throw new CliException(e.getMessage() + "; or pass --inventory FILE to plan offline", e);
         }
         return answer.path("text").asText();
     }

@@ -230,9 +230,29 @@ class NewRemoveIT {
     }
 
     @Test
+    void remove_online_sendsTheSpecWithoutTheHost_andItsDestroyAllowed_toThePlannersSpeculativePlan() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> sent = new java.util.concurrent.atomic.AtomicReference<>();
+        adapter.createContext("/api/v1/plans/speculative", exchange -> {
+            sent.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] bytes = "{\"text\": \"the planner's plan\\n\", \"speculative\": true}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        assertEquals(0, run("remove", "web", "--spec", spec(), "--planner", adapterUrl()), err.toString());
+        assertTrue(out.toString().contains("the planner's plan"), out.toString());
+        JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sent.get());
+        assertEquals("default", body.path("fleet").asText());
+        assertEquals("[\"web\"]", body.path("allowDestroy").toString());
+        assertTrue(body.path("spec").has("db") && !body.path("spec").has("web"), body.toString());
+        assertEquals(112, body.path("spec").path("db").path("proxmox").path("vmid").asInt());
+    }
+
+    @Test
     void remove_withoutInventoryOrPlanner_stillPrintsTheLines_andFails() throws Exception {
         assertEquals(1, run("remove", "web", "--spec", spec(), "--planner", adapterUrl()));
         assertTrue(out.toString().contains("    web = {"), out.toString());
         assertTrue(err.toString().contains("has no speculative plans"), err.toString());
+        assertTrue(err.toString().contains("or pass --inventory FILE to plan offline"), err.toString());
     }
 }
