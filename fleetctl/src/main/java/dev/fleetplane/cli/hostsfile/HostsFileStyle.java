@@ -55,7 +55,7 @@ public record HostsFileStyle(String indent, Optional<String> userExpression, Opt
                 }
             }
         }
-        return new HostsFileStyle(indent == null ? "  " : indent.replace("\t", "\t"), mostCommon(users),
+        return new HostsFileStyle(indent == null ? "  " : indent, mostCommon(users),
                 mostCommon(helpers));
     }
 
