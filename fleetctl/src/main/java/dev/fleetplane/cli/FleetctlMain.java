@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "fleetplane", mixinStandardHelpOptions = true, versionProvider = FleetctlMain.Version.class,
         description = "Keeps a NixOS VM fleet on Proxmox VE equal to hosts.nix.",
         subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, PlanCommand.class, ApplyCommand.class,
-                StatusCommand.class, EventsCommand.class, InventoryCommand.class, PreflightCommand.class, RetryCommand.class,
-                IntegrateCommand.class,
+                StatusCommand.class, EventsCommand.class, InventoryCommand.class, PreflightCommand.class,
+                RetryCommand.class, IntegrateCommand.class, NewCommand.class, RemoveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FleetctlMain {
 

@@ -59,19 +59,28 @@ final class StackFile {
         return serviceUrl("provisioner", explicit);
     }
 
+    /** The proxmox-adapter URL: {@code --adapter}, else {@code FLEETPLANE_ADAPTER_URL}, else the running stack's. */
+    static String adapterUrl(String explicit) {
+        return serviceUrl("proxmox-adapter", "FLEETPLANE_ADAPTER_URL", "--adapter", explicit);
+    }
+
     private static String serviceUrl(String service, String explicit) {
+        return serviceUrl(service, "FLEETPLANE_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL",
+                "--" + service, explicit);
+    }
+
+    private static String serviceUrl(String service, String envName, String option, String explicit) {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        String env = System.getenv("FLEETPLANE_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL");
+        String env = System.getenv(envName);
         if (env != null && !env.isBlank()) {
             return env;
         }
         Path file = location();
         if (!Files.exists(file)) {
             throw new CliException("no running stack found (" + file + " does not exist): start one with "
-                    + "`./fleetplane up`, or pass --" + service + " URL / set FLEETPLANE_"
-                    + service.toUpperCase(java.util.Locale.ROOT) + "_URL");
+                    + "`./fleetplane up`, or pass " + option + " URL / set " + envName);
         }
         try {
             var node = JSON.readTree(file.toFile());

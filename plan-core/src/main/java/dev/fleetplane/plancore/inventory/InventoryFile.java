@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Reads an inventory saved from Proxmox, as {@code pvesh get /cluster/resources --type vm --output-format json}
- * prints it (a bare array) or as the API answers it ({@code {"data": [...]}}), into the planner's
+ * prints it (a bare array), as the API answers it ({@code {"data": [...]}}), or as {@code fleetplane inventory --json}
+ * prints it ({@code cores}, {@code memoryBytes}, {@code diskBytes}, {@code tags} as a list), into the planner's
  * {@link ObservedVm}s: QEMU guests only (containers are not fleetplane's), sorted by VMID. Pure.
  */
 public final class InventoryFile {
@@ -64,16 +65,31 @@ public final class InventoryFile {
             }
             int vmid = integer(e, "vmid", at);
             at = "entry " + i + " (vmid " + vmid + ")";
-            List<String> tags = e.hasNonNull("tags") && !e.get("tags").asText().isBlank()
-                    ? Arrays.stream(e.get("tags").asText().split("[;, ]+")).filter(t -> !t.isEmpty()).toList()
-                    : List.of();
+            List<String> tags = tags(e.get("tags"));
+            // fleetplane inventory --json names the sizes cores / memoryBytes / diskBytes.
+            String cpu = e.has("maxcpu") || !e.has("cores") ? "maxcpu" : "cores";
+            String mem = e.has("maxmem") || !e.has("memoryBytes") ? "maxmem" : "memoryBytes";
+            String disk = e.has("maxdisk") || !e.has("diskBytes") ? "maxdisk" : "diskBytes";
             vms.add(new ObservedVm(vmid, e.path("name").asText(null), text(e, "node", at),
                     e.path("status").asText("unknown"), truthy(e.get("template")),
-                    (int) number(e, "maxcpu", at), number(e, "maxmem", at), number(e, "maxdisk", at), tags,
+                    (int) number(e, cpu, at), number(e, mem, at), number(e, disk, at), tags,
                     e.hasNonNull("lock") ? e.get("lock").asText() : null, null));
         }
         vms.sort(Comparator.comparingInt(ObservedVm::vmid).thenComparing(ObservedVm::node));
         return List.copyOf(vms);
+    }
+
+    /** Proxmox writes {@code "a;b"}; fleetplane inventory --json a list. */
+    private static List<String> tags(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (v.isArray()) {
+            List<String> out = new ArrayList<>();
+            v.forEach(t -> out.add(t.asText()));
+            return out.stream().filter(t -> !t.isBlank()).toList();
+        }
+        return Arrays.stream(v.asText().split("[;, ]+")).filter(t -> !t.isEmpty()).toList();
     }
 
     private static int integer(JsonNode e, String field, String at) throws InvalidInventoryException {

@@ -35,6 +35,20 @@ class InventoryFileTest {
     }
 
     @Test
+    void fleetplaneInventoryJson_isReadLikeThePveshOutput() throws Exception {
+        String cli = """
+                [{"vmid": 9003, "name": "nixos-template", "node": "pve", "type": "qemu", "status": "stopped",
+                  "lock": null, "template": true, "cores": 2, "memoryBytes": 2147483648, "diskBytes": 8589934592,
+                  "tags": []},
+                 {"vmid": 110, "name": "dev", "node": "pve", "type": "qemu", "status": "running", "lock": null,
+                  "template": false, "cores": 4, "memoryBytes": 8589934592, "diskBytes": 68719476736,
+                  "tags": ["prod", "web"]},
+                 {"vmid": 200, "name": "ct", "node": "pve", "type": "lxc", "status": "running", "template": false,
+                  "cores": 1, "memoryBytes": 1, "diskBytes": 1, "tags": []}]""";
+        assertEquals(InventoryFile.parse(PVESH), InventoryFile.parse(cli));
+    }
+
+    @Test
     void badFiles_sayWhatIsWrong() {
         assertTrue(assertThrows(InventoryFile.InvalidInventoryException.class, () -> InventoryFile.parse("{\"vms\": []}"))
                 .getMessage().contains("got an object without \"data\""));

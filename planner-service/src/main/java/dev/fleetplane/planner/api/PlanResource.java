@@ -12,6 +12,7 @@ import dev.fleetplane.planner.plan.Plan;
 import dev.fleetplane.planner.plan.PlanApproval;
 import dev.fleetplane.planner.plan.PlanStore;
 import dev.fleetplane.planner.plan.Planning;
+import dev.fleetplane.planner.plan.SpeculativePlanning;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,7 +45,22 @@ public class PlanResource {
     Planning planning;
 
     @Inject
+    SpeculativePlanning speculative;
+
+    @Inject
     PlannerConfig config;
+
+    /** A plan that is only shown: nothing stored, announced or applied ({@code fleetplane remove}). */
+    public record SpeculativeView(String fleet, Long specVersion, String inventoryDigest, List<PlannedChange> changes,
+                                  List<SpecProblem> errors, int toAdd, int toChange, int toDestroy, int toAdopt,
+                                  int toForget, String text, JsonNode json, boolean speculative) {
+
+        static SpeculativeView of(SpeculativePlanning.Speculative s) {
+            var d = s.draft();
+            return new SpeculativeView(s.fleet(), s.specVersion(), s.inventoryDigest(), d.changes(), d.errors(),
+                    d.toAdd(), d.toChange(), d.toDestroy(), d.toAdopt(), d.toForget(), s.text(), s.json(), true);
+        }
+    }
 
     /** A plan as the CLI shows it: {@code text} reads like tofu plan, {@code json} is shaped like its JSON plan. */
     public record PlanView(String id, String fleet, long specVersion, String inventoryDigest, String origin,
@@ -74,6 +90,35 @@ public class PlanResource {
             throw new ApiException(400, "fleet must not be empty");
         }
         return PlanView.of(refusals(() -> planning.fresh(fleet)));
+    }
+
+    /**
+     * A speculative plan: {@code {"fleet": F, "spec": {evaluated hosts file}, "allowDestroy": ["web"]}}, where
+     * {@code spec} defaults to the fleet's latest spec version and {@code allowDestroy} lets those hosts' VMs be
+     * destroyed once they left the spec (adopted and readonly VMs are still forgotten). 200 with the plan (never
+     * stored: it has no id and cannot be applied), 400 invalid body or spec ({@code details}: every problem), 404 no
+     * spec, 504 no inventory.
+     */
+    @POST
+    @Path("/speculative")
+    public SpeculativeView speculative(@QueryParam("fleet") String fleetParam, String body) {
+        JsonNode request = body(body);
+        String fleet = fleetParam != null ? fleetParam : request.path("fleet").asText(config.spec().defaultFleet());
+        if (fleet.isBlank()) {
+            throw new ApiException(400, "fleet must not be empty");
+        }
+        JsonNode spec = request.get("spec");
+        if (spec != null && !spec.isNull() && !spec.isObject()) {
+            throw new ApiException(400, "spec must be the evaluated hosts file (a JSON object), got "
+                    + spec.getNodeType().name().toLowerCase());
+        }
+        List<String> allowDestroy = hosts(request, "allowDestroy", List.of());
+        try {
+            return SpeculativeView.of(refusals(() -> speculative.plan(fleet, spec == null || spec.isNull() ? null : spec,
+                    allowDestroy)));
+        } catch (SpeculativePlanning.InvalidSpecException e) {
+            throw new ApiException(400, e.getMessage(), e.problems());
+        }
     }
 
     @GET
