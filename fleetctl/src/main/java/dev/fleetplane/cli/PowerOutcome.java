@@ -44,9 +44,13 @@ record PowerOutcome(boolean ok, String message) {
         return Optional.empty();
     }
 
-    /** {@code web (VMID 111 on pve)} or {@code VM 150 on pve}. */
+    /** {@code web (VMID 111 on pve)}, or {@code VM 150 (hand-made) on pve} for a VM that is no host. */
     static String who(JsonNode accepted) {
-        String vm = "VMID " + accepted.path("vmid").asInt() + " on " + accepted.path("node").asText();
-        return accepted.hasNonNull("host") ? accepted.get("host").asText() + " (" + vm + ")" : vm.replace("VMID", "VM");
+        String node = " on " + accepted.path("node").asText();
+        if (accepted.hasNonNull("host")) {
+            return accepted.get("host").asText() + " (VMID " + accepted.path("vmid").asInt() + node + ")";
+        }
+        String name = accepted.path("name").asText("");
+        return "VM " + accepted.path("vmid").asInt() + (name.isEmpty() ? "" : " (" + name + ")") + node;
     }
 }

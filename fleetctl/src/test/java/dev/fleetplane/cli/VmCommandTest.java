@@ -120,7 +120,7 @@ class VmCommandTest {
             {"fleet": "home", "host": "web", "vmid": 111, "node": "pve", "action": "reboot", "commandId": "c-1",
              "correlationId": "power-1"}""");
     static final JsonNode ACCEPTED_VM = json("""
-            {"fleet": null, "host": null, "vmid": 150, "node": "pve", "action": "shutdown", "commandId": "c-2",
+            {"fleet": null, "host": null, "vmid": 150, "name": "hand-made", "node": "pve", "action": "shutdown", "commandId": "c-2",
              "correlationId": "power-2"}""");
 
     @Test
@@ -143,10 +143,10 @@ class VmCommandTest {
                 [{"type": "fleetplane.vm.stopped.v1", "causationId": "c-2", "data": {"graceful": false, "upid": "U2"}}]""");
         JsonNode already = json("""
                 [{"type": "fleetplane.vm.stopped.v1", "causationId": "c-2", "data": {"graceful": true, "upid": null}}]""");
-        assertEquals("VM 150 on pve: shut down (U1)", PowerOutcome.find(graceful, "c-2", ACCEPTED_VM).orElseThrow().message());
-        assertEquals("VM 150 on pve: stopped hard: the guest did not shut down in time (U2)",
+        assertEquals("VM 150 (hand-made) on pve: shut down (U1)", PowerOutcome.find(graceful, "c-2", ACCEPTED_VM).orElseThrow().message());
+        assertEquals("VM 150 (hand-made) on pve: stopped hard: the guest did not shut down in time (U2)",
                 PowerOutcome.find(hard, "c-2", ACCEPTED_VM).orElseThrow().message());
-        assertEquals("VM 150 on pve: already stopped", PowerOutcome.find(already, "c-2", ACCEPTED_VM).orElseThrow().message());
+        assertEquals("VM 150 (hand-made) on pve: already stopped", PowerOutcome.find(already, "c-2", ACCEPTED_VM).orElseThrow().message());
     }
 
     @Test

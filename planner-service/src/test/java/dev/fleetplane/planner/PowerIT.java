@@ -141,6 +141,7 @@ class PowerIT {
         assertEquals("pve3", accepted.getString("node"), "the node comes from the fresh inventory");
         assertEquals("stop", accepted.getString("action"));
         assertEquals(null, accepted.getString("host"));
+        assertEquals("hand-made", accepted.getString("name"), "the VM's name in Proxmox");
         assertEquals("alice", accepted.getString("requestedBy"));
         String story = accepted.getString("correlationId");
         assertTrue(story.startsWith("power-"), story);

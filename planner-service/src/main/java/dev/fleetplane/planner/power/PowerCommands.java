@@ -35,7 +35,7 @@ public class PowerCommands {
     private static final Logger LOG = Logger.getLogger(PowerCommands.class);
 
     /** What was sent. */
-    public record Accepted(String fleet, String host, int vmid, String node, String action, boolean forced,
+    public record Accepted(String fleet, String host, int vmid, String name, String node, String action, boolean forced,
                            String requestedBy, String commandId, String correlationId) {
     }
 
@@ -124,7 +124,8 @@ public class PowerCommands {
         FleetEvent command = database.inTransaction(c -> publish(c, t, action, story));
         LOG.infof("day-2 %s of %s on %s by %s%s: %s (correlation %s)", action.word(), t.describe(), t.node(), operator,
                 force ? " (forced)" : "", command.type(), story);
-        return new Accepted(t.fleet(), t.owned() ? t.host() : null, t.vmid(), t.node(), action.word(), force, operator,
+        return new Accepted(t.fleet(), t.owned() ? t.host() : null, t.vmid(), t.vmName(), t.node(), action.word(), force,
+                operator,
                 command.id(), story);
     }
 
