@@ -30,6 +30,7 @@ import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
+import dev.fleetplane.events.pve.RebootVm;
 import dev.fleetplane.events.pve.ResizeDisk;
 import dev.fleetplane.events.pve.RestoreVm;
 import dev.fleetplane.events.pve.StartVm;
@@ -37,6 +38,7 @@ import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.events.pve.SyncInventory;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.events.pve.VmConfigured;
+import dev.fleetplane.events.pve.VmRebooted;
 import dev.fleetplane.events.pve.VmDestroyed;
 import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmRestored;
@@ -84,6 +86,8 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.resize-requested", 1, ResizeDisk.class, Topics.PVE_COMMANDS);
     public static final EventKind<StopVm> STOP_VM =
             new EventKind<>("fleetplane.vm.stop-requested", 1, StopVm.class, Topics.PVE_COMMANDS);
+    public static final EventKind<RebootVm> REBOOT_VM =
+            new EventKind<>("fleetplane.vm.reboot-requested", 1, RebootVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<DestroyVm> DESTROY_VM =
             new EventKind<>("fleetplane.vm.destroy-requested", 1, DestroyVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<RestoreVm> RESTORE_VM =
@@ -110,6 +114,8 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.resized", 1, VmResized.class, Topics.PVE_EVENTS);
     public static final EventKind<VmStopped> VM_STOPPED =
             new EventKind<>("fleetplane.vm.stopped", 1, VmStopped.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmRebooted> VM_REBOOTED =
+            new EventKind<>("fleetplane.vm.rebooted", 1, VmRebooted.class, Topics.PVE_EVENTS);
     public static final EventKind<VmDestroyed> VM_DESTROYED =
             new EventKind<>("fleetplane.vm.destroyed", 1, VmDestroyed.class, Topics.PVE_EVENTS);
     public static final EventKind<GuestNetworkReported> GUEST_NETWORK_REPORTED =
@@ -151,9 +157,9 @@ public final class EventCatalog {
     private static final Map<String, EventKind<?>> BY_TYPE = index(
             SPEC_SUBMITTED, PATCH_HOST, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
-            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, DESTROY_VM, RESTORE_VM,
+            SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, REBOOT_VM, DESTROY_VM, RESTORE_VM,
             CONVERT_TO_TEMPLATE, QUERY_GUEST_NETWORK,
-            INVENTORY_OBSERVED, VM_CLONED, VM_RESTORED, VM_TEMPLATED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_DESTROYED,
+            INVENTORY_OBSERVED, VM_CLONED, VM_RESTORED, VM_TEMPLATED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_REBOOTED, VM_DESTROYED,
             GUEST_NETWORK_REPORTED,
             GUEST_AGENT_UNAVAILABLE, PVE_OPERATION_FAILED,
             PROVISION_HOST, RETRY_PROVISIONING, IP_RESOLVED, REBUILD_OUTPUT, HARDWARE_CONFIG_GENERATED, IP_CHANGED,

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Keeps a NixOS VM fleet on Proxmox VE equal to hosts.nix.",
         subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, PlanCommand.class, ApplyCommand.class,
                 StatusCommand.class, EventsCommand.class, InventoryCommand.class, PreflightCommand.class,
-                RetryCommand.class, IntegrateCommand.class, NewCommand.class, RemoveCommand.class,
+                RetryCommand.class, IntegrateCommand.class, NewCommand.class, RemoveCommand.class, VmCommand.class,
+                NextVmidCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FleetctlMain {
 

@@ -59,20 +59,24 @@ final class StackFile {
         return serviceUrl("provisioner", explicit);
     }
 
-    /** The proxmox-adapter URL: {@code --adapter}, else {@code FLEETPLANE_ADAPTER_URL}, else the running stack's. */
+    /**
+     * The proxmox-adapter URL (its read-only API): {@code --adapter}, else {@code FLEETPLANE_ADAPTER_URL}, else the
+     * running stack's {@code proxmox-adapter}.
+     */
     static String adapterUrl(String explicit) {
-        return serviceUrl("proxmox-adapter", "FLEETPLANE_ADAPTER_URL", "--adapter", explicit);
+        return serviceUrl("proxmox-adapter", "adapter", explicit);
     }
 
     private static String serviceUrl(String service, String explicit) {
-        return serviceUrl(service, "FLEETPLANE_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL",
-                "--" + service, explicit);
+        return serviceUrl(service, service, explicit);
     }
 
-    private static String serviceUrl(String service, String envName, String option, String explicit) {
+    /** {@code flag} names the option ({@code --<flag>}) and the environment variable ({@code FLEETPLANE_<FLAG>_URL}). */
+    private static String serviceUrl(String service, String flag, String explicit) {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
+        String envName = "FLEETPLANE_" + flag.toUpperCase(java.util.Locale.ROOT) + "_URL";
         String env = System.getenv(envName);
         if (env != null && !env.isBlank()) {
             return env;
@@ -80,7 +84,7 @@ final class StackFile {
         Path file = location();
         if (!Files.exists(file)) {
             throw new CliException("no running stack found (" + file + " does not exist): start one with "
-                    + "`./fleetplane up`, or pass " + option + " URL / set " + envName);
+                    + "`./fleetplane up`, or pass --" + flag + " URL / set " + envName);
         }
         try {
             var node = JSON.readTree(file.toFile());

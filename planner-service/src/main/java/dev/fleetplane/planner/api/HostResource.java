@@ -5,6 +5,7 @@ import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.plan.PlanStore;
+import dev.fleetplane.planner.power.PowerCommands;
 import dev.fleetplane.planner.spec.HostPatch;
 import dev.fleetplane.planner.spec.IntakeResult;
 import dev.fleetplane.planner.spec.SpecIntake;
@@ -14,6 +15,8 @@ import dev.fleetplane.planner.lifecycle.HostStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
@@ -48,6 +51,9 @@ public class HostResource {
 
     @Inject
     PlannerConfig config;
+
+    @Inject
+    PowerCommands power;
 
     /** What a host key may look like (hosts.nix keys end up in commands and file names: no shell metacharacters). */
     static final String HOST_NAME = "[a-zA-Z0-9][a-zA-Z0-9-]{0,62}";
@@ -122,5 +128,24 @@ public class HostResource {
         SpecStatus status = SpecStatus.of(a.spec(), database.read(c -> plans.findBySpecVersion(c, a.spec().version())),
                 a.warnings());
         return Response.accepted(status).location(URI.create("/api/v1/specs/" + a.spec().version())).build();
+    }
+
+    /**
+     * A day-2 power action on a host of the fleet's applied spec: {@code {"action": "start|stop|shutdown|reboot",
+     * "force": false}}. 202 {@code {fleet, host, vmid, node, action, commandId, correlationId, ...}} once the command
+     * is on {@code pve.commands}; 400 bad body, 404 no such host (or its VM is gone), 409 refused (readonly host — even
+     * with force —, a step of a plan in flight without force), 504 no inventory.
+     */
+    @POST
+    @Path("/{host}/power")
+    public Response power(@PathParam("host") String host, @QueryParam("fleet") String fleetParam,
+                          @HeaderParam("X-Fleetplane-Operator") String operator, String body) {
+        if (!host.matches(HOST_NAME)) {
+            throw new ApiException(400, "host name must match " + HOST_NAME + ", got '" + host + "'");
+        }
+        String fleet = fleetParam == null || fleetParam.isBlank() ? config.spec().defaultFleet() : fleetParam.trim();
+        PowerRequests.Request r = PowerRequests.parse(body);
+        return PowerRequests.accepted(() -> power.forHost(fleet, host, r.action(), r.force(),
+                PowerRequests.operator(operator)));
     }
 }

@@ -10,6 +10,7 @@ import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.messaging.EventIntake;
 import dev.fleetplane.planner.plan.Planning;
+import dev.fleetplane.planner.power.PowerCommands;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +59,13 @@ public class Reconciler {
     }
 
     void handle(FleetEvent e, Connection c) throws SQLException {
+        if (PowerCommands.isPowerStory(e.correlationId()) && !e.is(EventCatalog.INVENTORY_OBSERVED)) {
+            // A day-2 power action's answer (VmStarted, VmStopped, VmRebooted, PveOperationFailed) is no step of a plan:
+            // it must neither complete nor fail the host's step in flight. The event log keeps it.
+            LOG.debugf("%s %s belongs to day-2 power story %s; not a lifecycle answer", e.type(), e.id(),
+                    e.correlationId());
+            return;
+        }
         if (e.is(EventCatalog.INVENTORY_OBSERVED)) {
             // Planning marks the hosts a computed plan would change as Drifted (HostScheduler.observePlan).
             planning.onInventory(c, e);

@@ -6,6 +6,7 @@ import dev.fleetplane.adapter.destroy.DestroyHandler;
 import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.guest.GuestNetworkHandler;
 import dev.fleetplane.adapter.inventory.InventorySync;
+import dev.fleetplane.adapter.power.RebootHandler;
 import dev.fleetplane.adapter.power.StartHandler;
 import dev.fleetplane.adapter.restore.RestoreHandler;
 import dev.fleetplane.adapter.template.TemplateHandler;
@@ -72,6 +73,9 @@ public class PveCommandConsumer {
     StopHandler stop;
 
     @Inject
+    RebootHandler reboot;
+
+    @Inject
     DestroyHandler destroy;
 
     @Inject
@@ -96,7 +100,7 @@ public class PveCommandConsumer {
             deadLetters.send(CONSUMER, record, event.type() + " (event " + event.id() + ") is not a command proxmox-adapter"
                     + " handles; expected one of " + EventCatalog.SYNC_INVENTORY + ", " + EventCatalog.CLONE_VM + ", "
                     + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.RESIZE_DISK + ", "
-                    + EventCatalog.STOP_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.RESTORE_VM + ", "
+                    + EventCatalog.STOP_VM + ", " + EventCatalog.REBOOT_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.RESTORE_VM + ", "
                     + EventCatalog.CONVERT_TO_TEMPLATE + ", " + EventCatalog.QUERY_GUEST_NETWORK);
             return;
         }
@@ -154,6 +158,9 @@ public class PveCommandConsumer {
         }
         if (event.is(EventCatalog.STOP_VM)) {
             return Optional.of(stop);
+        }
+        if (event.is(EventCatalog.REBOOT_VM)) {
+            return Optional.of(reboot);
         }
         if (event.is(EventCatalog.DESTROY_VM)) {
             return Optional.of(destroy);

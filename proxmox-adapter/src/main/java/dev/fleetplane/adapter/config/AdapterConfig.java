@@ -129,6 +129,13 @@ public interface AdapterConfig {
         Duration templateTimeout();
 
         /**
+         * A reboot ({@code qmreboot}: the guest shuts down, then the VM starts again) still running after this plus the
+         * command's own {@code timeoutSeconds} fails with {@code timeout}.
+         */
+        @WithDefault("PT10M")
+        Duration rebootTimeout();
+
+        /**
          * Per-host overrides, keyed by the command's subject (host name), e.g.
          * {@code fleetplane.adapter.tasks.host."big-db".clone-timeout=PT2H}; unset keys fall back to the global value.
          */
@@ -153,6 +160,8 @@ public interface AdapterConfig {
         Optional<Duration> createTimeout();
 
         Optional<Duration> templateTimeout();
+
+        Optional<Duration> rebootTimeout();
 
         Optional<Duration> shutdownGrace();
     }

@@ -13,6 +13,7 @@ import dev.fleetplane.adapter.configure.ConfigureHandler;
 import dev.fleetplane.adapter.destroy.DestroyHandler;
 import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.inventory.ConfigCache;
+import dev.fleetplane.adapter.power.RebootHandler;
 import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.adapter.restore.RestoreHandler;
 import dev.fleetplane.adapter.template.TemplateHandler;
@@ -22,6 +23,7 @@ import dev.fleetplane.events.pve.VmRestored;
 import dev.fleetplane.events.pve.VmTemplated;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmRebooted;
 import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.events.pve.VmStopped;
@@ -48,7 +50,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Follows the Proxmox tasks stored in {@code pve_task} on its own thread (never the Kafka thread): when
- * one stops, deletes its row and writes the answer ({@code VmCloned}, {@code VmStarted} or
+ * one stops, deletes its row and writes the answer ({@code VmCloned}, {@code VmStarted}, {@code VmRebooted}, … or
  * {@code PveOperationFailed}) in one transaction. Rows survive restarts, so polling resumes where it was.
  */
 @ApplicationScoped
@@ -239,6 +241,8 @@ public class TaskPoller {
                     new VmStopped(t.node(), t.vmid(), true, t.upid()));
             case StopHandler.STOP -> c -> replies.append(c, command, EventCatalog.VM_STOPPED,
                     new VmStopped(t.node(), t.vmid(), false, t.upid()));
+            case RebootHandler.OPERATION -> c -> replies.append(c, command, EventCatalog.VM_REBOOTED,
+                    new VmRebooted(t.node(), t.vmid(), t.upid()));
             case DestroyHandler.OPERATION -> c -> {
                 ownership.markDestroyed(c, t.vmid());
                 configCache.forget(c, t.vmid());

@@ -52,6 +52,10 @@ public class Timeouts {
         return pick(host, HostTimeouts::templateTimeout, config.tasks().templateTimeout());
     }
 
+    public Duration reboot(String host) {
+        return pick(host, HostTimeouts::rebootTimeout, config.tasks().rebootTimeout());
+    }
+
     private Duration pick(String host, Function<HostTimeouts, Optional<Duration>> key, Duration global) {
         return of(config.tasks(), host, key, global);
     }

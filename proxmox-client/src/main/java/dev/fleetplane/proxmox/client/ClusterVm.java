@@ -8,10 +8,18 @@ import java.util.List;
  * One guest of {@code GET /cluster/resources?type=vm}.
  *
  * @param type {@code qemu} or {@code lxc}
- * @param lock the lock ({@code clone}, {@code backup}, ...) or null when unlocked
+ * @param lock          the lock ({@code clone}, {@code backup}, ...) or null when unlocked
+ * @param uptimeSeconds 0 when stopped (or when the answer has none)
  */
 public record ClusterVm(String id, String type, int vmid, String name, String node, String status, boolean template,
-                        int maxCpu, long maxMemBytes, long maxDiskBytes, List<String> tags, String lock) {
+                        int maxCpu, long maxMemBytes, long maxDiskBytes, List<String> tags, String lock,
+                        long uptimeSeconds) {
+
+    /** Without uptime (callers written before it was read). */
+    public ClusterVm(String id, String type, int vmid, String name, String node, String status, boolean template,
+                     int maxCpu, long maxMemBytes, long maxDiskBytes, List<String> tags, String lock) {
+        this(id, type, vmid, name, node, status, template, maxCpu, maxMemBytes, maxDiskBytes, tags, lock, 0);
+    }
 
     public boolean isQemu() {
         return "qemu".equals(type);
@@ -32,7 +40,7 @@ public record ClusterVm(String id, String type, int vmid, String name, String no
                     JsonFields.text(e, "status", "unknown"), JsonFields.bool(e, "template"),
                     JsonFields.intValue(e, "maxcpu", 0), JsonFields.longValue(e, "maxmem", 0),
                     JsonFields.longValue(e, "maxdisk", 0), JsonFields.tags(JsonFields.text(e, "tags")),
-                    JsonFields.text(e, "lock")));
+                    JsonFields.text(e, "lock"), JsonFields.longValue(e, "uptime", 0)));
         }
         return List.copyOf(out);
     }

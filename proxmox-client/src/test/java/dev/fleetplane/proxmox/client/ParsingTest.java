@@ -37,7 +37,8 @@ class ParsingTest {
                           "maxcpu":4,"maxmem":16777216000,"maxdisk":68719476736,"mem":0,"cpu":0,"disk":0,"uptime":0,"netin":0,"netout":0,
                           "diskread":0,"diskwrite":0},
                          {"id":"qemu/111","type":"qemu","vmid":"111","name":"web-1","node":"node1","status":"running","template":0,
-                          "maxcpu":"2","maxmem":"2147483648","maxdisk":21474836480,"tags":"fleetplane;web","lock":"clone","hastate":"started"},
+                          "maxcpu":"2","maxmem":"2147483648","maxdisk":21474836480,"tags":"fleetplane;web","lock":"clone","hastate":"started",
+                          "uptime":"3725"},
                          {"id":"node/node1","type":"node","node":"node1","status":"online"},
                          {"id":"storage/node1/local","type":"storage","storage":"local"}]}"""));
         assertEquals(2, vms.size());
@@ -53,6 +54,8 @@ class ParsingTest {
         assertEquals("clone", web.lock());
         assertFalse(web.template());
         assertTrue(web.isQemu());
+        assertEquals(3725, web.uptimeSeconds());
+        assertEquals(0, template.uptimeSeconds());
     }
 
     @Test

@@ -1,0 +1,52 @@
+package dev.fleetplane.adapter.api;
+
+import dev.fleetplane.proxmox.client.ClusterVm;
+import dev.fleetplane.proxmox.client.ProxmoxClient;
+import dev.fleetplane.proxmox.client.RetryPolicy;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Read-only view of the guests for people and the CLI ({@code fleetplane vm list|status|config}): straight from
+ * Proxmox, nothing cached, nothing changed. Actions go through the planner, never here.
+ */
+@Path("/api/v1/vms")
+@Produces(MediaType.APPLICATION_JSON)
+public class VmResource {
+
+    @Inject
+    ProxmoxClient pve;
+
+    @Inject
+    RetryPolicy retry;
+
+    /** Every guest (QEMU and LXC) of {@code /cluster/resources}, by VMID. */
+    @GET
+    public List<VmViews.Guest> list() {
+        return guests().stream().sorted(Comparator.comparingInt(ClusterVm::vmid)).map(VmViews.Guest::of).toList();
+    }
+
+    @GET
+    @Path("/{vmid}/status")
+    public VmViews.Status status(@PathParam("vmid") String vmidParam) {
+        ClusterVm vm = VmViews.qemu(guests(), VmViews.vmid("vmid", vmidParam));
+        return VmViews.Status.of(vm, retry.run(() -> pve.status(vm.node(), vm.vmid())));
+    }
+
+    @GET
+    @Path("/{vmid}/config")
+    public VmViews.Config config(@PathParam("vmid") String vmidParam) {
+        ClusterVm vm = VmViews.qemu(guests(), VmViews.vmid("vmid", vmidParam));
+        return VmViews.Config.of(vm, retry.run(() -> pve.config(vm.node(), vm.vmid())));
+    }
+
+    private List<ClusterVm> guests() {
+        return retry.run(() -> pve.clusterVms());
+    }
+}
