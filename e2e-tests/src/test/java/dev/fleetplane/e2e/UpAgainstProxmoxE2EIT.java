@@ -143,15 +143,14 @@ class UpAgainstProxmoxE2EIT {
 
         long clones = Files.readAllLines(requests).stream().filter(l -> l.matches(".* POST /api2/json/nodes/pve/qemu/\\d+/clone .*")).count();
         assertEquals(2, clones, "web and db cloned once each; the request log:\n" + Files.readString(requests));
-        long bytes;
-        try (Stream<Path> files = Files.walk(tmp.resolve("state"))) {
-            bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-        System.out.printf("[up] state directory after the example fleet: %.1f MiB%n", bytes / 1048576.0);
+        // du, not the files' lengths: Kafka's index files are preallocated sparse files of 10 MiB each.
+        Process du = new ProcessBuilder("du", "-sh", tmp.resolve("state").toString()).redirectErrorStream(true).start();
+        System.out.println("[up] state directory after the example fleet (du): "
+                + new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
     }
 
     @Test
-    void up_withATokenLackingVmClone_refusesNamingIt_andStartsNothing() throws Exception {
+    void up_withATokenLackingVmClone_orAWrongSecret_refusesNamingTheCause_andStartsNothing() throws Exception {
         Path key = sshKey();
         String[] pve = startSimulator(key, tmp.resolve("requests.log"), "--drop-privilege", "VM.Clone");
         Path state = tmp.resolve("state");
@@ -168,6 +167,15 @@ class UpAgainstProxmoxE2EIT {
         assertFalse(out.contains(SECRET), "the token's secret was printed:\n" + out);
         assertFalse(out.lines().anyMatch(l -> l.equals("ready")), out);
         assertFalse(Files.exists(state), "a refused up left the state directory as it was (absent)");
+
+        Process wrong = launcher("up", "--pve-url", pve[0], "--token", TOKEN_ID + "=not-the-secret", "--fingerprint", pve[1],
+                "--ssh-identity", key.toString(), "--state-dir", state.toString()).redirectErrorStream(true).start();
+        String refused = new String(wrong.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(wrong.waitFor(3, TimeUnit.MINUTES));
+        assertEquals(1, wrong.exitValue(), refused);
+        assertTrue(refused.contains(TOKEN_ID) && refused.contains("nothing was started"), refused);
+        assertFalse(refused.contains("not-the-secret"), refused);
+        assertFalse(Files.exists(state));
     }
 
     private String[] startSimulator(Path key, Path requestLog, String... extra) throws Exception {

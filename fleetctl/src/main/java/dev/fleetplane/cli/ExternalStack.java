@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -49,10 +50,18 @@ final class ExternalStack {
 
     static List<String> createTopics(String bootstrap, List<TopicSpec> specs, Duration timeout) {
         List<String> created = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "fleetplane-up",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+        int api = (int) timeout.toMillis();
+        Admin client;
+        try {
+            client = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.CLIENT_ID_CONFIG, "fleetplane-up",
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, api,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(api, 10_000)));
+        } catch (KafkaException e) {
+            throw new CliException("Kafka bootstrap servers '" + bootstrap + "': " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+        }
+        try (Admin admin = client) {
             Set<String> existing;
             try {
                 existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
