@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 final class PveConnectionOptions {
 
-    @Option(names = "--pve-url", required = true, paramLabel = "URL",
+    @Option(names = "--pve-url", paramLabel = "URL",
             description = "Proxmox API URL, e.g. https://pve.lan:8006 (/api2/json is added when missing)")
     String pveUrl;
 
@@ -48,6 +48,9 @@ final class PveConnectionOptions {
 
     /** The connection these options describe; a wrong option is a {@link CliException} naming it. */
     PveConnection connection(Map<String, String> env) {
+        if (pveUrl == null || pveUrl.isBlank()) {
+            throw new CliException("--pve-url is required: the Proxmox API, e.g. --pve-url https://pve.lan:8006");
+        }
         PveToken t = token(env);
         try {
             return PveConnection.of(apiUrl(pveUrl), t.id(), t.secret()).insecure(insecure).fingerprint(fingerprint)

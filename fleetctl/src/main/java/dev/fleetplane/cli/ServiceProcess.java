@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +43,14 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new CliException(jar + " is missing: build with `mvn -B -DskipTests package` (./fleetplane does this on first use)");
         }
-        Path log = logDir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        return command(name, port, List.of(javaBin(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()), env, logDir.resolve(name + ".log"));
+    }
+
+    /** Starts {@code command} as the service {@code name} answering on {@code port}, its output appended to {@code log}. */
+    static ServiceProcess command(String name, int port, List<String> command, Map<String, String> env, Path log)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // A null value removes a variable this JVM inherited (e.g. an exported PVE_INSECURE the stack did not choose).
         env.forEach((k, v) -> {

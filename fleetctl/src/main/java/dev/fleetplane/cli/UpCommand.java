@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,24 +32,9 @@ import picocli.CommandLine.Option;
                 "Settings: flag, else environment, else ~/.config/fleetplane/config.toml."})
 final class UpCommand implements Callable<Integer> {
 
-    @Option(names = "--pve-url", paramLabel = "URL",
-            description = "the Proxmox API, e.g. https://pve.lan:8006 (env PVE_URL; config pve.url)")
-    String pveUrl;
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "API token user@realm!tokenid=secret (env PVE_TOKEN)")
-    String token;
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "a file holding the token, mode 600 (env PVE_TOKEN_FILE; config pve.token-file)")
-    String tokenFile;
-    @Option(names = "--fingerprint", paramLabel = "SHA256",
-            description = "trust exactly the node certificate with this SHA-256 fingerprint (env PVE_FINGERPRINT;"
-                    + " config pve.fingerprint)")
-    String fingerprint;
-    @Option(names = "--ca-file", paramLabel = "PEM",
-            description = "trust certificates signed by this CA, e.g. pve-root-ca.pem (env PVE_CA_FILE; config pve.ca-file)")
-    String caFile;
-    @Option(names = "--insecure", description = "accept any certificate (throwaway labs only; env PVE_INSECURE)")
-    boolean insecure;
+    /** --pve-url, --token, --token-file, --fingerprint, --ca-file, --insecure; here each also from env or file. */
+    @Mixin
+    PveConnectionOptions pve = new PveConnectionOptions();
     @Option(names = "--spec", paramLabel = "FILE",
             description = "hosts.nix: its _proxmox gives the Proxmox host (when no URL is given), the node, the template"
                     + " and the storage that pre-flight checks (config spec)")
@@ -114,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
         if (settings.isPresent() && hosts.isPresent() && demo) {
             System.err.println("fleetplane: --demo: the simulator stands in for " + settings.get().host());
         }
-        Optional<Layers.Sourced> url = layers.pick(pveUrl, "--pve-url", "PVE_URL", "pve.url")
+        Optional<Layers.Sourced> url = layers.pick(pve.pveUrl, "--pve-url", "PVE_URL", "pve.url")
                 .or(() -> settings.map(p -> new Layers.Sourced("https://" + p.host() + ":8006", "_proxmox.host of the spec")));
 
         FleetStack.Proxmox proxmox;
@@ -211,22 +197,26 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private PveConnection connection(Layers layers, Layers.Sourced url) {
-        PveToken t = layers.pick(token, "--token", "PVE_TOKEN", null)
+        PveToken t = layers.pick(pve.token, "--token", "PVE_TOKEN", null)
                 .map(s -> PveToken.parse(s.value(), s.source()))
-                .or(() -> layers.pick(tokenFile, "--token-file", "PVE_TOKEN_FILE", "pve.token-file")
+                .or(() -> layers.pick(pathText(pve.tokenFile), "--token-file", "PVE_TOKEN_FILE", "pve.token-file")
                         .map(s -> PveToken.fromFile(Path.of(s.value()), s.source())))
                 .orElseThrow(() -> new CliException("no Proxmox API token for " + url.value() + " (from " + url.source()
                         + "): pass --token user@realm!tokenid=secret or --token-file FILE, or set PVE_TOKEN"));
         try {
             return PveConnection.of(PveConnectionOptions.apiUrl(url.value()), t.id(), t.secret())
-                    .insecure(layers.flag(insecure, "PVE_INSECURE", "pve.insecure"))
-                    .fingerprint(layers.pick(fingerprint, "--fingerprint", "PVE_FINGERPRINT", "pve.fingerprint")
+                    .insecure(layers.flag(pve.insecure, "PVE_INSECURE", "pve.insecure"))
+                    .fingerprint(layers.pick(pve.fingerprint, "--fingerprint", "PVE_FINGERPRINT", "pve.fingerprint")
                             .map(Layers.Sourced::value).orElse(null))
-                    .caFile(layers.pick(caFile, "--ca-file", "PVE_CA_FILE", "pve.ca-file")
+                    .caFile(layers.pick(pathText(pve.caFile), "--ca-file", "PVE_CA_FILE", "pve.ca-file")
                             .map(s -> Path.of(s.value())).orElse(null));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    private static String pathText(Path p) {
+        return p == null ? null : p.toString();
     }
 
     /** The key the provisioner logs in with: it must exist, be private to this user, and be a private key. */

@@ -42,11 +42,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalStackTestResource.class)
 class PowerIT {
 
+    // VMIDs of their own: the planner's ITs share one database, and a VMID names a host across every fleet in it.
     static final ObservedVm TEMPLATE = vm(9003, "tpl", "stopped", true);
-    static final ObservedVm WEB = vm(111, "web", "running", false);
-    static final ObservedVm DB = vm(112, "db", "running", false);
-    static final ObservedVm API = vm(113, "api", "stopped", false);
-    static final ObservedVm HAND_MADE = vm(150, "hand-made", "running", false);
+    static final ObservedVm WEB = vm(7111, "web", "running", false);
+    static final ObservedVm DB = vm(7112, "db", "running", false);
+    static final ObservedVm API = vm(7113, "api", "stopped", false);
+    static final ObservedVm HAND_MADE = vm(7150, "hand-made", "running", false);
     static final List<ObservedVm> EVERYTHING = List.of(TEMPLATE, WEB, DB, API, HAND_MADE);
 
     static FleetPlay play;
@@ -69,9 +70,9 @@ class PowerIT {
         long version = given().contentType("application/json").queryParam("fleet", name).queryParam("autoApprove", true)
                 .body("""
                 {"_proxmox": {"host": "10.3.3.3", "node": "pve3", "defaultStorage": "local-lvm", "templateVmid": 9003},
-                 "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 2048, "disk": "16G", "cloneFromTemplate": false}},
-                 "db": {"proxmox": {"vmid": 112, "cores": 2, "memory": 2048, "disk": "16G", "readonly": true}},
-                 "api": {"proxmox": {"vmid": 113, "cores": 2, "memory": 2048, "disk": "16G"}}}""")
+                 "web": {"proxmox": {"vmid": 7111, "cores": 2, "memory": 2048, "disk": "16G", "cloneFromTemplate": false}},
+                 "db": {"proxmox": {"vmid": 7112, "cores": 2, "memory": 2048, "disk": "16G", "readonly": true}},
+                 "api": {"proxmox": {"vmid": 7113, "cores": 2, "memory": 2048, "disk": "16G"}}}""")
                 .when().post("/api/v1/specs").then().statusCode(202).extract().jsonPath().getLong("specVersion");
         answerSync("spec-" + version, List.of(TEMPLATE, WEB, DB)).get(40, TimeUnit.SECONDS);
         planId = PlanApplyIT.awaitPlanOf(version);
@@ -123,21 +124,21 @@ class PowerIT {
     void power_isRefusedForAReadonlyHost_evenWithForce() throws Exception {
         for (String body : List.of("{\"action\": \"reboot\"}", "{\"action\": \"reboot\", \"force\": true}")) {
             String error = power("/api/v1/hosts/db/power?fleet=" + fleet, body, 409).getString("error");
-            assertTrue(error.startsWith("host db (VMID 112) is readonly in the applied spec of fleet " + fleet), error);
+            assertTrue(error.startsWith("host db (VMID 7112) is readonly in the applied spec of fleet " + fleet), error);
             assertTrue(error.contains("--force does not override the spec"), error);
         }
-        String byVmid = power("/api/v1/vms/112/power", "{\"action\": \"stop\", \"force\": true}", 409).getString("error");
-        assertTrue(byVmid.contains("host db (VMID 112) is readonly"), "a VMID of a readonly host is that host: " + byVmid);
+        String byVmid = power("/api/v1/vms/7112/power", "{\"action\": \"stop\", \"force\": true}", 409).getString("error");
+        assertTrue(byVmid.contains("host db (VMID 7112) is readonly"), "a VMID of a readonly host is that host: " + byVmid);
     }
 
     @Test
     void power_ofAVmFleetplaneDoesNotOwn_isRefusedNamingTheVmid_andGoesOutWithForce() throws Exception {
-        String error = power("/api/v1/vms/150/power", "{\"action\": \"stop\"}", 409).getString("error");
-        assertEquals("VM 150 (hand-made) is not a host of any applied spec: fleetplane does not own it; repeat with"
-                + " --force to stop VM 150 anyway", error);
+        String error = power("/api/v1/vms/7150/power", "{\"action\": \"stop\"}", 409).getString("error");
+        assertEquals("VM 7150 (hand-made) is not a host of any applied spec: fleetplane does not own it; repeat with"
+                + " --force to stop VM 7150 anyway", error);
 
-        JsonPath accepted = power("/api/v1/vms/150/power", "{\"action\": \"stop\", \"force\": true}", 202);
-        assertEquals(150, accepted.getInt("vmid"));
+        JsonPath accepted = power("/api/v1/vms/7150/power", "{\"action\": \"stop\", \"force\": true}", 202);
+        assertEquals(7150, accepted.getInt("vmid"));
         assertEquals("pve3", accepted.getString("node"), "the node comes from the fresh inventory");
         assertEquals("stop", accepted.getString("action"));
         assertEquals(null, accepted.getString("host"));
@@ -147,10 +148,10 @@ class PowerIT {
         assertTrue(story.startsWith("power-"), story);
         FleetEvent stop = command(EventCatalog.STOP_VM, story);
         assertEquals(accepted.getString("commandId"), stop.id());
-        assertEquals("vm-150", stop.subject());
-        assertEquals("vm-150", play.recorder.all().stream().filter(s -> s.event() != null && s.event().id().equals(stop.id()))
+        assertEquals("vm-7150", stop.subject());
+        assertEquals("vm-7150", play.recorder.all().stream().filter(s -> s.event() != null && s.event().id().equals(stop.id()))
                 .findFirst().orElseThrow().key());
-        assertEquals(new StopVm("pve3", 150, false, 0), stop.dataAs(EventCatalog.STOP_VM), "stop is the hard stop");
+        assertEquals(new StopVm("pve3", 7150, false, 0), stop.dataAs(EventCatalog.STOP_VM), "stop is the hard stop");
     }
 
     @Test
@@ -158,15 +159,15 @@ class PowerIT {
         JsonPath reboot = power("/api/v1/hosts/web/power?fleet=" + fleet, "{\"action\": \"reboot\"}", 202);
         assertEquals("web", reboot.getString("host"));
         assertEquals(fleet, reboot.getString("fleet"));
-        assertEquals(111, reboot.getInt("vmid"));
+        assertEquals(7111, reboot.getInt("vmid"));
         FleetEvent cmd = command(EventCatalog.REBOOT_VM, reboot.getString("correlationId"));
         assertEquals("web", cmd.subject());
         assertEquals(reboot.getString("commandId"), cmd.id());
-        assertEquals(new RebootVm("pve3", 111, 60), cmd.dataAs(EventCatalog.REBOOT_VM));
+        assertEquals(new RebootVm("pve3", 7111, 60), cmd.dataAs(EventCatalog.REBOOT_VM));
 
-        JsonPath shutdown = power("/api/v1/vms/111/power", "{\"action\": \"shutdown\"}", 202);
+        JsonPath shutdown = power("/api/v1/vms/7111/power", "{\"action\": \"shutdown\"}", 202);
         assertEquals("web", shutdown.getString("host"), "a VMID of a host is that host, no force needed");
-        assertEquals(new StopVm("pve3", 111, true, 60),
+        assertEquals(new StopVm("pve3", 7111, true, 60),
                 command(EventCatalog.STOP_VM, shutdown.getString("correlationId")).dataAs(EventCatalog.STOP_VM));
 
         FleetEvent sync = command(EventCatalog.SYNC_INVENTORY, shutdown.getString("correlationId"));
@@ -193,20 +194,20 @@ class PowerIT {
         LifecycleIT.awaitHost(fleet, "api", "Starting");
 
         String error = power("/api/v1/hosts/api/power?fleet=" + fleet, "{\"action\": \"start\"}", 409).getString("error");
-        assertEquals("host api (VMID 113) is in the middle of a plan (Starting); a start now would interfere with that"
+        assertEquals("host api (VMID 7113) is in the middle of a plan (Starting); a start now would interfere with that"
                 + " step; wait until it settles, or repeat with --force", error);
 
         JsonPath forced = power("/api/v1/hosts/api/power?fleet=" + fleet, "{\"action\": \"start\", \"force\": true}", 202);
         assertTrue(forced.getBoolean("forced"));
         FleetEvent dayTwo = command(EventCatalog.START_VM, forced.getString("correlationId"));
-        assertEquals(new StartVm("pve3", 113), dayTwo.dataAs(EventCatalog.START_VM));
+        assertEquals(new StartVm("pve3", 7113), dayTwo.dataAs(EventCatalog.START_VM));
 
         // The day-2 start's answer would complete the plan's Starting step if the reconciler matched it by host and
         // VMID alone; the plan's own StartVm then fails, which only fails a host still Starting. Both go on the same
         // partition (key api), so the day-2 answer is handled first.
         play.pve("api", FleetEvent.causedBy(dayTwo, EventCatalog.VM_STARTED, FleetPlay.ADAPTER, "api",
-                new VmStarted("pve3", 113, "UPID:day2-start")));
-        play.fail(planStart, "start", 113, "qmstart failed");
+                new VmStarted("pve3", 7113, "UPID:day2-start")));
+        play.fail(planStart, "start", 7113, "qmstart failed");
         Map<String, Object> failed = LifecycleIT.awaitHost(fleet, "api", "Failed");
         assertEquals("start", failed.get("step"));
         assertEquals(0, play.sent(EventCatalog.PROVISION_HOST, "api", planId), "the day-2 answer did not complete Starting");
@@ -224,10 +225,10 @@ class PowerIT {
                 .when().post("/api/v1/hosts/web/power?fleet=" + fleet).then().statusCode(400)
                 .body("error", equalTo("action must be one of start, stop, shutdown, reboot, got \"hibernate\""));
         given().contentType("application/json").body("{\"action\": \"start\", \"force\": \"yes\"}")
-                .when().post("/api/v1/vms/150/power").then().statusCode(400)
+                .when().post("/api/v1/vms/7150/power").then().statusCode(400)
                 .body("error", equalTo("force must be true or false, got \"yes\""));
         given().contentType("application/json").body("{\"action\": \"start\", \"now\": true}")
-                .when().post("/api/v1/vms/150/power").then().statusCode(400)
+                .when().post("/api/v1/vms/7150/power").then().statusCode(400)
                 .body("error", containsString("unknown field(s) now"));
         given().contentType("application/json").body("{\"action\": \"start\"}")
                 .when().post("/api/v1/vms/web/power").then().statusCode(400)
