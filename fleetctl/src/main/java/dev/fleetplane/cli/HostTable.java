@@ -16,10 +16,10 @@ final class HostTable {
     }
 
     static String render(JsonNode hosts) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(HEADER));
         for (JsonNode h : hosts) {
-            rows.add(new String[] {
+            rows.add(List.of(
                     h.path("host").asText(),
                     h.path("vmid").asText("-"),
                     text(h, "ip"),
@@ -27,22 +27,9 @@ final class HostTable {
                     condition(h, "Ready"),
                     condition(h, "Reconciled"),
                     h.hasNonNull("secondsTaken") ? String.format("%.1fs", h.get("secondsTaken").asDouble()) : "-",
-                    reason(h)});
+                    reason(h)));
         }
-        int[] width = new int[HEADER.length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                sb.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
-            }
-            sb.append(System.lineSeparator());
-        }
-        return sb.toString();
+        return Columns.align(rows);
     }
 
     /** {@code True/HostReady}; {@code -} for a planner that does not report conditions. */

@@ -41,21 +41,7 @@ final class InventoryTable {
             }
             lines.add(line);
         }
-        int[] width = new int[header.size()];
-        for (List<String> l : lines) {
-            for (int i = 0; i < l.size(); i++) {
-                width[i] = Math.max(width[i], l.get(i).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (List<String> l : lines) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < l.size(); i++) {
-                line.append(i == l.size() - 1 ? l.get(i) : String.format("%-" + (width[i] + 2) + "s", l.get(i)));
-            }
-            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return sb.toString();
+        return Columns.align(lines);
     }
 
     /** A JSON array, one object per guest; sizes in bytes, as Proxmox reports them. */

@@ -30,7 +30,7 @@ final class VmTable {
                     InventoryTable.size(g.path("maxmem").asLong()), InventoryTable.size(g.path("maxdisk").asLong()),
                     uptime(g.path("uptime").asLong()), tags(g.path("tags"))));
         }
-        return aligned(lines);
+        return Columns.align(lines);
     }
 
     /** {@code GET /api/v1/vms/{vmid}/status} as {@code key: value} lines under a title line. */
@@ -51,7 +51,7 @@ final class VmTable {
         lines.add(List.of("memory:", InventoryTable.size(s.path("maxmem").asLong())));
         lines.add(List.of("disk:", InventoryTable.size(s.path("maxdisk").asLong())));
         lines.add(List.of("tags:", tags(s.path("tags"))));
-        return sb.append(aligned(lines)).toString();
+        return sb.append(Columns.align(lines)).toString();
     }
 
     /** The config's keys sorted, one {@code key = value} a line (like {@code qm config}, with the separator of tofu). */
@@ -94,21 +94,4 @@ final class VmTable {
         return s == null || s.isEmpty() ? "-" : s;
     }
 
-    private static String aligned(List<List<String>> lines) {
-        int[] width = new int[lines.get(0).size()];
-        for (List<String> l : lines) {
-            for (int i = 0; i < l.size(); i++) {
-                width[i] = Math.max(width[i], l.get(i).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (List<String> l : lines) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < l.size(); i++) {
-                line.append(i == l.size() - 1 ? l.get(i) : String.format("%-" + (width[i] + 2) + "s", l.get(i)));
-            }
-            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return sb.toString();
-    }
 }
