@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Netns guests against real namespaces, a real sshd and the system ssh client (needs root; skipped otherwise). */
 class NetnsGuestsIT {
@@ -42,8 +41,8 @@ class NetnsGuestsIT {
 
     @BeforeEach
     void keys() throws Exception {
-        assumeTrue(NetnsGuests.unsupportedReason().isEmpty(), () -> "netns guests: " + NetnsGuests.unsupportedReason().get());
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh")), "the OpenSSH client is required");
+        Prerequisites.require(NetnsGuests.unsupportedReason().isEmpty(), () -> "netns guests: " + NetnsGuests.unsupportedReason().get());
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/ssh")), "the OpenSSH client is required");
         key = tmp.resolve("id_ed25519");
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), 10);
         simulatorKeys = tmp.resolve("authorized_keys");
@@ -186,7 +185,7 @@ class NetnsGuestsIT {
 
     @Test
     void watchdog_disarmedOverAFreshConnectionToTheNewAddress_keepsTheNewGeneration() throws Exception {
-        assumeTrue(Files.isExecutable(SUDO), "the admin disarms with sudo: apt-get install sudo");
+        Prerequisites.require(Files.isExecutable(SUDO), "the admin disarms with sudo: apt-get install sudo");
         start(Duration.ZERO, true, f -> { });
         powerOn(GUEST);
         String before = awaitIpv4(GUEST, null);

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real third-party client agrees: Debian's {@code python3-proxmoxer} drives the HTTPS simulator through clone,
@@ -31,10 +30,10 @@ class ProxmoxerIT {
     @BeforeAll
     static void proxmoxerIsInstalled() throws Exception {
         boolean python = Files.isExecutable(Path.of(PYTHON));
-        assumeTrue(python, "ProxmoxerIT skipped: " + PYTHON + " is missing (apt-get install python3-proxmoxer)");
+        Prerequisites.require(python, PYTHON + " is missing (apt-get install python3-proxmoxer)");
         Process p = new ProcessBuilder(PYTHON, "-c", "import proxmoxer, requests").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(p.waitFor() == 0, "ProxmoxerIT skipped: python3-proxmoxer is not installed (apt-get install"
+        Prerequisites.require(p.waitFor() == 0, "python3-proxmoxer is not installed (apt-get install"
                 + " python3-proxmoxer): " + out.strip());
     }
 
