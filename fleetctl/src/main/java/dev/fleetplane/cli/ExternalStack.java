@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * An operator's own Kafka cluster and PostgreSQL ({@code up --kafka … --jdbc …}): checked before any service starts,
@@ -96,12 +97,27 @@ final class ExternalStack {
         }
     }
 
-    /** Fewer partitions than declared would bound the replicas that can share the work: say so, do not change it. */
+    /**
+     * Fewer partitions than declared would bound the replicas that can share the work: say so, do not change it.
+     * A topic created a moment ago may not be in every broker's metadata yet ({@code UnknownTopicOrPartition}): asked
+     * again until the timeout.
+     */
     private static void checkPartitions(Admin admin, String bootstrap, List<TopicSpec> specs, Duration timeout)
             throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            Map<String, TopicDescription> described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
-                    .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described = null;
+            while (described == null) {
+                try {
+                    described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
+                            .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw ex;
+                    }
+                    Thread.sleep(100);
+                }
+            }
             for (TopicSpec s : specs) {
                 TopicDescription d = described.get(s.name());
                 if (d != null && d.partitions().size() < s.partitions()) {
