@@ -72,10 +72,7 @@ class DemoE2EIT {
                     watcher = new Thread(() -> watch(bootstrap, demo, pveEvents), "pve-events-watcher");
                     watcher.start();
                 }
-                if (line.startsWith("stack ready")) {
-                    demoDirs.addAll(fleetplaneTempDirs());
-                    demoDirs.removeAll(tempBefore);
-                }
+                demoDirs.addAll(tempDirsNamedIn(line, tempBefore));
             }
         }
         assertTrue(demo.waitFor(6, TimeUnit.MINUTES), "demo did not finish");
@@ -104,7 +101,7 @@ class DemoE2EIT {
         assertTrue(types.containsAll(Set.of("fleetplane.vm.cloned.v1", "fleetplane.vm.configured.v1",
                 "fleetplane.vm.started.v1", "fleetplane.guest.network-reported.v1")), "types seen: " + types);
 
-        assertFalse(demoDirs.isEmpty(), "could not see the demo's work directory while it ran");
+        assertFalse(demoDirs.isEmpty(), "the demo's output named no work directory under java.io.tmpdir");
         for (Path dir : demoDirs) {
             assertFalse(Files.exists(dir), dir + " was left behind");
         }
@@ -147,6 +144,23 @@ class DemoE2EIT {
                 .map(l -> l.split("\\s+"))
                 .filter(cols -> cols.length >= 4)
                 .collect(Collectors.toMap(c -> c[0], c -> c[3], (a, b) -> b));
+    }
+
+    /**
+     * The demo's own work directories: those its output names (the local stack logs where its broker writes), new
+     * since the test began. Other fleetplane runs on the machine (a build's ITs) make directories of the same shape.
+     */
+    private static Set<Path> tempDirsNamedIn(String line, Set<Path> before) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Set<Path> named = new HashSet<>();
+        Matcher m = Pattern.compile(Pattern.quote(tmp.toString()) + "/(fleetplane-[^/\\s]+)").matcher(line);
+        while (m.find()) {
+            Path dir = tmp.resolve(m.group(1));
+            if (!before.contains(dir) && !m.group(1).startsWith("fleetplane-e2e")) {
+                named.add(dir);
+            }
+        }
+        return named;
     }
 
     private static Set<Path> fleetplaneTempDirs() throws IOException {
