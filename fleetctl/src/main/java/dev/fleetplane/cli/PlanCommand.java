@@ -49,6 +49,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--spec", paramLabel = "FILE", description = "offline: hosts.nix or its evaluated .json")
     Path specFile;
 
+    @Option(names = "--root", paramLabel = "DIR", description = "offline: the directory hosts.nix may read files from"
+            + " (import, readFile), e.g. the flake's top directory (default: the directory of --spec)")
+    Path root;
+
     @Option(names = "--inventory", paramLabel = "FILE", description = "offline: the saved Proxmox inventory (JSON)")
     Path inventoryFile;
 
@@ -60,6 +64,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (root != null && specFile == null) {
+            throw new CliException("--root goes with --spec (the planner evaluates what was pushed)");
+        }
         if ((specFile == null) != (inventoryFile == null)) {
             throw new CliException("--spec and --inventory go together (an offline plan needs both); "
                     + "without them, plan asks the running planner");
@@ -105,7 +112,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     HostsSpec readSpec(Path file) {
-        return SpecFile.read(file, nixTimeout, System.err);
+        return SpecFile.read(file, root, nixTimeout, System.err);
     }
 
     static List<ObservedVm> readInventory(Path file) {

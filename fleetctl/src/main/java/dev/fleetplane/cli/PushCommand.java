@@ -1,9 +1,7 @@
 package dev.fleetplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,6 +26,13 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--fleet", defaultValue = "default", description = "fleet name (default: ${DEFAULT-VALUE})")
     String fleet;
 
+    @Option(names = "--root", paramLabel = "DIR", description = "the directory hosts.nix may read files from (import,"
+            + " readFile), e.g. the flake's top directory (default: the directory of FILE)")
+    Path root;
+
+    @Option(names = "--nix-timeout", defaultValue = "PT30S", description = "how long Nix may evaluate here (default ${DEFAULT-VALUE})")
+    Duration nixTimeout;
+
     @Option(names = "--revision", description = "git revision of FILE, recorded with the spec version")
     String revision;
 
@@ -47,7 +52,7 @@ final class PushCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
-        JsonNode accepted = submit(api, file, fleet, revision, "operator", autoApprove);
+        JsonNode accepted = submit(api, SpecUpload.of(file, root, nixTimeout), fleet, revision, "operator", autoApprove);
         System.out.println("spec version " + accepted.path("specVersion").asText() + " accepted");
         if (!await) {
             return 0;
@@ -71,12 +76,11 @@ final class PushCommand implements Callable<Integer> {
         return allSucceeded(hosts) ? 0 : 1;
     }
 
-    static JsonNode submit(ServiceApi api, Path file, String fleet, String revision, String source, boolean autoApprove) {
-        String content;
-        try {
-            content = Files.readString(file);
-        } catch (IOException e) {
-            throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+    /** Submits {@code upload}; its note (why JSON is sent) goes to stderr. */
+    static JsonNode submit(ServiceApi api, SpecUpload upload, String fleet, String revision, String source,
+                           boolean autoApprove) {
+        if (upload.note() != null) {
+            System.err.println(upload.note());
         }
         Map<String, String> params = new LinkedHashMap<>();
         params.put("fleet", fleet);
@@ -84,7 +88,7 @@ final class PushCommand implements Callable<Integer> {
         params.put("revision", revision);
         // Only an explicit --auto-approve overrides the file; without it the file's _fleetplane.autoApprove decides.
         params.put("autoApprove", autoApprove ? "true" : null);
-        return api.submitSpec(content, !file.toString().endsWith(".json"), params);
+        return api.submitSpec(upload.body(), upload.nix(), params);
     }
 
     /** Polls the spec version until its plan exists; a rejected spec fails with every problem listed. */

@@ -20,8 +20,16 @@ final class SpecFile {
     private SpecFile() {
     }
 
-    /** The valid spec in {@code file}; warnings go to {@code warnings}; a problem is a {@link CliException} listing all. */
+    /** {@link #read(Path, Path, Duration, PrintStream)} with the file's own directory as the root. */
     static HostsSpec read(Path file, Duration nixTimeout, PrintStream warnings) {
+        return read(file, null, nixTimeout, warnings);
+    }
+
+    /**
+     * The valid spec in {@code file}, which may read the files under {@code root} (null: the file's directory);
+     * warnings go to {@code warnings}; a problem is a {@link CliException} listing all.
+     */
+    static HostsSpec read(Path file, Path root, Duration nixTimeout, PrintStream warnings) {
         String source;
         try {
             source = Files.readString(file);
@@ -39,7 +47,7 @@ final class SpecFile {
             }
         } else {
             try {
-                tree = new NixEvaluator("nix-instantiate", nixTimeout).evaluate(source);
+                tree = new NixEvaluator("nix-instantiate", nixTimeout).evaluateFile(file, root == null ? rootOf(file) : root);
             } catch (NixEvaluationException e) {
                 throw new CliException(file + " does not evaluate: " + e.getMessage().strip());
             }
@@ -57,5 +65,11 @@ final class SpecFile {
             throw new CliException(sb.toString());
         }
         return result.spec().orElseThrow();
+    }
+
+    /** The default evaluation root: the directory of {@code file}. */
+    static Path rootOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("/") : parent;
     }
 }

@@ -22,6 +22,10 @@ public interface PlannerConfig {
         /** Longest an evaluation may run before it is stopped and the spec rejected. */
         @WithDefault("10s")
         Duration timeout();
+
+        /** Most memory (address space, MiB) the evaluator process may use before it is stopped and the spec rejected. */
+        @WithDefault("1024")
+        int memoryLimitMb();
     }
 
     interface Spec {

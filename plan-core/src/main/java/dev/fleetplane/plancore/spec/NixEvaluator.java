@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,26 +19,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Evaluates hosts.nix source with {@code nix-instantiate --eval --strict --json} in a scratch directory,
- * in restricted mode (the source may read nothing outside that directory) and with a time limit.
+ * Evaluates a hosts file with {@code nix-instantiate --eval --strict --json}: either source text alone (written as
+ * {@code hosts.nix} into a scratch directory, which is then its root) or a hosts file on disk with the files
+ * under a root directory (its own directory by default, or e.g. a flake's top directory), which it may
+ * {@code import}, {@code builtins.readFile} and {@code builtins.pathExists}.
+ *
+ * <p>Limits, whatever the file says: restricted evaluation with only the root allowed (Nix 2.8 refuses any other
+ * path, also through a symlink, and every URI: {@code allowed-uris} stays empty), no {@code builtins.exec}
+ * ({@code allow-unsafe-native-code-during-evaluation} off), an empty {@code NIX_PATH}, a time limit (the process is
+ * killed: Nix ignores SIGTERM while it evaluates), and a memory limit. The memory limit is the address-space
+ * rlimit ({@code prlimit --as}, util-linux), not Boehm's {@code GC_MAXIMUM_HEAP_SIZE}: both stop
+ * {@code builtins.genList (i: i) 100000000} at once with "out of memory" (measured with Nix 2.8), but the rlimit also
+ * bounds what Nix allocates outside the garbage-collected heap, and it does not depend on how Nix was built. Nix
+ * reserves a 384 MiB heap up front, so the limit must stay well above that; a real hosts file needs about 25 MB.
  */
 public class NixEvaluator {
 
+    /** The default memory limit: the evaluator's whole address space. */
+    public static final long DEFAULT_MEMORY_LIMIT_BYTES = 1024L * 1024 * 1024;
+
+    /** Lines of a Nix error kept (a --show-trace of deep imports can be long). */
+    private static final int MAX_ERROR_LINES = 40;
+
     private final String command;
     private final Duration timeout;
+    private final long memoryLimitBytes;
 
     public NixEvaluator(String command, Duration timeout) {
-        this.command = command;
-        this.timeout = timeout;
+        this(command, timeout, DEFAULT_MEMORY_LIMIT_BYTES);
     }
 
+    public NixEvaluator(String command, Duration timeout, long memoryLimitBytes) {
+        this.command = command;
+        this.timeout = timeout;
+        this.memoryLimitBytes = memoryLimitBytes;
+    }
+
+    /** Evaluates source text on its own, as {@code hosts.nix} in a directory with nothing else in it. */
     public JsonNode evaluate(String source) throws NixEvaluationException {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("fleetplane-nix-");
-            Files.writeString(dir.resolve(NixWrapper.SOURCE_FILE), source, StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(NixWrapper.WRAPPER_FILE), NixWrapper.expression(), StandardCharsets.UTF_8);
-            return run(dir);
+            dir = Files.createTempDirectory("fleetplane-nix-").toRealPath();
+            Path file = dir.resolve(NixWrapper.SOURCE_FILE);
+            Files.writeString(file, source, StandardCharsets.UTF_8);
+            try {
+                return run(file, dir, dir);
+            } catch (NixEvaluationException e) {
+                if (e.kind() == NixEvaluationException.Kind.INVALID_SOURCE
+                        && e.getMessage().contains("No such file or directory")) {
+                    throw new NixEvaluationException(e.kind(), e.getMessage() + "\n(hosts.nix source sent alone is "
+                            + "evaluated alone: files it imports or reads are not there; `fleetplane push FILE` "
+                            + "evaluates such a file where its files are and submits the result)");
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare Nix evaluation: " + e.getMessage(), e);
         } finally {
@@ -45,21 +80,75 @@ public class NixEvaluator {
         }
     }
 
-    private JsonNode run(Path dir) throws NixEvaluationException, IOException {
-        List<String> argv = new ArrayList<>(List.of(command, "--readonly-mode",
-                "--option", "restrict-eval", "true", "-I", dir.toString(),
-                "--eval", "--strict", "--json", NixWrapper.WRAPPER_FILE));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+    /**
+     * Evaluates the hosts file {@code hostsFile}, which may read every file under {@code root} and nothing else.
+     * Errors name files relative to {@code root}; path values become strings relative to the hosts file's directory.
+     */
+    public JsonNode evaluateFile(Path hostsFile, Path root) throws NixEvaluationException {
+        Path realRoot;
+        Path realFile;
+        try {
+            realRoot = root.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
+                    "root directory " + root + " does not exist");
+        } catch (IOException e) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
+                    "cannot read root directory " + root + ": " + e.getMessage());
+        }
+        try {
+            realFile = hostsFile.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
+                    "hosts file " + hostsFile + " does not exist");
+        } catch (IOException e) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
+                    "cannot read hosts file " + hostsFile + ": " + e.getMessage());
+        }
+        if (!Files.isDirectory(realRoot)) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
+                    "root " + root + " is not a directory");
+        }
+        if (!realFile.startsWith(realRoot) || !Files.isRegularFile(realFile)) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE, "hosts file " + hostsFile
+                    + (Files.isRegularFile(realFile) ? " is not under the root " + root : " is not a regular file"));
+        }
+        Path home = null;
+        try {
+            home = Files.createTempDirectory("fleetplane-nix-").toRealPath();
+            return run(realFile, realRoot, home);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare Nix evaluation: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(home);
+        }
+    }
+
+    private JsonNode run(Path file, Path root, Path scratch) throws NixEvaluationException, IOException {
+        List<String> argv = new ArrayList<>(List.of("prlimit", "--as=" + memoryLimitBytes, "--",
+                command, "--readonly-mode",
+                "--option", "restrict-eval", "true",
+                "--option", "allowed-uris", "",
+                "--option", "allow-unsafe-native-code-during-evaluation", "false",
+                "--option", "build-users-group", "",
+                "-I", root.toString(),
+                "--eval", "--strict", "--json", "--show-trace",
+                "--argstr", "hostsFile", file.toString(),
+                "--argstr", "hostsDir", file.getParent().toString(),
+                "--argstr", "root", root.toString(),
+                "-E", NixWrapper.expression()));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(scratch.toFile());
         Map<String, String> env = pb.environment();
         env.put("NIX_PATH", "");
-        env.put("HOME", dir.toString());
+        env.put("HOME", scratch.toString());
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
             throw new NixEvaluationException(NixEvaluationException.Kind.NIX_MISSING,
-                    "cannot run '" + command + "' (" + e.getMessage() + "): install Nix to submit hosts.nix source "
-                            + "(Debian: apt-get install -y nix-bin) or submit the evaluated JSON instead");
+                    "cannot run '" + command + "' under prlimit (" + e.getMessage() + "): install Nix to submit "
+                            + "hosts.nix source (Debian: apt-get install -y nix-bin; prlimit is in util-linux) "
+                            + "or submit the evaluated JSON instead");
         }
         p.getOutputStream().close();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
@@ -70,7 +159,7 @@ public class NixEvaluator {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
                 throw new NixEvaluationException(NixEvaluationException.Kind.TIMEOUT,
-                        "evaluating hosts.nix took longer than " + timeout.toSeconds() + " s; stopped");
+                        "evaluating " + root.relativize(file) + " took longer than " + seconds(timeout) + "; stopped");
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
@@ -78,8 +167,20 @@ public class NixEvaluator {
             throw new NixEvaluationException(NixEvaluationException.Kind.TIMEOUT, "evaluation interrupted");
         }
         String stderr = new String(err.join(), StandardCharsets.UTF_8);
+        if ((p.exitValue() == 126 || p.exitValue() == 127) && stderr.startsWith("prlimit: failed to execute")) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.NIX_MISSING, "cannot run '" + command
+                    + "' (" + stderr.strip() + "): install Nix to submit hosts.nix source (Debian: apt-get install -y "
+                    + "nix-bin) or submit the evaluated JSON instead");
+        }
         if (p.exitValue() != 0) {
-            String msg = NixWrapper.cleanError(stderr, dir.toString());
+            String msg = NixWrapper.cleanError(stderr, root.toString(), scratch.toString(), MAX_ERROR_LINES);
+            if (msg.contains("error: out of memory")) {
+                msg = "evaluating " + root.relativize(file) + " needed more than " + memoryLimitBytes / (1024 * 1024)
+                        + " MiB of memory; stopped (" + msg + ")";
+            } else if (msg.contains("is forbidden in restricted mode")) {
+                msg = msg + "\n(fleetplane evaluates hosts files in restricted mode: only files under the root "
+                        + "directory may be read, no absolute paths outside it, no URLs)";
+            }
             throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
                     msg.isEmpty() ? "nix-instantiate exited " + p.exitValue() : msg);
         }
@@ -89,6 +190,10 @@ public class NixEvaluator {
             throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
                     "nix-instantiate printed no JSON: " + e.getOriginalMessage());
         }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static byte[] readAll(InputStream in) {

@@ -14,6 +14,7 @@ public class NixEvaluatorProducer {
     @Produces
     @Singleton
     NixEvaluator evaluator(PlannerConfig config) {
-        return new NixEvaluator(config.nix().command(), config.nix().timeout());
+        return new NixEvaluator(config.nix().command(), config.nix().timeout(),
+                config.nix().memoryLimitMb() * 1024L * 1024L);
     }
 }
