@@ -201,7 +201,7 @@ class SpecPatchIT {
         JsonPath plan = planOf(pushed.getLong("specVersion"));
         assertTrue(plan.getString("text").contains("Warning: spec version " + pushed.getLong("specVersion")
                 + " undoes 1 host patch that the pushed file does not contain:\n  " + note + "\n"), plan.getString("text"));
-        assertTrue(plan.getString("text").contains("fleetplane spec export --fleet " + fleet + " --version " + patched));
+        assertTrue(plan.getString("text").contains("fleetplane spec export --fleet " + fleet + " --spec-version " + patched));
         assertEquals("web.proxmox.memory", plan.getString("json.reverted_patches[0].attribute"));
         assertEquals(2048, plan.getInt("json.reverted_patches[0].patched_from"));
         assertEquals(4096, plan.getInt("json.reverted_patches[0].patched_to"));

@@ -204,7 +204,7 @@ public class Planning {
         }
         long patched = v.reverts().stream().mapToLong(r -> r.patch().specVersion()).max().orElseThrow();
         out.append("  To keep them, commit them to hosts.nix: fleetplane spec export --fleet ").append(v.fleet())
-                .append(" --version ").append(patched).append(" (then push again).\n");
+                .append(" --spec-version ").append(patched).append(" (then push again).\n");
         if (withheld) {
             out.append("  Auto-approve withheld: apply the revert with `fleetplane apply ").append(planId)
                     .append("`, or push with --allow-revert.\n");

@@ -53,7 +53,7 @@ class PlanningTest {
         assertTrue(text.contains("Warning: spec version 4 undoes 1 host patch that the pushed file does not contain:\n"
                 + "  reverts patch of web.proxmox.memory 4096 → 8192 by alice at 2026-12-07T10:00:00Z (spec version 3)\n"),
                 text);
-        assertTrue(text.contains("fleetplane spec export --fleet prod --version 3"), text);
+        assertTrue(text.contains("fleetplane spec export --fleet prod --spec-version 3"), text);
         assertTrue(text.contains("fleetplane apply plan-4-0123abcd"), text);
 
         JsonNode json = Planning.withReverts(Json.MAPPER.createObjectNode(), v, true);
