@@ -39,7 +39,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("stack ready in %.1f s%n", stackMillis / 1000.0);
 
             ServiceApi api = new ServiceApi(stack.addresses().get("planner"));
-            JsonNode accepted = PushCommand.submit(api, SpecUpload.of(fleetFile, null, Duration.ofSeconds(30)), "demo", null, "operator", true);
+            JsonNode accepted = PushCommand.submit(api, SpecUpload.of(fleetFile, null, Duration.ofSeconds(30)), "demo",
+                    null, "operator", true, false);
             System.out.println("pushed " + fleetFile.getFileName() + ": spec version " + accepted.path("specVersion").asText());
             JsonNode plan = PushCommand.awaitPlan(api, accepted.path("specVersion").asLong(), timeout);
             System.out.println();

@@ -191,10 +191,15 @@ final class NewCommand implements Callable<Integer> {
 
     /** Writes {@code text} over {@code file} atomically, keeping its mode, unless it changed since it was read. */
     static void replace(Path file, String expected, String text) {
+        replace(file, expected, text, "fleetplane new");
+    }
+
+    /** As {@link #replace(Path, String, String)}; {@code command} names who read the file in the refusal. */
+    static void replace(Path file, String expected, String text, String command) {
         try {
             Path real = file.toRealPath();
             if (!Files.readString(real).equals(expected)) {
-                throw new CliException("not written: " + file + " changed while fleetplane new ran; run it again");
+                throw new CliException("not written: " + file + " changed while " + command + " ran; run it again");
             }
             Path tmp = Files.createTempFile(real.getParent(), "." + real.getFileName() + ".", ".fleetplane-new");
             try {

@@ -40,6 +40,10 @@ final class PushCommand implements Callable<Integer> {
             + " (default: what the file's _fleetplane.autoApprove says)")
     boolean autoApprove;
 
+    @Option(names = "--allow-revert", description = "the file may undo host patches it does not contain (without it,"
+            + " an auto-approved plan that reverts a patch waits for `fleetplane apply`)")
+    boolean allowRevert;
+
     @Option(names = "--wait", description = "wait for the plan, and with --auto-approve until every host settled")
     boolean await;
 
@@ -52,8 +56,10 @@ final class PushCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServiceApi api = new ServiceApi(StackFile.plannerUrl(planner));
-        JsonNode accepted = submit(api, SpecUpload.of(file, root, nixTimeout), fleet, revision, "operator", autoApprove);
+        JsonNode accepted = submit(api, SpecUpload.of(file, root, nixTimeout), fleet, revision, "operator", autoApprove,
+                allowRevert);
         System.out.println("spec version " + accepted.path("specVersion").asText() + " accepted");
+        boolean withheld = warnAboutReverts(accepted, file, System.err);
         if (!await) {
             return 0;
         }
@@ -61,6 +67,12 @@ final class PushCommand implements Callable<Integer> {
         System.out.println(plan.path("text").asText().stripTrailing());
         if (plan.path("errors").size() > 0) {
             System.err.println("fleetplane: the plan has errors and cannot be applied; fix the spec and push it again");
+            return 1;
+        }
+        if (withheld) {
+            System.out.println();
+            System.out.println("not applied: apply it with: fleetplane apply " + plan.path("id").asText()
+                    + " (or push again with --allow-revert)");
             return 1;
         }
         // The spec version says whether it applies itself: the flag, else the file's _fleetplane.autoApprove.
@@ -76,9 +88,31 @@ final class PushCommand implements Callable<Integer> {
         return allSucceeded(hosts) ? 0 : 1;
     }
 
+    /**
+     * Prints one warning line per host patch the accepted spec version undoes (the planner's notes: attribute, values,
+     * who, when, which version) and how to keep them. True when auto-approve was withheld because of them.
+     */
+    static boolean warnAboutReverts(JsonNode accepted, Path file, PrintStream err) {
+        JsonNode reverts = accepted.path("reverts");
+        if (!reverts.isArray() || reverts.isEmpty()) {
+            return false;
+        }
+        err.println("Warning: " + file + " does not contain " + (reverts.size() == 1 ? "a host patch" : reverts.size()
+                + " host patches") + " made since it was last pushed; this spec version undoes "
+                + (reverts.size() == 1 ? "it:" : "them:"));
+        reverts.forEach(r -> err.println("  " + r.asText()));
+        err.println("  To keep a patch, commit it (fleetplane spec export --spec-version N, N its version) and push again.");
+        boolean withheld = accepted.path("autoApproveWithheld").asBoolean(false);
+        if (withheld) {
+            err.println("  Auto-approve is withheld for this version: `fleetplane apply` its plan to revert, or push"
+                    + " with --allow-revert.");
+        }
+        return withheld;
+    }
+
     /** Submits {@code upload}; its note (why JSON is sent) goes to stderr. */
     static JsonNode submit(ServiceApi api, SpecUpload upload, String fleet, String revision, String source,
-                           boolean autoApprove) {
+                           boolean autoApprove, boolean allowRevert) {
         if (upload.note() != null) {
             System.err.println(upload.note());
         }
@@ -88,6 +122,7 @@ final class PushCommand implements Callable<Integer> {
         params.put("revision", revision);
         // Only an explicit --auto-approve overrides the file; without it the file's _fleetplane.autoApprove decides.
         params.put("autoApprove", autoApprove ? "true" : null);
+        params.put("allowRevert", allowRevert ? "true" : null);
         return api.submitSpec(upload.body(), upload.nix(), params);
     }
 

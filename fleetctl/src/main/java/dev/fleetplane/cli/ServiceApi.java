@@ -65,6 +65,29 @@ final class ServiceApi {
         return send(request.build());
     }
 
+    /** A fleet's desired state now: the content of its newest spec version, and that version. */
+    record LatestSpec(long version, JsonNode content) {
+    }
+
+    /** {@code GET /api/v1/specs/latest/content?fleet=}: the version is in {@code X-Fleetplane-Spec-Version}. */
+    LatestSpec latestSpec(String fleet) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/specs/latest/content?fleet="
+                + URLEncoder.encode(fleet, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = exchange(request);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() == 404 && body.path("error").isMissingNode()) {
+            throw new CliException("the planner at " + baseUrl + " has no GET /api/v1/specs/latest/content: it is"
+                    + " older than this fleetplane; update it");
+        }
+        if (response.statusCode() >= 400) {
+            throw new CliException("GET /api/v1/specs/latest/content answered " + response.statusCode() + ": "
+                    + describeError(body, response.body()));
+        }
+        String version = response.headers().firstValue("X-Fleetplane-Spec-Version").orElseThrow(
+                () -> new CliException("the planner's answer names no spec version (X-Fleetplane-Spec-Version)"));
+        return new LatestSpec(Long.parseLong(version), body);
+    }
+
     JsonNode hosts() {
         return get("/api/v1/hosts");
     }

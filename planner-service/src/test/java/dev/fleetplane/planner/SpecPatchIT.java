@@ -9,6 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.pve.InventoryObserved;
+import dev.fleetplane.events.pve.ObservedVm;
+import io.restassured.path.json.JsonPath;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.desired.PatchHost;
@@ -140,5 +147,110 @@ class SpecPatchIT {
                 && s.event().data().toString().contains("hosts.nobody"), FleetPlay.WAIT)
                 .event().dataAs(EventCatalog.SPEC_REJECTED);
         assertEquals("event", rejected.source());
+    }
+
+    /** Plays the adapter for spec version {@code version}: the template and both VMs exist, stopped, as SPEC says. */
+    static JsonPath planOf(long version) throws Exception {
+        FleetEvent sync = play.recorder.await("SyncInventory spec-" + version, s -> s.event() != null
+                && s.event().is(EventCatalog.SYNC_INVENTORY) && ("spec-" + version).equals(s.event().correlationId()),
+                FleetPlay.WAIT).event();
+        play.pve("pve", FleetEvent.causedBy(sync, EventCatalog.INVENTORY_OBSERVED, FleetPlay.ADAPTER, "pve",
+                new InventoryObserved("https://10.0.0.1:8006/api2/json", List.of(
+                        new ObservedVm(9003, "tpl", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of()),
+                        new ObservedVm(510, "dev", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of()),
+                        new ObservedVm(511, "web", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of())),
+                        "sha256:" + sync.id())));
+        long deadline = System.nanoTime() + FleetPlay.WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String planId = given().when().get("/api/v1/specs/" + version).then().statusCode(200)
+                    .extract().jsonPath().getString("planId");
+            if (planId != null) {
+                return given().when().get("/api/v1/plans/" + planId).then().statusCode(200).extract().jsonPath();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no plan for spec version " + version);
+    }
+
+    static JsonPath pushSpec(String fleet, String query) {
+        return given().contentType("application/json").body(SPEC)
+                .when().post("/api/v1/specs?fleet=" + fleet + query).then().statusCode(202).extract().jsonPath();
+    }
+
+    @Test
+    void pushingTheUnpatchedFile_showsWhichPatchItReverts_withActorAndTime_andWithholdsAutoApproveUnlessAllowed()
+            throws Exception {
+        String fleet = "revert-" + UUID.randomUUID().toString().substring(0, 8);
+        push(fleet);
+        long patched = given().contentType("application/json").queryParam("fleet", fleet)
+                .header("X-Fleetplane-Operator", "alice").body("{\"set\": {\"memory\": 4096}}")
+                .when().patch("/api/v1/hosts/web").then().statusCode(202).extract().jsonPath().getLong("specVersion");
+        OffsetDateTime at = OffsetDateTime.parse(given().when().get("/api/v1/specs/" + patched).then()
+                .extract().jsonPath().getString("acceptedAt"));
+        String note = "reverts patch of web.proxmox.memory 2048 → 4096 by alice at "
+                + at.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toInstant()
+                + " (spec version " + patched + ")";
+        // The desired state now, patch included, is what `fleetplane spec export` renders.
+        given().when().get("/api/v1/specs/latest/content?fleet=" + fleet).then().statusCode(200)
+                .header("X-Fleetplane-Spec-Version", String.valueOf(patched))
+                .body("web.proxmox.memory", equalTo(4096));
+
+        // CI pushes the file without the patch: the answer, the plan text and the JSON plan all say what it undoes.
+        JsonPath pushed = pushSpec(fleet, "&source=ci");
+        assertEquals(List.of(note), pushed.getList("reverts"));
+        JsonPath plan = planOf(pushed.getLong("specVersion"));
+        assertTrue(plan.getString("text").contains("Warning: spec version " + pushed.getLong("specVersion")
+                + " undoes 1 host patch that the pushed file does not contain:\n  " + note + "\n"), plan.getString("text"));
+        assertTrue(plan.getString("text").contains("fleetplane spec export --fleet " + fleet + " --spec-version " + patched));
+        assertEquals("web.proxmox.memory", plan.getString("json.reverted_patches[0].attribute"));
+        assertEquals(2048, plan.getInt("json.reverted_patches[0].patched_from"));
+        assertEquals(4096, plan.getInt("json.reverted_patches[0].patched_to"));
+        assertEquals(2048, plan.getInt("json.reverted_patches[0].pushed"));
+        assertEquals("alice", plan.getString("json.reverted_patches[0].requested_by"));
+        assertEquals(patched, plan.getLong("json.reverted_patches[0].spec_version"));
+        assertEquals(note, plan.getString("json.reverted_patches[0].note"));
+
+        // Pushed again with auto-approve (nothing applied the revert yet): still named, and not applied by itself.
+        JsonPath auto = pushSpec(fleet, "&autoApprove=true");
+        assertEquals(List.of(note), auto.getList("reverts"));
+        assertTrue(auto.getBoolean("autoApproveWithheld"));
+        JsonPath held = planOf(auto.getLong("specVersion"));
+        assertEquals("pending-approval", held.getString("status"));
+        assertTrue(held.getBoolean("json.auto_approve_withheld"));
+        assertTrue(held.getString("text").contains("Auto-approve withheld: apply the revert with `fleetplane apply "
+                + held.getString("id") + "`"), held.getString("text"));
+
+        // Acknowledged: the plan applies itself, and the revert is settled for later pushes.
+        JsonPath allowed = pushSpec(fleet, "&autoApprove=true&allowRevert=true");
+        assertEquals(List.of(note), allowed.getList("reverts"));
+        assertTrue(allowed.getBoolean("allowRevert"));
+        assertEquals(false, allowed.getBoolean("autoApproveWithheld"));
+        JsonPath applied = planOf(allowed.getLong("specVersion"));
+        assertEquals("applied", applied.getString("status"));
+        assertEquals(List.of(), pushSpec(fleet, "").getList("reverts"));
+    }
+
+    @Test
+    void aPatchEventNamesWhoAskedForIt_andAFileThatHasThePatch_revertsNothing() throws Exception {
+        String fleet = "evrevert-" + UUID.randomUUID().toString().substring(0, 8);
+        long base = push(fleet);
+        play.publish(Topics.FLEET_DESIRED, fleet, FleetEvent.create(EventCatalog.PATCH_HOST, "/tools/resizer", "dev",
+                new PatchHost(fleet, "dev", Map.of("cores", IntNode.valueOf(4)), false, null, null, null, null, "bob"),
+                null));
+        long patched = play.recorder.await("SpecAccepted for the patch", s -> s.event() != null
+                && s.event().is(EventCatalog.SPEC_ACCEPTED) && fleet.equals(s.key())
+                && s.event().dataAs(EventCatalog.SPEC_ACCEPTED).specVersion() > base, FleetPlay.WAIT)
+                .event().dataAs(EventCatalog.SPEC_ACCEPTED).specVersion();
+        List<String> reverts = pushSpec(fleet, "").getList("reverts");
+        assertEquals(1, reverts.size(), reverts.toString());
+        assertTrue(reverts.get(0).startsWith("reverts patch of dev.proxmox.cores 2 → 4 by bob at "), reverts.get(0));
+        assertTrue(reverts.get(0).endsWith("(spec version " + patched + ")"), reverts.get(0));
+
+        // The file with the patch committed reverts nothing; after it the patch is part of the file's history.
+        String withPatch = SPEC.replace("\"vmid\": 510, \"cores\": 2", "\"vmid\": 510, \"cores\": 4");
+        assertEquals(List.of(), given().contentType("application/json").queryParam("fleet", fleet).body(withPatch)
+                .when().post("/api/v1/specs").then().statusCode(202).extract().jsonPath().getList("reverts"));
+        assertEquals(List.of(), pushSpec(fleet, "").getList("reverts"));
+        assertTrue(patched > base);
     }
 }

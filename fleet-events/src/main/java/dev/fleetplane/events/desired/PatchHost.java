@@ -13,7 +13,15 @@ import java.util.Map;
  * @param remove      remove the host from the spec ({@code set} must then be empty)
  * @param baseVersion when set, the patch applies only if this is still the latest spec version
  * @param autoApprove null = as the spec's {@code _fleetplane.autoApprove} says
+ * @param requestedBy who asks (optional, added later: absent = the event's CloudEvents source); named when a later
+ *                    push of a hosts file without the patch reverts it
  */
 public record PatchHost(String fleet, String host, Map<String, JsonNode> set, boolean remove, String source,
-                        String revision, Long baseVersion, Boolean autoApprove) {
+                        String revision, Long baseVersion, Boolean autoApprove, String requestedBy) {
+
+    /** As before {@code requestedBy} existed. */
+    public PatchHost(String fleet, String host, Map<String, JsonNode> set, boolean remove, String source,
+                     String revision, Long baseVersion, Boolean autoApprove) {
+        this(fleet, host, set, remove, source, revision, baseVersion, autoApprove, null);
+    }
 }

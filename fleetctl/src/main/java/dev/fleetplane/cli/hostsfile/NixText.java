@@ -116,11 +116,17 @@ public final class NixText {
 
     /** The bindings of the attribute set whose value is {@code b}'s, when that value is a plain {@code { ... }}. */
     public List<Binding> innerBindings(Binding b) throws UnreadableException {
+        Optional<int[]> set = plainSet(b);
+        return set.isEmpty() ? List.of() : bindingsIn(set.get()[0]);
+    }
+
+    /** [open brace, close brace] of {@code b}'s value when it is a plain {@code { ... }}; empty otherwise. */
+    public Optional<int[]> plainSet(Binding b) {
         int i = skipNonCode(b.value(), b.end());
         if (i >= b.end() || text.charAt(i) != '{' || skipNonCode(match[i] + 1, b.end()) != b.end() - 1) {
-            return List.of();
+            return Optional.empty();
         }
-        return bindingsIn(i);
+        return Optional.of(new int[] {i, match[i]});
     }
 
     /** The bindings directly inside the attribute set opened by the code brace at {@code open}. */

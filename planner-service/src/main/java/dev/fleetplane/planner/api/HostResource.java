@@ -100,7 +100,8 @@ public class HostResource {
     @PATCH
     @Path("/{host}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public Response patch(@PathParam("host") String host, @QueryParam("fleet") String fleetParam, PatchBody body) {
+    public Response patch(@PathParam("host") String host, @QueryParam("fleet") String fleetParam,
+                          @HeaderParam("X-Fleetplane-Operator") String operator, PatchBody body) {
         if (!host.matches(HOST_NAME)) {
             throw new ApiException(400, "host name must match " + HOST_NAME + ", got '" + host + "'");
         }
@@ -112,8 +113,10 @@ public class HostResource {
         if (!SOURCES.contains(source)) {
             throw new ApiException(400, "source must be one of " + SOURCES + ", got '" + source + "'");
         }
+        // Who asked is named when a later push of a hosts file without this patch reverts it.
+        String requestedBy = operator == null || operator.isBlank() ? source : operator.trim();
         HostPatch patch = new HostPatch(fleet, host, body.set(), Boolean.TRUE.equals(body.remove()), source,
-                body.revision(), body.baseVersion(), Optional.ofNullable(body.autoApprove()));
+                body.revision(), body.baseVersion(), Optional.ofNullable(body.autoApprove()), requestedBy);
         IntakeResult result = intake.patch(patch, null);
         if (result instanceof IntakeResult.Rejected r) {
             int status = switch (r.reason()) {

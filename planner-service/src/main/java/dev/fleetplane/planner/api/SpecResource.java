@@ -65,6 +65,8 @@ public class SpecResource {
                            @HeaderParam("X-Fleetplane-Revision") String revisionHeader,
                            @QueryParam("autoApprove") String autoParam,
                            @HeaderParam("X-Fleetplane-Auto-Approve") String autoHeader,
+                           @QueryParam("allowRevert") String allowRevertParam,
+                           @HeaderParam("X-Fleetplane-Allow-Revert") String allowRevertHeader,
                            InputStream body) {
         String fleet = first(fleetParam, fleetHeader, config.spec().defaultFleet());
         if (!fleet.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
@@ -75,16 +77,15 @@ public class SpecResource {
             throw new ApiException(400, "source must be ci or operator, got '" + source + "'");
         }
         String revision = first(revisionParam, revisionHeader, null);
-        Optional<Boolean> autoApprove = Optional.ofNullable(first(autoParam, autoHeader, null)).map(v -> {
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new ApiException(400, "autoApprove must be true or false, got '" + v + "'");
-            }
-            return Boolean.valueOf(v);
-        });
+        Optional<Boolean> autoApprove = Optional.ofNullable(first(autoParam, autoHeader, null))
+                .map(v -> bool("autoApprove", v));
+        boolean allowRevert = Optional.ofNullable(first(allowRevertParam, allowRevertHeader, null))
+                .map(v -> bool("allowRevert", v)).orElse(false);
         String text = read(body);
         boolean nix = contentType != null && contentType.toLowerCase().startsWith(NIX);
         Submission.Input input = nix ? new Submission.NixSource(text) : new Submission.JsonText(text);
-        IntakeResult result = intake.submit(new Submission(fleet, source, revision, autoApprove, input), null);
+        IntakeResult result = intake.submit(new Submission(fleet, source, revision, autoApprove, allowRevert, input),
+                null);
         if (result instanceof IntakeResult.Rejected r) {
             int status = r.reason() == IntakeResult.Reason.NIX_MISSING ? 503 : 400;
             throw new ApiException(status, r.error(), r.problems().stream().map(SpecProblem::toString).toList());
@@ -106,6 +107,19 @@ public class SpecResource {
         SpecVersion v = database.read(c -> specs.find(c, version))
                 .orElseThrow(() -> new ApiException(404, "no spec version " + version));
         return status(v, List.of());
+    }
+
+    /**
+     * The desired state now: the content of the fleet's newest spec version, host patches included (what
+     * {@code fleetplane spec export} renders as hosts.nix). The version is in {@code X-Fleetplane-Spec-Version}.
+     */
+    @GET
+    @Path("/latest/content")
+    public Response latestContent(@QueryParam("fleet") String fleetParam) {
+        String fleet = first(fleetParam, null, config.spec().defaultFleet());
+        SpecVersion v = database.read(c -> specs.findLatest(c, fleet)).orElseThrow(() -> new ApiException(404,
+                "fleet " + fleet + " has no spec version yet; push one with `fleetplane push FILE --fleet " + fleet + "`"));
+        return Response.ok(v.content()).header("X-Fleetplane-Spec-Version", v.version()).build();
     }
 
     @GET
@@ -130,6 +144,13 @@ public class SpecResource {
         } catch (IOException e) {
             throw new ApiException(400, "cannot read the request body: " + e.getMessage());
         }
+    }
+
+    private static boolean bool(String name, String v) {
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ApiException(400, name + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static String first(String a, String b, String fallback) {

@@ -1,6 +1,9 @@
 package dev.fleetplane.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.plans.PlanComputed;
@@ -18,6 +21,8 @@ import dev.fleetplane.plancore.spec.SpecValidator;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.Sql;
 import dev.fleetplane.planner.lifecycle.HostScheduler;
+import dev.fleetplane.planner.spec.PatchedValue;
+import dev.fleetplane.planner.spec.RevertedPatch;
 import dev.fleetplane.planner.spec.SpecStore;
 import dev.fleetplane.planner.spec.SpecVersion;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -152,8 +157,10 @@ public class Planning {
             // The same content was applied already (e.g. a targeted apply left the rest): a new, applicable plan.
             id = base + "-" + n;
         }
-        String text = PlanRenderer.render(v.fleet(), v.version(), draft);
-        JsonNode json = PlanJson.render(v.fleet(), v.version(), digest, draft);
+        boolean withheld = origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove() && !v.appliesItself()
+                && !draft.hasErrors();
+        String text = PlanRenderer.render(v.fleet(), v.version(), draft) + revertNotes(v, id, withheld);
+        JsonNode json = withReverts(PlanJson.render(v.fleet(), v.version(), digest, draft), v, withheld);
         Plan plan = new Plan(id, v.fleet(), v.version(), digest, observed, draft.changes(), draft.errors(), text, json,
                 origin, draft.toAdd(), draft.toChange(), draft.toDestroy(), draft.toAdopt(), draft.toForget(), null,
                 null, null, null);
@@ -170,12 +177,67 @@ public class Planning {
         if (origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove()) {
             if (draft.hasErrors()) {
                 LOG.warnf("fleet %s: plan %s has errors; auto-approve skipped", v.fleet(), id);
+            } else if (withheld) {
+                LOG.warnf("fleet %s: plan %s reverts %d host patch(es) the push did not allow; auto-approve withheld"
+                        + " (correlation %s)", v.fleet(), id, v.reverts().size(), v.correlationId());
             } else {
                 approval.apply(c, plans.find(c, id, true).orElseThrow(), "auto-approve", computed,
                         PlanApproval.Selection.ALL);
             }
         }
         return plans.find(c, id, false).orElseThrow();
+    }
+
+    /**
+     * The plan text's closing warning when {@code v} undoes host patches hosts.nix never got: one note per patch
+     * (who, when, which version), how to keep them, and whether auto-approve was withheld. Empty otherwise.
+     */
+    static String revertNotes(SpecVersion v, String planId, boolean withheld) {
+        if (v.reverts().isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\nWarning: spec version ").append(v.version()).append(" undoes ")
+                .append(v.reverts().size()).append(v.reverts().size() == 1 ? " host patch" : " host patches")
+                .append(" that the pushed file does not contain:\n");
+        for (RevertedPatch r : v.reverts()) {
+            out.append("  ").append(r.note()).append('\n');
+        }
+        long patched = v.reverts().stream().mapToLong(r -> r.patch().specVersion()).max().orElseThrow();
+        out.append("  To keep them, commit them to hosts.nix: fleetplane spec export --fleet ").append(v.fleet())
+                .append(" --spec-version ").append(patched).append(" (then push again).\n");
+        if (withheld) {
+            out.append("  Auto-approve withheld: apply the revert with `fleetplane apply ").append(planId)
+                    .append("`, or push with --allow-revert.\n");
+        } else if (v.allowRevert()) {
+            out.append("  The push allowed this (--allow-revert).\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * The JSON plan with {@code reverted_patches} (one object per undone patch: {@code attribute}, {@code host},
+     * {@code path}, {@code patched_from}, {@code patched_to}, {@code pushed}, {@code requested_by},
+     * {@code requested_at}, {@code spec_version}, {@code note}) and {@code auto_approve_withheld}.
+     */
+    static JsonNode withReverts(JsonNode json, SpecVersion v, boolean withheld) {
+        ObjectNode root = (ObjectNode) json;
+        ArrayNode list = root.putArray("reverted_patches");
+        for (RevertedPatch r : v.reverts()) {
+            PatchedValue c = r.patch().change();
+            ObjectNode o = list.addObject();
+            o.put("attribute", c.attribute());
+            o.put("host", c.host());
+            o.put("path", c.path());
+            o.set("patched_from", c.before() == null ? NullNode.getInstance() : c.before());
+            o.set("patched_to", c.after() == null ? NullNode.getInstance() : c.after());
+            o.set("pushed", r.pushed() == null ? NullNode.getInstance() : r.pushed());
+            o.put("requested_by", r.patch().requestedBy());
+            o.put("requested_at", r.patch().requestedAt().toInstant().toString());
+            o.put("spec_version", r.patch().specVersion());
+            o.put("note", r.note());
+        }
+        root.put("auto_approve_withheld", withheld);
+        return root;
     }
 
     private static HostsSpec validated(SpecVersion v) {

@@ -49,7 +49,9 @@ public class DesiredConsumer {
         if (event.is(EventCatalog.PATCH_HOST)) {
             PatchHost p = event.dataAs(EventCatalog.PATCH_HOST);
             onHostPatch(new HostPatch(p.fleet(), p.host(), p.set() == null ? Map.of() : p.set(), p.remove(),
-                    p.source(), p.revision(), p.baseVersion(), Optional.ofNullable(p.autoApprove())), event, record);
+                    p.source(), p.revision(), p.baseVersion(), Optional.ofNullable(p.autoApprove()),
+                    p.requestedBy() == null || p.requestedBy().isBlank() ? event.source() : p.requestedBy()),
+                    event, record);
             return;
         }
         if (!event.is(EventCatalog.SPEC_SUBMITTED)) {
@@ -75,7 +77,7 @@ public class DesiredConsumer {
         HostPatch p = patch.source() == null || patch.source().isBlank()
                 ? new HostPatch(patch.fleet() == null || patch.fleet().isBlank() ? config.spec().defaultFleet()
                         : patch.fleet(), patch.host(), patch.set(), patch.remove(), "event", patch.revision(),
-                        patch.baseVersion(), patch.autoApprove())
+                        patch.baseVersion(), patch.autoApprove(), patch.requestedBy())
                 : patch;
         try {
             specs.patch(p, event);
@@ -102,6 +104,6 @@ public class DesiredConsumer {
             input = new Submission.Unusable("SpecSubmitted has neither spec nor nixSource; send exactly one");
         }
         return new Submission(fleet, source, s.revision(), s.autoApprove() ? Optional.of(true) : Optional.empty(),
-                input);
+                Boolean.TRUE.equals(s.allowRevert()), input);
     }
 }

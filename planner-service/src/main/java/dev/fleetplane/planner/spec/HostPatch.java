@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param remove      remove the host from the spec (then {@code set} must be empty)
  * @param baseVersion when given, the patch applies only if this is still the fleet's latest spec version
  * @param autoApprove empty = as the spec's {@code _fleetplane.autoApprove} says
+ * @param requestedBy who asked (recorded with the version, named when a later push reverts the patch)
  */
 public record HostPatch(String fleet, String host, Map<String, JsonNode> set, boolean remove, String source,
-                        String revision, Long baseVersion, Optional<Boolean> autoApprove) {
+                        String revision, Long baseVersion, Optional<Boolean> autoApprove, String requestedBy) {
 }

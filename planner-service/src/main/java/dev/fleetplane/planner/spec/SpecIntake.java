@@ -103,7 +103,8 @@ public class SpecIntake {
             }
             // A whole spec waits for a patch being applied, so the patch's result is never silently overwritten.
             specs.lockFleet(c, s.fleet());
-            return accept(c, s, tree, result, storedNix, cause);
+            List<RevertedPatch> reverts = PatchReverts.of(tree, specs.pendingPatches(c, s.fleet()));
+            return accept(c, s, tree, result, storedNix, SpecStore.Provenance.file(reverts, s.allowRevert()), cause);
         });
     }
 
@@ -115,7 +116,7 @@ public class SpecIntake {
      * @param cause the event that carried the patch, or null for a REST patch
      */
     public IntakeResult patch(HostPatch p, FleetEvent cause) {
-        Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(),
+        Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(), false,
                 new Submission.Unusable("host patch"));
         return database.inTransaction(c -> {
             if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
@@ -143,7 +144,8 @@ public class SpecIntake {
                 return rejectIn(c, s, cause, r.unknownHost() ? IntakeResult.Reason.NOT_FOUND
                         : IntakeResult.Reason.INVALID, error, r.problems());
             }
-            JsonNode tree = ((SpecPatch.Patched) patched).spec();
+            SpecPatch.Patched done = (SpecPatch.Patched) patched;
+            JsonNode tree = done.spec();
             SpecValidator.Result result = SpecValidator.validate(tree);
             if (!result.valid()) {
                 int n = result.problems().size();
@@ -151,18 +153,25 @@ public class SpecIntake {
                         + String.join(", ", ((SpecPatch.Patched) patched).changed()) + ") is invalid: " + n
                         + (n == 1 ? " problem" : " problems"), result.problems());
             }
-            LOG.infof("fleet %s: host %s patched on spec version %d: %s", p.fleet(), p.host(), base,
-                    ((SpecPatch.Patched) patched).changed());
-            return accept(c, s, tree, result, null, cause);
+            String requestedBy = p.requestedBy() == null || p.requestedBy().isBlank() ? p.source() : p.requestedBy();
+            LOG.infof("fleet %s: host %s patched on spec version %d by %s: %s", p.fleet(), p.host(), base,
+                    requestedBy, done.changed());
+            return accept(c, s, tree, result, null, SpecStore.Provenance.patch(requestedBy, done.values()), cause);
         });
     }
 
     private IntakeResult accept(Connection c, Submission s, JsonNode tree, SpecValidator.Result result,
-                                String nixSource, FleetEvent cause) throws SQLException {
+                                String nixSource, SpecStore.Provenance provenance, FleetEvent cause)
+            throws SQLException {
         HostsSpec spec = result.spec().orElseThrow();
         boolean autoApprove = s.autoApprove().or(() -> spec.fleetplane().autoApprove()).orElse(false);
         String hash = SpecJson.hash(tree);
-        SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, nixSource, autoApprove);
+        SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, nixSource, autoApprove,
+                provenance);
+        for (RevertedPatch r : v.reverts()) {
+            LOG.warnf("fleet %s: spec version %d %s%s", s.fleet(), v.version(), r.note(),
+                    v.allowRevert() ? " (allowed by the push)" : "");
+        }
         FleetEvent accepted = publisher.publish(c, s.fleet(), EventCatalog.SPEC_ACCEPTED, s.fleet(),
                 new SpecAccepted(s.fleet(), v.version(), hash, s.source(), s.revision(), spec.hostNames(),
                         result.warnings(), autoApprove),

@@ -23,7 +23,11 @@ public final class SpecPatch {
     public sealed interface Result {
     }
 
-    public record Patched(ObjectNode spec, List<String> changed) implements Result {
+    /**
+     * @param changed what changed, for logs and messages ({@code proxmox.cores = 8})
+     * @param values  each changed value before and after, recorded with the spec version it makes
+     */
+    public record Patched(ObjectNode spec, List<String> changed, List<PatchedValue> values) implements Result {
     }
 
     /**
@@ -56,8 +60,8 @@ public final class SpecPatch {
         }
         ObjectNode next = latest.deepCopy();
         if (patch.remove()) {
-            next.remove(host);
-            return new Patched(next, List.of(host + " removed"));
+            JsonNode removed = next.remove(host);
+            return new Patched(next, List.of(host + " removed"), List.of(new PatchedValue(host, "", removed, null)));
         }
         if (set.isEmpty()) {
             return new Refused(false, List.of(new SpecProblem(where, "the patch changes nothing (empty set)")));
@@ -66,6 +70,7 @@ public final class SpecPatch {
             return new Refused(false, List.of(new SpecProblem(where, "is not an attribute set; cannot patch it")));
         }
         List<String> changed = new ArrayList<>();
+        List<PatchedValue> values = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : new java.util.TreeMap<>(set).entrySet()) {
             String path = qualified(e.getKey(), (ObjectNode) next.get(host));
             String[] parts = path.split("\\.", -1);
@@ -99,15 +104,18 @@ public final class SpecPatch {
             }
             String leaf = parts[parts.length - 1];
             JsonNode value = e.getValue();
+            JsonNode old = parent.get(leaf);
             if (value == null || value.isNull()) {
                 parent.remove(leaf);
                 changed.add(path + " removed");
+                values.add(new PatchedValue(host, path, old, null));
             } else {
                 parent.set(leaf, value.deepCopy());
                 changed.add(path + " = " + value);
+                values.add(new PatchedValue(host, path, old == null ? null : old.deepCopy(), value.deepCopy()));
             }
         }
-        return problems.isEmpty() ? new Patched(next, changed) : new Refused(false, problems);
+        return problems.isEmpty() ? new Patched(next, changed, values) : new Refused(false, problems);
     }
 
     /** {@code cores} → {@code proxmox.cores} for a host that has a proxmox set and no own attribute of that name. */

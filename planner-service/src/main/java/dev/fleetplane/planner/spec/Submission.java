@@ -7,8 +7,10 @@ import java.util.Optional;
  * A hosts file handed to the planner, by REST or by a {@code SpecSubmitted} event.
  *
  * @param autoApprove empty = as {@code _fleetplane.autoApprove} says (default false)
+ * @param allowRevert the submitter acknowledges that the file undoes host patches it does not contain
  */
-public record Submission(String fleet, String source, String revision, Optional<Boolean> autoApprove, Input input) {
+public record Submission(String fleet, String source, String revision, Optional<Boolean> autoApprove,
+                         boolean allowRevert, Input input) {
 
     /** The spec itself in one of the forms the planner reads. */
     public sealed interface Input {

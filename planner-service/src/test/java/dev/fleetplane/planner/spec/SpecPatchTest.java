@@ -29,7 +29,7 @@ class SpecPatchTest {
     }
 
     static HostPatch set(String host, Map<String, JsonNode> set) {
-        return new HostPatch("f", host, set, false, "event", "abc", null, Optional.empty());
+        return new HostPatch("f", host, set, false, "event", "abc", null, Optional.empty(), "tester");
     }
 
     static SpecPatch.Patched patched(SpecPatch.Result r) {
@@ -64,7 +64,7 @@ class SpecPatchTest {
     @Test
     void removingAHost_dropsIt_fromTheNextVersion() throws Exception {
         SpecPatch.Patched p = patched(SpecPatch.apply(spec(),
-                new HostPatch("f", "web", Map.of(), true, "event", null, null, Optional.empty())));
+                new HostPatch("f", "web", Map.of(), true, "event", null, null, Optional.empty(), "tester")));
         assertFalse(p.spec().has("web"));
         assertTrue(p.spec().has("dev"));
     }
@@ -85,7 +85,7 @@ class SpecPatchTest {
         SpecPatch.Refused empty = assertInstanceOf(SpecPatch.Refused.class, SpecPatch.apply(spec(), set("dev", Map.of())));
         assertTrue(empty.problems().get(0).toString().contains("changes nothing"));
         SpecPatch.Refused both = assertInstanceOf(SpecPatch.Refused.class, SpecPatch.apply(spec(),
-                new HostPatch("f", "dev", Map.of("cores", IntNode.valueOf(4)), true, "event", null, null, Optional.empty())));
+                new HostPatch("f", "dev", Map.of("cores", IntNode.valueOf(4)), true, "event", null, null, Optional.empty(), "tester")));
         assertTrue(both.problems().get(0).toString().contains("not both"));
         assertFalse(both.unknownHost());
     }
