@@ -7,6 +7,7 @@ import dev.fleetplane.cli.hostsfile.HostsFileStyle;
 import dev.fleetplane.cli.hostsfile.NixText;
 import dev.fleetplane.plancore.spec.DiskSize;
 import dev.fleetplane.plancore.spec.NixEvaluationException;
+import dev.fleetplane.plancore.spec.SpecValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "new", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 1,
         description = {"Print (or with --write insert) the hosts.nix entry of a new host.",
                 "The VMID is Proxmox's next free one (asked through the running proxmox-adapter), stepped past the",
-                "VMIDs the spec already uses, within 100-8999. Cores, memory, disk and user default to the most common",
+                "VMIDs the spec already uses, within _fleetplane.vmidRange (default 100-8999). Cores, memory, disk and",
+                "user default to the most common",
                 "values among the spec's VM hosts (ties: the smaller), else 2 / 4096 / 32G / root.",
                 "Exit codes: 0 printed or written, 1 error (nothing written)."})
 final class NewCommand implements Callable<Integer> {
@@ -107,7 +109,7 @@ final class NewCommand implements Callable<Integer> {
         hosts.spec().managedHosts().forEach(h -> used.add(h.proxmox().orElseThrow().vmid()));
         hosts.spec().proxmox().ifPresent(p -> used.add(p.templateVmid()));
         VmidSource source = vmids != null ? vmids : new AdapterVmids(StackFile.adapterUrl(adapter));
-        int vmid = VmidChoice.choose(source, used);
+        int vmid = VmidChoice.choose(source, used, hosts.spec().fleetplane().vmidRange());
 
         HostEntry explicit = new HostEntry(name, u, Optional.empty(), vmid, c, m, d, Optional.empty());
         Styled styled = styled(hosts, explicit);
@@ -239,8 +241,9 @@ final class NewCommand implements Callable<Integer> {
         if (cores < 1 || cores > 512) {
             throw new CliException("--cores must be between 1 and 512, got " + cores);
         }
-        if (memory < 16 || memory > 4194304) {
-            throw new CliException("--memory must be between 16 and 4194304 MB, got " + memory);
+        if (memory < SpecValidator.MIN_MEMORY_MB || memory > SpecValidator.MAX_MEMORY_MB) {
+            throw new CliException("--memory must be between " + SpecValidator.MIN_MEMORY_MB + " and "
+                    + SpecValidator.MAX_MEMORY_MB + " MB, got " + memory);
         }
         if (DiskSize.parse(disk).isEmpty()) {
             throw new CliException("--disk '" + disk + "' is not a size like 32G, 512M or 1T");

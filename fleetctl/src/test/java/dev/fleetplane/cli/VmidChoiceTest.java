@@ -63,6 +63,14 @@ class VmidChoiceTest {
     }
 
     @Test
+    void choose_staysInTheSpecsVmidRange_startingAtItsFirstWhenProxmoxsNextIsBelow() {
+        // Proxmox has 100-101 and 1000; the spec's range is 1000-1999.
+        FakeProxmox pve = new FakeProxmox(Set.of(100, 101, 1000));
+        assertEquals(1002, VmidChoice.choose(pve, Set.of(1001), new dev.fleetplane.plancore.spec.VmidRange(1000, 1999)));
+        assertEquals(List.of(1000, 1002), pve.asked, "below the range Proxmox's next is no candidate; each is asked");
+    }
+
+    @Test
     void choose_refusesANextIdOutsideTheVmRange() {
         VmidSource high = new VmidSource() {
             @Override

@@ -102,9 +102,11 @@ class PlannerIT {
                 s -> is(s, EventCatalog.SYNC_INVENTORY) && correlation.equals(s.event().correlationId()), WAIT).event();
         assertEquals("pve", sync.subject());
 
-        // As the adapter would answer: the template and the imported dev VM exist, web and db do not.
+        // As the adapter would answer: the template (a nixos-generators image: its disk is virtio0, booted first)
+        // and the imported dev VM exist, web and db do not.
         List<ObservedVm> vms = List.of(
-                new ObservedVm(9003, "nixos-template", "pve", "stopped", true, 2, 2L << 30, 8L << 30, List.of()),
+                new ObservedVm(9003, "nixos-template", "pve", "stopped", true, 2, 2L << 30, 8L << 30, List.of(), null,
+                        Map.of("boot", "order=virtio0;net0", "virtio0", "local-lvm:base-9003-disk-0,iothread=1,size=8G")),
                 new ObservedVm(110, "dev", "pve", "running", false, 4, 8L << 30, 64L << 30, List.of()));
         publish(Topics.PVE_EVENTS, "pve", FleetEvent.causedBy(sync, EventCatalog.INVENTORY_OBSERVED, ADAPTER, "pve",
                 new InventoryObserved("https://192.168.1.12:8006/api2/json", vms, "sha256:feedbeef0001")));
@@ -116,6 +118,7 @@ class PlannerIT {
         assertEquals(1, plan.toAdopt());
         assertTrue(plan.text().contains("Plan: 1 to import, 2 to add, 0 to change, 0 to destroy."), plan.text());
         assertTrue(plan.text().contains("laptop"), plan.text());
+        assertTrue(plan.text().contains("+ diskInterface = \"virtio0\" (from template 9003)"), plan.text());
 
         CloneVm clone = recorder.await("CloneVm web", s -> is(s, EventCatalog.CLONE_VM) && "web".equals(s.key())
                 && plan.planId().equals(s.event().correlationId()), WAIT).event().dataAs(EventCatalog.CLONE_VM);
@@ -139,15 +142,20 @@ class PlannerIT {
         assertEquals(4096, cfg.memoryMb());
         assertEquals("web", cfg.extra().get("name"));
         assertEquals("1", cfg.extra().get("agent"));
+        assertEquals("x86-64-v2-AES", cfg.extra().get("cpu"), "the seed's CPU type");
+        assertEquals("0", cfg.extra().get("onboot"), "the seed's on_boot = false");
+        assertEquals("ip=dhcp", cfg.extra().get("ipconfig0"));
+        assertEquals("ops", cfg.extra().get("ciuser"));
 
         publish(Topics.PVE_EVENTS, "web", FleetEvent.causedBy(configure, EventCatalog.VM_CONFIGURED, ADAPTER, "web",
                 new VmConfigured("pve", 111, List.of("cores", "memory", "name", "agent"))));
         // A clone has the template's disk: the create path grows it to the spec's size before the first boot.
         FleetEvent resize = recorder.await("ResizeDisk web", s -> is(s, EventCatalog.RESIZE_DISK)
                 && "web".equals(s.key()) && plan.planId().equals(s.event().correlationId()), WAIT).event();
-        assertEquals(new ResizeDisk("pve", 111, "scsi0", "32G"), resize.dataAs(EventCatalog.RESIZE_DISK));
+        assertEquals(new ResizeDisk("pve", 111, "virtio0", "32G"), resize.dataAs(EventCatalog.RESIZE_DISK),
+                "the template's boot disk, read from its config: nothing in the spec names it");
         publish(Topics.PVE_EVENTS, "web", FleetEvent.causedBy(resize, EventCatalog.VM_RESIZED, ADAPTER, "web",
-                new VmResized("pve", 111, "scsi0", "32G", "UPID:pve:3")));
+                new VmResized("pve", 111, "virtio0", "32G", "UPID:pve:3")));
         FleetEvent start = recorder.await("StartVm web", s -> is(s, EventCatalog.START_VM) && "web".equals(s.key())
                 && plan.planId().equals(s.event().correlationId()), WAIT).event();
         assertEquals(new StartVm("pve", 111), start.dataAs(EventCatalog.START_VM));

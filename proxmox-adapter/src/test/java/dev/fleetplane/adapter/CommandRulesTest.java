@@ -119,7 +119,7 @@ class CommandRulesTest {
     }
 
     @Test
-    void configRefresh_readsNewAndChangedVms_neverTemplatesOrLockedOnes() {
+    void configRefresh_readsNewAndChangedVmsAndTemplates_neverLockedOnes() {
         Instant now = Instant.now();
         ClusterVm same = vm(101, "running", false, 2, null);
         ClusterVm changed = vm(102, "running", false, 4, null);
@@ -129,10 +129,16 @@ class CommandRulesTest {
                 102, new ConfigCache.Entry(102, "pve", ConfigRefresh.fingerprint(vm(102, "running", false, 2, null)),
                         Map.of(), now),
                 103, new ConfigCache.Entry(103, "pve", ConfigRefresh.fingerprint(old), Map.of(), now.minusSeconds(7200)));
+        ClusterVm template = vm(9003, "stopped", true, 1, null);
+        ClusterVm cachedTemplate = vm(9004, "stopped", true, 1, null);
+        Map<Integer, ConfigCache.Entry> withTemplate = new java.util.HashMap<>(cache);
+        withTemplate.put(9004, new ConfigCache.Entry(9004, "pve", ConfigRefresh.fingerprint(cachedTemplate),
+                Map.of("virtio0", "local-lvm:base-9004-disk-0,size=8G"), now));
         var sources = ConfigRefresh.decide(List.of(same, changed, old, vm(104, "stopped", false, 1, null),
-                vm(9003, "stopped", true, 1, null), vm(105, "stopped", false, 1, "clone")), cache, now, Duration.ofHours(1));
+                template, cachedTemplate, vm(105, "stopped", false, 1, "clone")), withTemplate, now, Duration.ofHours(1));
         assertEquals(Map.of(101, ConfigRefresh.Source.CACHE, 102, ConfigRefresh.Source.READ, 103, ConfigRefresh.Source.READ,
-                104, ConfigRefresh.Source.READ, 9003, ConfigRefresh.Source.NONE, 105, ConfigRefresh.Source.NONE), sources);
+                104, ConfigRefresh.Source.READ, 9003, ConfigRefresh.Source.READ, 9004, ConfigRefresh.Source.CACHE,
+                105, ConfigRefresh.Source.NONE), sources, "a template's boot disk is what its clones grow");
         assertNotEquals(ConfigRefresh.fingerprint(same), ConfigRefresh.fingerprint(vm(101, "running", false, 2, "backup")));
     }
 

@@ -21,6 +21,7 @@ import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.InventoryObserved;
+import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
 import dev.fleetplane.events.pve.StartVm;
@@ -29,11 +30,13 @@ import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
+import dev.fleetplane.pvesim.SeedVm;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -119,6 +122,39 @@ class ProxmoxAdapterIT {
         VmResized same = KafkaProbe.decode(reply(command("disk-1", EventCatalog.RESIZE_DISK,
                 new ResizeDisk("pve", 130, "scsi0", "20G")), EventCatalog.VM_RESIZED)).dataAs(EventCatalog.VM_RESIZED);
         assertNull(same.upid(), "a disk of that size already is answered without a task");
+    }
+
+    @Test
+    void createFromAVirtio0Template_clonesConfiguresGrowsTheTemplatesDiskWithoutNamingIt_andStarts() {
+        // A nixos-generators proxmox image: its one disk is virtio0, booted first; nothing says scsi0.
+        int template = 9013;
+        PveSimulatorTestResource.simulator().seed(List.of(
+                SeedVm.template(template, "nixos-generators").withDiskInterface("virtio0")));
+        FleetEvent sync = command("inventory", EventCatalog.SYNC_INVENTORY, new SyncInventory("virtio0-it"));
+        ObservedVm seen = KafkaProbe.decode(reply(sync, EventCatalog.INVENTORY_OBSERVED))
+                .dataAs(EventCatalog.INVENTORY_OBSERVED).vms().stream().filter(v -> v.vmid() == template)
+                .findFirst().orElseThrow();
+        assertEquals("order=virtio0;net0", seen.config().get("boot"), "the planner sees the template's boot disk");
+
+        String host = "gen-1";
+        reply(command(host, EventCatalog.CLONE_VM, new CloneVm("pve", template, 136, host, null, true)),
+                EventCatalog.VM_CLONED);
+        reply(command(host, EventCatalog.CONFIGURE_VM, new ConfigureVm("pve", 136, 2, 4096, Map.of("name", host,
+                "agent", "1", "cpu", "x86-64-v2-AES", "onboot", "0", "ipconfig0", "ip=dhcp", "ciuser", "ops",
+                "sshkeys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKey ops@laptop"))), EventCatalog.VM_CONFIGURED);
+        VmResized resized = KafkaProbe.decode(reply(command(host, EventCatalog.RESIZE_DISK,
+                new ResizeDisk("pve", 136, null, "32G")), EventCatalog.VM_RESIZED)).dataAs(EventCatalog.VM_RESIZED);
+        assertEquals("virtio0", resized.disk(), "the clone's boot disk, from its config");
+        assertTrue(pve.config("pve", 136).get("virtio0").orElseThrow().endsWith("size=32G"),
+                pve.config("pve", 136).get("virtio0").orElseThrow());
+        assertEquals(java.util.Optional.of("ip=dhcp"), pve.config("pve", 136).get("ipconfig0"));
+        assertEquals(java.util.Optional.of("0"), pve.config("pve", 136).get("onboot"));
+        reply(command(host, EventCatalog.START_VM, new StartVm("pve", 136)), EventCatalog.VM_STARTED);
+        assertTrue(pve.status("pve", 136).running());
+
+        PveOperationFailed named = failure(command(host, EventCatalog.RESIZE_DISK, new ResizeDisk("pve", 136, "scsi0", "40G")));
+        assertEquals("not-found", named.failure());
+        assertTrue(named.message().contains("VM 136 has no disk 'scsi0'"), named.message());
     }
 
     @Test

@@ -243,7 +243,7 @@ public final class PveSimulator implements AutoCloseable {
                 String node = s.node() != null ? s.node() : config.nodes.get(0);
                 QemuVm vm = inventory.create(s.vmid(), node);
                 inventory.seedConfig(vm, s.name(), s.cores(), s.memoryMb(), s.diskGb(), s.agent(), s.template(),
-                        s.tags(), s.description());
+                        s.tags(), s.description(), s.diskInterface());
                 if (sshGuests != null) {
                     sshGuests.hostname(s.vmid(), s.name());
                 }
@@ -277,6 +277,11 @@ public final class PveSimulator implements AutoCloseable {
         }
         if (s.cores() < 1 || s.memoryMb() < 16 || s.diskGb() < 1) {
             throw new IllegalArgumentException(where + ": cores >= 1, memoryMb >= 16 and diskGb >= 1 are required");
+        }
+        if (s.diskInterface() == null || !s.diskInterface().matches("virtio([0-9]|1[0-5])|scsi([0-9]|[12][0-9]|30)"
+                + "|sata[0-5]|ide[0-3]")) {
+            throw new IllegalArgumentException(where + ": diskInterface must be a disk key (virtio0..15, scsi0..30,"
+                    + " sata0..5, ide0..3), got '" + s.diskInterface() + "'");
         }
         if (s.name() == null || !s.name().matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new IllegalArgumentException(where + ": name '" + s.name() + "' is not a valid DNS name");

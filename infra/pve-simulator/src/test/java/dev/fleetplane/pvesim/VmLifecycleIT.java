@@ -82,6 +82,42 @@ class VmLifecycleIT {
     }
 
     @Test
+    void templateOfANixosGeneratorsImage_bootsFromVirtio0_andItsClonesResizeThere() {
+        sim = PveSimulator.builder().apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
+                .seed(SeedVm.template(9004, "nixos-generators").withDiskInterface("virtio0"))
+                .build().start();
+        client = new PveTestClient(sim);
+        JsonNode template = client.get(VM + "9004/config").data();
+        assertEquals("order=virtio0;net0", template.get("boot").asText());
+        assertEquals("local-lvm:base-9004-disk-0,iothread=1,size=8G", template.get("virtio0").asText());
+        assertNull(template.get("scsi0"));
+
+        client.awaitTask("pve", upid(client.post(VM + "9004/clone", "newid", "122", "full", "1")));
+        JsonNode clone = client.get(VM + "122/config").data();
+        assertEquals("order=virtio0;net0", clone.get("boot").asText());
+        client.awaitTask("pve", upid(client.put(VM + "122/resize", "disk", "virtio0", "size", "32G")));
+        assertEquals("local-lvm:vm-122-disk-0,iothread=1,size=32G", client.get(VM + "122/config").data()
+                .get("virtio0").asText());
+        JsonNode noScsi = client.awaitTask("pve", upid(client.put(VM + "122/resize", "disk", "scsi0", "size", "40G")));
+        assertTrue(noScsi.get("exitstatus").asText().contains("scsi0"), noScsi.toString());
+    }
+
+    @Test
+    void theExampleSeedFile_hasTheSeedsTemplate_withItsDiskAtVirtio0() {
+        java.util.List<SeedVm> seeds = PveSimulator.readSeedFile(java.nio.file.Path.of("../../examples/pve-seed.json"));
+        SeedVm template = seeds.stream().filter(SeedVm::template).findFirst().orElseThrow();
+        assertEquals(9003, template.vmid());
+        assertEquals("virtio0", template.diskInterface());
+        assertEquals(SeedVm.DEFAULT_DISK_INTERFACE, seeds.stream().filter(v -> v.vmid() == 110).findFirst()
+                .orElseThrow().diskInterface(), "an entry without diskInterface keeps scsi0");
+        PveSimulator.Builder bad = PveSimulator.builder().apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
+                .seed(SeedVm.template(9005, "t").withDiskInterface("nvme0"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sim = bad.build().start());
+        assertTrue(e.getMessage().contains("seed VM 9005: diskInterface must be a disk key"), e.getMessage());
+    }
+
+    @Test
     void clone_intoExistingVmid_isRejected() {
         start(PveSimulator.builder());
         PveTestClient.Response r = client.post(VM + "9003/clone", "newid", "110");

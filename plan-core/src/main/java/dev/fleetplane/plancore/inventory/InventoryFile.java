@@ -12,7 +12,9 @@ import java.util.List;
  * Reads an inventory saved from Proxmox, as {@code pvesh get /cluster/resources --type vm --output-format json}
  * prints it (a bare array), as the API answers it ({@code {"data": [...]}}), or as {@code fleetplane inventory --json}
  * prints it ({@code cores}, {@code memoryBytes}, {@code diskBytes}, {@code tags} as a list), into the planner's
- * {@link ObservedVm}s: QEMU guests only (containers are not fleetplane's), sorted by VMID. Pure.
+ * {@link ObservedVm}s: QEMU guests only (containers are not fleetplane's), sorted by VMID. An entry may carry the
+ * VM's {@code config} (an object of Proxmox config keys, as {@code pvesh get /nodes/N/qemu/V/config} prints it); the
+ * config-only attributes are then compared too, and a template's config names the disk its clones boot from. Pure.
  */
 public final class InventoryFile {
 
@@ -73,10 +75,24 @@ public final class InventoryFile {
             vms.add(new ObservedVm(vmid, e.path("name").asText(null), text(e, "node", at),
                     e.path("status").asText("unknown"), truthy(e.get("template")),
                     (int) number(e, cpu, at), number(e, mem, at), number(e, disk, at), tags,
-                    e.hasNonNull("lock") ? e.get("lock").asText() : null, null));
+                    e.hasNonNull("lock") ? e.get("lock").asText() : null, config(e.get("config"), at)));
         }
         vms.sort(Comparator.comparingInt(ObservedVm::vmid).thenComparing(ObservedVm::node));
         return List.copyOf(vms);
+    }
+
+    /** Every value as text, as the adapter publishes configs; null when the entry has none. */
+    private static java.util.Map<String, String> config(JsonNode v, String at) throws InvalidInventoryException {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new InvalidInventoryException(at + ": config must be an object of Proxmox config keys");
+        }
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        v.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText()
+                : f.getValue().toString()));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** Proxmox writes {@code "a;b"}; fleetplane inventory --json a list. */

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * What an observed VM says about each {@link VmAttribute}, as text in the spec's terms: cores = maxcpu,
  * memory = maxmem in MiB, disk = maxdisk as a size, name, tags; and, only when the adapter read the VM's
- * {@code /config}, bios, cpuType, machine, diskInterface, storage and description. An attribute that is
+ * {@code /config}, bios, cpuType, machine, onBoot, diskInterface, storage and description. An attribute that is
  * not in the map is unknown and must not be called drift. Pure.
  */
 public final class ObservedAttributes {
@@ -43,6 +43,8 @@ public final class ObservedAttributes {
         out.put(VmAttribute.CPU_TYPE, cpuType(config.getOrDefault("cpu", "kvm64")));
         out.put(VmAttribute.MACHINE, machineType(config.getOrDefault("machine", "pc")));
         out.put(VmAttribute.DESCRIPTION, config.getOrDefault("description", ""));
+        // Proxmox's default is 0; a boolean key reads back as a number, sent as 0/1.
+        out.put(VmAttribute.ON_BOOT, Boolean.toString("1".equals(config.getOrDefault("onboot", "0").trim())));
         String diskKey = bootDisk(config, preferredDiskKey);
         if (diskKey != null) {
             out.put(VmAttribute.DISK_INTERFACE, diskKey);
@@ -79,6 +81,14 @@ public final class ObservedAttributes {
             }
         }
         return value;
+    }
+
+    /**
+     * The disk a VM (or a template, and so every clone of it) boots from: the first disk in {@code boot: order=},
+     * else {@code bootdisk}, else the first disk by name; empty when the config has no disk.
+     */
+    public static java.util.Optional<String> bootDiskKey(Map<String, String> config) {
+        return java.util.Optional.ofNullable(config == null ? null : bootDisk(config, null));
     }
 
     /** The key of the VM's main disk: the preferred one if it holds a disk, else the first in boot order. */

@@ -5,6 +5,7 @@ import dev.fleetplane.events.plans.AttributeChange;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.plancore.inventory.ObservedAttributes;
+import dev.fleetplane.plancore.spec.CreateDefaults;
 import dev.fleetplane.plancore.spec.HostSpec;
 import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.plancore.spec.ProxmoxSettings;
@@ -105,7 +106,7 @@ public final class DiffEngine {
             return;
         }
         if (was != null && was.vmid() != want.vmid()) {
-            planMovedVmid(name, path, want, px, have, was, adopted);
+            planMovedVmid(host, path, want, px, have, was, adopted);
             return;
         }
         if (have == null) {
@@ -117,7 +118,7 @@ public final class DiffEngine {
             }
             List<String> notes = was == null ? List.of()
                     : List.of("# the VM is gone from Proxmox (deleted outside fleetplane); it is created again");
-            create(name, want, px, was == null ? null : "vm_missing", notes);
+            create(host, want, px, was == null ? null : "vm_missing", notes);
             return;
         }
         Drift drift = drift(path, want, px, have);
@@ -180,8 +181,9 @@ public final class DiffEngine {
     }
 
     /** The spec gave a managed host another VMID. */
-    private void planMovedVmid(String name, String path, ProxmoxVm want, ProxmoxSettings px, ObservedVm have,
+    private void planMovedVmid(HostSpec host, String path, ProxmoxVm want, ProxmoxSettings px, ObservedVm have,
                                ManagedHost was, boolean adopted) {
+        String name = host.name();
         ObservedVm old = byVmid.get(was.vmid());
         String moved = "# the host was vmid " + was.vmid();
         if (have != null) {
@@ -195,7 +197,7 @@ public final class DiffEngine {
                         + want.vmid() + " does not exist in Proxmox: fleetplane never clones imported VMs"));
                 return;
             }
-            create(name, want, px, "vm_missing", List.of(moved + ", which no longer exists"));
+            create(host, want, px, "vm_missing", List.of(moved + ", which no longer exists"));
             return;
         }
         if (adopted || was.readonly()) {
@@ -217,17 +219,30 @@ public final class DiffEngine {
                 "replace_because_cannot_update"), before, after);
     }
 
-    private void create(String name, ProxmoxVm want, ProxmoxSettings px, String reason, List<String> notes) {
+    private void create(HostSpec host, ProxmoxVm want, ProxmoxSettings px, String reason, List<String> notes) {
         checkTemplate(px);
-        Map<String, Object> after = desiredState(want, px);
+        Map<String, String> origins = new HashMap<>();
+        Map<String, Object> after = desiredState(host, want, px, templateDisk(px), origins);
         List<String> lines = new ArrayList<>(notes);
         List<AttributeChange> attributes = new ArrayList<>();
         for (Map.Entry<String, Object> e : after.entrySet()) {
-            lines.add(e.getKey() + " = " + showTyped(e.getValue()));
+            String origin = origins.get(e.getKey());
+            lines.add(e.getKey() + " = " + showTyped(e.getValue()) + (origin == null ? "" : " (" + origin + ")"));
             attributes.add(new AttributeChange(e.getKey(), null, plain(e.getValue()), false));
         }
-        add(new PlannedChange(name, PlanDraft.CREATE, want.vmid(), px.node(), List.copyOf(lines),
+        if (!after.containsKey(VmAttribute.DISK_INTERFACE.key())) {
+            lines.add("# diskInterface: the boot disk of template " + px.templateVmid()
+                    + " (its config is not in this inventory), found when the disk is grown");
+        }
+        add(new PlannedChange(host.name(), PlanDraft.CREATE, want.vmid(), px.node(), List.copyOf(lines),
                 List.copyOf(attributes), reason), null, after);
+    }
+
+    /** The template's boot disk, which every clone boots from; empty when its config was not read. */
+    private Optional<String> templateDisk(ProxmoxSettings px) {
+        ObservedVm template = byVmid.get(px.templateVmid());
+        return template == null || !template.template() ? Optional.empty()
+                : ObservedAttributes.bootDiskKey(template.config());
     }
 
     private void adopt(String name, ProxmoxVm want, ProxmoxSettings px, ObservedVm have, Drift drift,
@@ -296,14 +311,14 @@ public final class DiffEngine {
 
     private Drift drift(String path, ProxmoxVm want, ProxmoxSettings px, ObservedVm have) {
         Map<VmAttribute, String> seen = ObservedAttributes.of(have, want.diskInterface().orElse(null));
-        Set<String> ignored = new HashSet<>(want.ignoreChangesExtra());
+        Set<VmAttribute> ignored = want.ignored();
         List<AttributeChange> out = new ArrayList<>();
         Set<VmAttribute> compared = new HashSet<>();
         SpecProblem shrink = null;
         for (VmAttribute a : VmAttribute.values()) {
             Optional<String> desired = desired(a, want);
             String observed = seen.get(a);
-            if (desired.isEmpty() || observed == null || ignored.contains(a.key()) || (a.initOnly() && want.ignoreInit())) {
+            if (desired.isEmpty() || observed == null || ignored.contains(a) || (a.initOnly() && want.ignoreInit())) {
                 continue;
             }
             compared.add(a);
@@ -343,6 +358,7 @@ public final class DiffEngine {
             case BIOS -> want.bios();
             case CPU_TYPE -> want.cpuType();
             case MACHINE -> want.machine();
+            case ON_BOOT -> want.onBoot().map(String::valueOf);
             case TAGS -> want.tags().map(t -> String.join(";", t));
             case DESCRIPTION -> want.description();
         };
@@ -372,7 +388,12 @@ public final class DiffEngine {
 
     // ---- states for the JSON face ----
 
-    private static Map<String, Object> desiredState(ProxmoxVm want, ProxmoxSettings px) {
+    /**
+     * What a created VM will be: the spec's attributes, the template's boot disk, and the seed's defaults
+     * ({@link CreateDefaults}) for the rest; {@code origins} says where a value not written in the spec comes from.
+     */
+    private static Map<String, Object> desiredState(HostSpec host, ProxmoxVm want, ProxmoxSettings px,
+                                                    Optional<String> templateDisk, Map<String, String> origins) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vmid", want.vmid());
         m.put("name", want.name());
@@ -382,12 +403,24 @@ public final class DiffEngine {
         m.put("memory", want.memoryMb());
         m.put("disk", want.disk());
         m.put("storage", want.storage().orElse(px.defaultStorage()));
-        want.diskInterface().ifPresent(v -> m.put("diskInterface", v));
+        if (want.diskInterface().isPresent()) {
+            m.put("diskInterface", want.diskInterface().get());
+        } else if (templateDisk.isPresent()) {
+            m.put("diskInterface", templateDisk.get());
+            origins.put("diskInterface", "from template " + px.templateVmid());
+        }
         want.bios().ifPresent(v -> m.put("bios", v));
-        want.cpuType().ifPresent(v -> m.put("cpuType", v));
+        m.put("cpuType", CreateDefaults.cpuType(want));
         want.machine().ifPresent(v -> m.put("machine", v));
-        want.tags().ifPresent(v -> m.put("tags", v));
-        want.description().ifPresent(v -> m.put("description", v));
+        m.put("onBoot", CreateDefaults.onBoot(want));
+        m.put("tags", CreateDefaults.tags(want));
+        m.put("description", CreateDefaults.description(host, want));
+        for (String key : List.of("cpuType", "onBoot", "tags", "description")) {
+            VmAttribute a = VmAttribute.byKey(key).orElseThrow();
+            if (desired(a, want).isEmpty()) {
+                origins.put(key, "default");
+            }
+        }
         return m;
     }
 
@@ -417,6 +450,9 @@ public final class DiffEngine {
         if (a.numeric()) {
             return Long.parseLong(value);
         }
+        if (a.bool()) {
+            return Boolean.parseBoolean(value);
+        }
         if (a == VmAttribute.TAGS) {
             return Arrays.stream(value.split(";")).filter(t -> !t.isEmpty()).toList();
         }
@@ -445,7 +481,7 @@ public final class DiffEngine {
         if (value == null) {
             return "null";
         }
-        if (attribute.equals("vmid") || VmAttribute.byKey(attribute).map(VmAttribute::numeric).orElse(false)) {
+        if (attribute.equals("vmid") || VmAttribute.byKey(attribute).map(a -> a.numeric() || a.bool()).orElse(false)) {
             return value;
         }
         if (attribute.equals(VmAttribute.TAGS.key())) {

@@ -24,11 +24,16 @@ public final class SpecValidator {
     static final Pattern NODE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9.-]*");
     static final Pattern STORAGE = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.-]*");
     static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]*");
+    /** One OpenSSH public key line: type, base64 blob, optional comment (what Proxmox's sshkeys accepts). */
+    static final Pattern SSH_PUBLIC_KEY = Pattern.compile(
+            "(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
+            + " [A-Za-z0-9+/]+={0,3}( [^\\n\\r]*)?");
 
     public static final int MIN_VMID = 100;
     public static final int MAX_VMID = 999_999_999;
-    public static final int MIN_MEMORY_MB = 16;
-    public static final int MAX_MEMORY_MB = 4 * 1024 * 1024;
+    /** The seed's schema: 512 MB to 128000 MB. */
+    public static final int MIN_MEMORY_MB = 512;
+    public static final int MAX_MEMORY_MB = 128_000;
     public static final int MAX_CORES = 512;
     public static final int MAX_HOST_NAME = 63;
 
@@ -43,7 +48,14 @@ public final class SpecValidator {
 
     private static final Set<String> PROXMOX_KNOWN = Set.of(
             "vmid", "cores", "memory", "disk", "name", "storage", "cloneFromTemplate", "bios", "cpuType", "machine",
-            "diskInterface", "ignoreInit", "tags", "description", "ignoreChangesExtra", "readonly", "allowDestroy");
+            "onBoot", "diskInterface", "ignoreInit", "tags", "description", "ignoreChangesExtra", "readonly",
+            "allowDestroy");
+    private static final Set<String> FLEETPLANE_KNOWN = Set.of("autoApprove", "flake", "rebuildCommand", "allowDestroy",
+            "vmidRange");
+    /** Attributes of the seed's schema fleetplane does not manage yet, with what happens to them. */
+    private static final Map<String, String> SEED_NOT_MANAGED = Map.of(
+            "virtiofs", "virtiofs mappings (the seed's) are not managed by fleetplane yet: a created VM gets none, an "
+                    + "existing VM keeps its own; ignored");
     /** Host attributes the validator reads itself; every other one is kept as written. */
     private static final Set<String> HOST_READ = Set.of("user", "rebuildCommand", "proxmox");
 
@@ -60,6 +72,8 @@ public final class SpecValidator {
     private final Map<Integer, List<String>> hostsByVmid = new TreeMap<>();
     /** Every VM name by host, for the same reason. */
     private final Map<String, List<String>> hostsByVmName = new TreeMap<>();
+    /** Read before the hosts: host keys may sort before {@code _fleetplane}. */
+    private VmidRange vmidRange = VmidRange.DEFAULT;
 
     private SpecValidator() {
     }
@@ -75,7 +89,9 @@ public final class SpecValidator {
             return result(null);
         }
         Optional<ProxmoxSettings> proxmox = Optional.empty();
-        FleetplaneSettings fleetplane = FleetplaneSettings.defaults();
+        FleetplaneSettings fleetplane = root.has("_fleetplane") ? fleetplaneSettings(root.get("_fleetplane"))
+                : FleetplaneSettings.defaults();
+        vmidRange = fleetplane.vmidRange();
         List<HostSpec> hosts = new ArrayList<>();
         boolean anyManaged = false;
         // Sorted so problems and plans come out in the same order whatever produced the JSON.
@@ -86,9 +102,7 @@ public final class SpecValidator {
             if (key.startsWith("_")) {
                 if (key.equals("_proxmox")) {
                     proxmox = proxmoxSettings(e.getValue());
-                } else if (key.equals("_fleetplane")) {
-                    fleetplane = fleetplaneSettings(e.getValue());
-                } else {
+                } else if (!key.equals("_fleetplane")) {
                     warnings.add(new SpecProblem(key, "unknown setting, ignored"));
                 }
                 continue;
@@ -152,13 +166,35 @@ public final class SpecValidator {
         String flake = optionalString(node, p, "flake").orElse(FleetplaneSettings.DEFAULT_FLAKE);
         Optional<String> rebuild = optionalString(node, p, "rebuildCommand");
         boolean allowDestroy = optionalBoolean(node, p, "allowDestroy").orElse(false);
+        VmidRange range = vmidRange(node.get("vmidRange"), p + ".vmidRange");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Set.of("autoApprove", "flake", "rebuildCommand", "allowDestroy").contains(k)) {
+            if (!FLEETPLANE_KNOWN.contains(k)) {
                 warnings.add(new SpecProblem(p + "." + k, "unknown setting, ignored"));
             }
         }
-        return new FleetplaneSettings(autoApprove, flake, rebuild, allowDestroy);
+        return new FleetplaneSettings(autoApprove, flake, rebuild, allowDestroy, range);
+    }
+
+    /** {@code vmidRange = [ 100 8999 ]}: two VMIDs, first not above last; the default when absent or wrong. */
+    private VmidRange vmidRange(JsonNode v, String p) {
+        if (v == null || v.isNull()) {
+            return VmidRange.DEFAULT;
+        }
+        String expected = "must be a list of two VMIDs [ first last ] with " + MIN_VMID + " <= first <= last <= "
+                + MAX_VMID + " (default [ " + VmidRange.DEFAULT.first() + " " + VmidRange.DEFAULT.last() + " ]), got ";
+        if (!v.isArray() || v.size() != 2 || !v.get(0).canConvertToInt() || !v.get(1).canConvertToInt()
+                || !v.get(0).isIntegralNumber() || !v.get(1).isIntegralNumber()) {
+            problems.add(new SpecProblem(p, expected + (v.isArray() ? v.toString() : kind(v))));
+            return VmidRange.DEFAULT;
+        }
+        int first = v.get(0).intValue();
+        int last = v.get(1).intValue();
+        if (first < MIN_VMID || last > MAX_VMID || first > last) {
+            problems.add(new SpecProblem(p, expected + v));
+            return VmidRange.DEFAULT;
+        }
+        return new VmidRange(first, last);
     }
 
     private HostSpec host(String name, JsonNode node) {
@@ -182,6 +218,8 @@ public final class SpecValidator {
         Optional<ProxmoxVm> vm = Optional.empty();
         JsonNode px = node.get("proxmox");
         if (px != null && !px.isNull()) {
+            // They become the VM's cloud-init sshkeys: a bad one would fail the create in Proxmox, far from here.
+            authorizedKeys(node.get("authorizedKeys"), p + ".authorizedKeys");
             vm = proxmoxVm(name, p + ".proxmox", px);
             if (vm.isEmpty()) {
                 return null;
@@ -196,6 +234,30 @@ public final class SpecValidator {
         return nameOk ? new HostSpec(name, user, rebuild, vm, java.util.Collections.unmodifiableMap(kept)) : null;
     }
 
+    private void authorizedKeys(JsonNode keys, String p) {
+        if (keys == null || keys.isNull()) {
+            return;
+        }
+        if (!keys.isArray()) {
+            problems.add(new SpecProblem(p, "must be a list of SSH public keys, got " + kind(keys)));
+            return;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode k = keys.get(i);
+            if (!k.isTextual() || !SSH_PUBLIC_KEY.matcher(k.textValue().strip()).matches()) {
+                // Only the start: a key is public, but a pasted private key must never be echoed.
+                String shown = k.isTextual() ? "'" + abbreviate(k.textValue().strip()) + "'" : kind(k);
+                problems.add(new SpecProblem(p + "[" + i + "]", "must be one OpenSSH public key line like "
+                        + "'ssh-ed25519 AAAA... comment', got " + shown));
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String first = s.lines().findFirst().orElse("");
+        return first.length() > 24 ? first.substring(0, 24) + "..." : first;
+    }
+
     private Optional<ProxmoxVm> proxmoxVm(String host, String p, JsonNode node) {
         if (!node.isObject()) {
             problems.add(new SpecProblem(p, "must be an attribute set, got " + kind(node)));
@@ -206,9 +268,9 @@ public final class SpecValidator {
         if (vmid != null) {
             hostsByVmid.computeIfAbsent(vmid, k -> new ArrayList<>()).add(host);
         }
-        if (vmid != null && (vmid < MIN_VMID || vmid > MAX_VMID)) {
-            problems.add(new SpecProblem(p + ".vmid", "must be between " + MIN_VMID + " and " + MAX_VMID
-                    + ", got " + vmid));
+        if (vmid != null && !vmidRange.contains(vmid)) {
+            problems.add(new SpecProblem(p + ".vmid", "must be between " + vmidRange.first() + " and "
+                    + vmidRange.last() + " (_fleetplane.vmidRange), got " + vmid));
         }
         Integer cores = requiredInt(node, p, "cores");
         if (cores != null && (cores < 1 || cores > MAX_CORES)) {
@@ -217,7 +279,7 @@ public final class SpecValidator {
         Integer memory = requiredInt(node, p, "memory");
         if (memory != null && (memory < MIN_MEMORY_MB || memory > MAX_MEMORY_MB)) {
             problems.add(new SpecProblem(p + ".memory", "must be between " + MIN_MEMORY_MB + " and " + MAX_MEMORY_MB
-                    + " (MB), got " + memory));
+                    + " MB, got " + memory));
         }
         String disk = requiredString(node, p, "disk", null);
         Long diskBytes = null;
@@ -250,6 +312,7 @@ public final class SpecValidator {
         Optional<String> machine = optionalString(node, p, "machine");
         machine.filter(t -> !MACHINE.matcher(t).matches()).ifPresent(t -> problems.add(new SpecProblem(
                 p + ".machine", "must be a Proxmox machine type like q35 or pc-i440fx-8.1, got '" + t + "'")));
+        Optional<Boolean> onBoot = optionalBoolean(node, p, "onBoot");
         Optional<String> diskInterface = optionalString(node, p, "diskInterface");
         diskInterface.filter(d -> !validDiskInterface(d)).ifPresent(d -> problems.add(new SpecProblem(
                 p + ".diskInterface", "must be a disk slot: virtio0..virtio15, scsi0..scsi30, sata0..sata5 or "
@@ -275,10 +338,11 @@ public final class SpecValidator {
         }
         List<String> ignoreChanges = optionalStringList(node, p, "ignoreChangesExtra").orElse(List.of());
         for (int i = 0; i < ignoreChanges.size(); i++) {
-            if (VmAttribute.byKey(ignoreChanges.get(i)).isEmpty()) {
+            if (IgnoreChanges.resolve(ignoreChanges.get(i)).isEmpty()) {
                 warnings.add(new SpecProblem(p + ".ignoreChangesExtra[" + i + "]", "'" + ignoreChanges.get(i)
-                        + "' is not an attribute fleetplane compares (" + String.join(", ", VmAttribute.keys())
-                        + "); ignored"));
+                        + "' is neither an attribute fleetplane compares (" + String.join(", ", VmAttribute.keys())
+                        + ") nor a bpg proxmox_virtual_environment_vm attribute (cpu[0].type, memory, disk, on_boot,"
+                        + " ...); ignored"));
             }
         }
         boolean readonly = optionalBoolean(node, p, "readonly").orElse(false);
@@ -286,7 +350,10 @@ public final class SpecValidator {
         Map<String, JsonNode> other = new TreeMap<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!PROXMOX_KNOWN.contains(k)) {
+            if (SEED_NOT_MANAGED.containsKey(k)) {
+                other.put(k, node.get(k));
+                warnings.add(new SpecProblem(p + "." + k, SEED_NOT_MANAGED.get(k)));
+            } else if (!PROXMOX_KNOWN.contains(k)) {
                 other.put(k, node.get(k));
                 warnings.add(new SpecProblem(p + "." + k, "unknown attribute, ignored (known: "
                         + String.join(", ", new java.util.TreeSet<>(PROXMOX_KNOWN)) + ")"));
@@ -296,7 +363,7 @@ public final class SpecValidator {
             return Optional.empty();
         }
         return Optional.of(new ProxmoxVm(vmid, cores, memory, disk, diskBytes, name, storage, clone, bios, cpuType,
-                machine, diskInterface, ignoreInit, tags, description, List.copyOf(ignoreChanges), readonly,
+                machine, onBoot, diskInterface, ignoreInit, tags, description, List.copyOf(ignoreChanges), readonly,
                 allowDestroy, java.util.Collections.unmodifiableMap(other)));
     }
 

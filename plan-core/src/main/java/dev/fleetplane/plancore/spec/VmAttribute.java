@@ -18,6 +18,7 @@ public enum VmAttribute {
     BIOS("bios", true, true),
     CPU_TYPE("cpuType", true, false),
     MACHINE("machine", true, false),
+    ON_BOOT("onBoot", true, false),
     TAGS("tags", false, false),
     DESCRIPTION("description", true, false);
 
@@ -54,6 +55,11 @@ public enum VmAttribute {
     /** Numbers are shown bare, lists as lists, the rest quoted. */
     public boolean numeric() {
         return this == CORES || this == MEMORY;
+    }
+
+    /** {@code true} / {@code false}, shown bare. */
+    public boolean bool() {
+        return this == ON_BOOT;
     }
 
     public static Optional<VmAttribute> byKey(String key) {

@@ -25,6 +25,17 @@ class ObservedAttributesTest {
     }
 
     @Test
+    void onBoot_isProxmoxsOnboot_falseWhenAbsent_andATemplatesBootDisk_isFirstInBootOrder() {
+        assertEquals("true", ObservedAttributes.of(vm(Map.of("onboot", "1")), null).get(VmAttribute.ON_BOOT));
+        assertEquals("false", ObservedAttributes.of(vm(Map.of("cores", "2")), null).get(VmAttribute.ON_BOOT));
+        assertEquals(java.util.Optional.of("virtio0"), ObservedAttributes.bootDiskKey(Map.of("boot", "order=virtio0;net0",
+                "virtio0", "local-lvm:base-9003-disk-0,size=8G", "ide2", "local-lvm:vm-9003-cloudinit,media=cdrom")));
+        assertEquals(java.util.Optional.of("scsi0"), ObservedAttributes.bootDiskKey(Map.of("scsi0", "local-lvm:x",
+                "virtio1", "local-lvm:y")), "no boot order: the first disk by name");
+        assertEquals(java.util.Optional.empty(), ObservedAttributes.bootDiskKey(null), "config not read");
+    }
+
+    @Test
     void config_givesBiosCpuMachineDiskSlotStorageAndDescription() {
         Map<VmAttribute, String> a = ObservedAttributes.of(vm(Map.of("bios", "ovmf", "cpu", "cputype=host,flags=+aes",
                 "machine", "q35,viommu=virtio", "boot", "order=ide2;virtio0;net0", "ide2", "local:iso/x.iso,media=cdrom",

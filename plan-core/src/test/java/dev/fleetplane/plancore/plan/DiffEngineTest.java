@@ -194,6 +194,48 @@ class DiffEngineTest {
     }
 
     @Test
+    void createDefaults_areNeverComparedWithAnExistingVm_onlyWhatTheSpecWrites() throws Exception {
+        // Proxmox's own defaults everywhere (kvm64, onboot 0 absent, no tags, no description): the seed's create
+        // defaults (x86-64-v2-AES, on_boot false, its tags and description) are not drift.
+        Map<String, String> config = Map.of("scsi0", "local-lvm:vm-111-disk-0,size=32G", "onboot", "1");
+        PlanDraft omitted = diff(web(""), List.of(TEMPLATE, web(2, 4096, 32, config)), WEB_CREATED);
+        assertEquals(PlanDraft.NO_OP, change(omitted, "web").action(), change(omitted, "web").toString());
+
+        PlanDraft written = diff(web(", \"onBoot\": false"), List.of(TEMPLATE, web(2, 4096, 32, config)), WEB_CREATED);
+        assertEquals(PlanDraft.UPDATE, change(written, "web").action());
+        assertEquals(List.of("onBoot: true → false"), change(written, "web").changes());
+        assertEquals(List.of(new AttributeChange("onBoot", "true", "false", false)), change(written, "web").attributes());
+        assertEquals(false, written.states().get("web").after().get("onBoot"));
+
+        PlanDraft ignored = diff(web(", \"onBoot\": false, \"ignoreChangesExtra\": [\"on_boot\"]"),
+                List.of(TEMPLATE, web(2, 4096, 32, config)), WEB_CREATED);
+        assertEquals(PlanDraft.NO_OP, change(ignored, "web").action(), change(ignored, "web").toString());
+    }
+
+    @Test
+    void create_withoutTheTemplatesConfig_saysTheBootDiskIsFoundLater() throws Exception {
+        PlanDraft d = diff(web(""), List.of(TEMPLATE), Map.of());
+        assertTrue(change(d, "web").changes().contains("# diskInterface: the boot disk of template 9003 (its config is "
+                + "not in this inventory), found when the disk is grown"), change(d, "web").changes().toString());
+        assertTrue(change(d, "web").attributes().stream().noneMatch(a -> a.name().equals("diskInterface")));
+        PlanDraft written = diff(web(", \"diskInterface\": \"scsi0\""), List.of(TEMPLATE), Map.of());
+        assertTrue(change(written, "web").changes().contains("diskInterface = \"scsi0\""),
+                change(written, "web").changes().toString());
+    }
+
+    @Test
+    void bpgNamesInIgnoreChangesExtra_hideTheDriftTheyCover() throws Exception {
+        Map<String, String> config = Map.of("scsi0", "other:vm-111-disk-0,size=32G", "cpu", "host");
+        PlanDraft d = diff(web(", \"cpuType\": \"x86-64-v2-AES\", \"storage\": \"local-lvm\", "
+                        + "\"ignoreChangesExtra\": [\"cpu[0].type\", \"disk[0].datastore_id\", \"vga\"]"),
+                List.of(TEMPLATE, web(8, 4096, 32, config)), WEB_CREATED);
+        assertEquals(List.of("cores: 8 → 2"), change(d, "web").changes(), "cores is not covered by cpu[0].type");
+        PlanDraft block = diff(web(", \"cpuType\": \"x86-64-v2-AES\", \"ignoreChangesExtra\": [\"cpu\"]"),
+                List.of(TEMPLATE, web(8, 4096, 32, config)), WEB_CREATED);
+        assertEquals(PlanDraft.NO_OP, change(block, "web").action(), "the whole cpu block covers cores and type");
+    }
+
+    @Test
     void ignoreChangesExtra_andIgnoreInit_hideDrift() throws Exception {
         Map<String, String> config = Map.of("scsi0", "other:vm-111-disk-0,size=32G");
         PlanDraft ignored = diff(spec("{" + PROXMOX + ", \"web\": {\"proxmox\": {\"vmid\": 111, \"cores\": 8, \"memory\": 4096,"

@@ -18,7 +18,9 @@ final class PlanFixtures {
              "laptop": {"user": "root"}}""";
 
     static final List<ObservedVm> INVENTORY = List.of(
-            new ObservedVm(9003, "nixos-template", "pve", "stopped", true, 2, 2L << 30, 8L << 30, List.of()),
+            // A nixos-generators image: its clones boot from virtio0.
+            new ObservedVm(9003, "nixos-template", "pve", "stopped", true, 2, 2L << 30, 8L << 30, List.of(), null,
+                    Map.of("boot", "order=virtio0;net0", "virtio0", "local-lvm:base-9003-disk-0,size=8G")),
             new ObservedVm(110, "dev", "pve", "running", false, 4, 8L << 30, 64L << 30, List.of()),
             new ObservedVm(112, "db", "pve", "running", false, 2, 4L << 30, 32L << 30, List.of("fleetplane")),
             new ObservedVm(113, "api", "pve", "running", false, 2, 4L << 30, 32L << 30, List.of("fleetplane")),

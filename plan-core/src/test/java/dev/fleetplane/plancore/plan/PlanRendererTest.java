@@ -41,15 +41,19 @@ class PlanRendererTest {
 
                   # web (vmid 111) will be created
                   + create web {
-                      + vmid    = 111
-                      + name    = "web"
-                      + node    = "pve"
-                      + clone   = 9003
-                      + cores   = 2
-                      + memory  = 4096
-                      + disk    = "32G"
-                      + storage = "local-lvm"
-                      + tags    = ["web"]
+                      + vmid          = 111
+                      + name          = "web"
+                      + node          = "pve"
+                      + clone         = 9003
+                      + cores         = 2
+                      + memory        = 4096
+                      + disk          = "32G"
+                      + storage       = "local-lvm"
+                      + diskInterface = "virtio0" (from template 9003)
+                      + cpuType       = "x86-64-v2-AES" (default)
+                      + onBoot        = false (default)
+                      + tags          = ["web"]
+                      + description   = "Managed by OpenTofu - web" (default)
                     }
 
                   # legacy (vmid 121) will no longer be managed by fleetplane (the VM is not destroyed)

@@ -56,7 +56,7 @@ class SpecValidatorTest {
         assertTrue(p.contains("hosts.web.proxmox.disk: must be a size like \"32G\", \"512M\" or \"1T\", got '32 gigs'"),
                 p.toString());
         assertTrue(p.contains("hosts.db.proxmox.vmid: required"), p.toString());
-        assertTrue(p.stream().anyMatch(s -> s.startsWith("hosts.db.proxmox.memory: must be between 16")), p.toString());
+        assertTrue(p.contains("hosts.db.proxmox.memory: must be between 512 and 128000 MB, got 1"), p.toString());
         assertEquals(5, p.size(), p.toString());
     }
 
@@ -82,7 +82,8 @@ class SpecValidatorTest {
     @Test
     void vmidOfTheTemplate_isRejected() throws Exception {
         List<String> p = problems("{" + PROXMOX + """
-                , "web": {"proxmox": {"vmid": 9003, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+                , "_fleetplane": {"vmidRange": [100, 9999]},
+                  "web": {"proxmox": {"vmid": 9003, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
         assertEquals(List.of("hosts.web.proxmox.vmid: VMID 9003 is the template (_proxmox.templateVmid); a host cannot use it"), p);
     }
 
@@ -90,7 +91,66 @@ class SpecValidatorTest {
     void vmidOutOfRange_isRejected() throws Exception {
         List<String> p = problems("{" + PROXMOX + """
                 , "web": {"proxmox": {"vmid": 99, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
-        assertEquals(List.of("hosts.web.proxmox.vmid: must be between 100 and 999999999, got 99"), p);
+        assertEquals(List.of("hosts.web.proxmox.vmid: must be between 100 and 8999 (_fleetplane.vmidRange), got 99"), p);
+    }
+
+    @Test
+    void vmids_followTheSeedsRange_100To8999_unlessVmidRangeSaysOtherwise() throws Exception {
+        // Host keys that sort before _fleetplane ("A" < "_") still see its range.
+        assertEquals(List.of("hosts.A.proxmox.vmid: must be between 100 and 8999 (_fleetplane.vmidRange), got 9000"),
+                problems("{" + PROXMOX + """
+                        , "A": {"proxmox": {"vmid": 9000, "cores": 2, "memory": 4096, "disk": "32G"}}}"""));
+        assertEquals(List.of("hosts.A.proxmox.vmid: must be between 1000 and 1999 (_fleetplane.vmidRange), got 999"),
+                problems("{" + PROXMOX + """
+                        , "_fleetplane": {"vmidRange": [1000, 1999]},
+                          "A": {"proxmox": {"vmid": 999, "cores": 2, "memory": 4096, "disk": "32G"}}}"""));
+        SpecValidator.Result wide = SpecValidator.validate(json("{" + PROXMOX + """
+                , "_fleetplane": {"vmidRange": [100, 20000]},
+                  "web": {"proxmox": {"vmid": 12000, "cores": 2, "memory": 4096, "disk": "32G"}}}"""));
+        assertTrue(wide.valid(), wide.problems().toString());
+        assertEquals(new VmidRange(100, 20000), wide.spec().orElseThrow().fleetplane().vmidRange());
+        assertEquals(VmidRange.DEFAULT, SpecValidator.validate(json("{}")).spec().orElseThrow().fleetplane().vmidRange());
+    }
+
+    @Test
+    void badVmidRange_isNamed() throws Exception {
+        for (String bad : List.of("[8999, 100]", "[100]", "[50, 8999]", "\"100-8999\"", "[100, \"8999\"]")) {
+            List<String> p = problems("{\"_fleetplane\": {\"vmidRange\": " + bad + "}}");
+            assertEquals(1, p.size(), bad + ": " + p);
+            assertTrue(p.get(0).startsWith("_fleetplane.vmidRange: must be a list of two VMIDs [ first last ] with "
+                    + "100 <= first <= last <= 999999999 (default [ 100 8999 ]), got "), p.toString());
+        }
+    }
+
+    @Test
+    void memory_followsTheSeedsRange_512To128000MB() throws Exception {
+        assertEquals(List.of("hosts.web.proxmox.memory: must be between 512 and 128000 MB, got 100"),
+                problems("{" + PROXMOX + """
+                        , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 100, "disk": "32G"}}}"""));
+        assertEquals(List.of("hosts.web.proxmox.memory: must be between 512 and 128000 MB, got 128001"),
+                problems("{" + PROXMOX + """
+                        , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 128001, "disk": "32G"}}}"""));
+        assertEquals(List.of(), problems("{" + PROXMOX + """
+                , "a": {"proxmox": {"vmid": 111, "cores": 1, "memory": 512, "disk": "32G"}},
+                  "b": {"proxmox": {"vmid": 112, "cores": 1, "memory": 128000, "disk": "32G"}}}"""));
+    }
+
+    @Test
+    void authorizedKeys_ofAManagedHost_mustBePublicKeyLines_namedByIndex() throws Exception {
+        assertEquals(List.of(
+                        "hosts.web.authorizedKeys[1]: must be one OpenSSH public key line like 'ssh-ed25519 AAAA... "
+                                + "comment', got '-----BEGIN OPENSSH PRIVA...'",
+                        "hosts.web.authorizedKeys[2]: must be one OpenSSH public key line like 'ssh-ed25519 AAAA... "
+                                + "comment', got number 5"),
+                problems("{" + PROXMOX + """
+                        , "web": {"authorizedKeys": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGuT master",
+                                                     "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk\\n", 5],
+                                  "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}},
+                          "laptop": {"authorizedKeys": "not checked: fleetplane does not make this host"}}"""));
+        assertEquals(List.of("hosts.web.authorizedKeys: must be a list of SSH public keys, got string \"k\""),
+                problems("{" + PROXMOX + """
+                        , "web": {"authorizedKeys": "k",
+                                  "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G"}}}"""));
     }
 
     @Test
@@ -159,9 +219,10 @@ class SpecValidatorTest {
     void everyProxmoxAttribute_isRead() throws Exception {
         SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
                 , "_fleetplane": {"allowDestroy": true},
-                  "web": {"hostname": "web", "publicKey": "ssh-ed25519 AAA", "authorizedKeys": ["k1"],
+                  "web": {"hostname": "web", "publicKey": "ssh-ed25519 AAA", "authorizedKeys": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 k1"],
                           "proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "storage": "fast",
                                       "name": "web-vm", "bios": "ovmf", "cpuType": "host", "machine": "q35",
+                                      "onBoot": true,
                                       "diskInterface": "virtio0", "cloneFromTemplate": true, "ignoreInit": true,
                                       "tags": ["prod", "web"], "description": "the web server",
                                       "ignoreChangesExtra": ["cores", "description"], "readonly": false,
@@ -175,6 +236,7 @@ class SpecValidatorTest {
         assertEquals(java.util.Optional.of("ovmf"), vm.bios());
         assertEquals(java.util.Optional.of("host"), vm.cpuType());
         assertEquals(java.util.Optional.of("q35"), vm.machine());
+        assertEquals(java.util.Optional.of(true), vm.onBoot());
         assertEquals(java.util.Optional.of("virtio0"), vm.diskInterface());
         assertEquals(java.util.Optional.of("the web server"), vm.description());
         assertEquals(List.of("cores", "description"), vm.ignoreChangesExtra());
@@ -189,11 +251,14 @@ class SpecValidatorTest {
     void unknownProxmoxAttributes_andIgnoreChangesNames_areWarnedAboutByName() throws Exception {
         SpecValidator.Result r = SpecValidator.validate(json("{" + PROXMOX + """
                 , "web": {"proxmox": {"vmid": 111, "cores": 2, "memory": 4096, "disk": "32G", "sockets": 2,
-                                      "ignoreChangesExtra": ["network"]}}}"""));
+                                      "ignoreChangesExtra": ["network", "cpu[0].type",
+                                                             "timeout_clone", "vga", "cpuType"]}}}"""));
         assertTrue(r.valid(), r.problems().toString());
         List<String> w = r.warnings().stream().map(SpecProblem::toString).toList();
         assertEquals(2, w.size(), w.toString());
-        assertTrue(w.get(0).startsWith("hosts.web.proxmox.ignoreChangesExtra[0]: 'network' is not an attribute"), w.toString());
+        assertTrue(w.get(0).startsWith("hosts.web.proxmox.ignoreChangesExtra[0]: 'network' is neither an attribute "
+                + "fleetplane compares (name, cores, memory, disk, storage, diskInterface, bios, cpuType, machine, "
+                + "onBoot, tags, description) nor a bpg proxmox_virtual_environment_vm attribute"), w.toString());
         assertTrue(w.get(1).startsWith("hosts.web.proxmox.sockets: unknown attribute, ignored (known: "), w.toString());
         assertTrue(r.spec().orElseThrow().hosts().get(0).proxmox().orElseThrow().other().containsKey("sockets"));
     }

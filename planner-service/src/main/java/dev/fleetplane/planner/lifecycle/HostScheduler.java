@@ -270,7 +270,7 @@ public class HostScheduler {
         HostLifecycle.route(action, change.attributes(), HostLifecycle.Origin.created); // refuses unknown actions
         Optional<HostSpec> host = spec.hosts().stream().filter(h -> h.name().equals(change.host())).findFirst();
         HostDesired desired = host.flatMap(HostSpec::proxmox).isPresent()
-                ? desired(spec, host.get(), content)
+                ? desired(spec, host.get(), content, change)
                 : before.map(HostRecord::desired).orElseGet(() -> new HostDesired(change.vmid(), change.host(), 0, 0,
                         null, null, 0, null, null, null, Map.of()));
         HostLifecycle.Origin origin = switch (action) {
@@ -298,17 +298,26 @@ public class HostScheduler {
                 change, origin, null, null, null, before.map(HostRecord::readyAt).orElse(null), null);
     }
 
-    private static HostDesired desired(HostsSpec spec, HostSpec host, JsonNode content) {
+    private static HostDesired desired(HostsSpec spec, HostSpec host, JsonNode content, PlannedChange change) {
         ProxmoxVm vm = host.proxmox().orElseThrow();
         ProxmoxSettings px = spec.proxmox().orElseThrow(() -> new IllegalStateException(
                 "host " + host.name() + " has proxmox but the spec has no _proxmox"));
         // Optional attributes come from the spec as written: they are Proxmox's business, not the planner's.
         JsonNode written = content == null ? null : content.path(host.name()).path("proxmox");
+        // Not written: the template's boot disk as the create plan read it from the template's config.
         String diskInterface = written != null && written.path("diskInterface").isTextual()
-                ? written.path("diskInterface").asText() : null;
+                ? written.path("diskInterface").asText() : after(change, "diskInterface").orElse(null);
         return new HostDesired(vm.vmid(), vm.name(), vm.cores(), vm.memoryMb(), vm.disk(),
                 vm.storage().orElse(px.defaultStorage()), px.templateVmid(), host.user(), spec.rebuildCommandFor(host),
-                diskInterface, VmConfig.fromSpec(written));
+                diskInterface, VmConfig.fromSpec(host, vm, written));
+    }
+
+    private static Optional<String> after(PlannedChange change, String attribute) {
+        if (change == null || change.attributes() == null || !HostLifecycle.CREATE.equals(change.action())) {
+            return Optional.empty();
+        }
+        return change.attributes().stream().filter(a -> a.name().equals(attribute)).map(AttributeChange::after)
+                .filter(v -> v != null && !v.isBlank()).findFirst();
     }
 
     private static Optional<String> before(PlannedChange change, String attribute) {

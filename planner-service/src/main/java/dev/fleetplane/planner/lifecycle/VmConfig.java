@@ -3,6 +3,9 @@ package dev.fleetplane.planner.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.Json;
 import dev.fleetplane.events.plans.AttributeChange;
+import dev.fleetplane.plancore.spec.CreateDefaults;
+import dev.fleetplane.plancore.spec.HostSpec;
+import dev.fleetplane.plancore.spec.ProxmoxVm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,6 @@ public final class VmConfig {
 
     /** The attribute a {@code ResizeDisk} handles. */
     public static final String DISK = "disk";
-    /** Proxmox's default disk when the spec names no {@code diskInterface}. */
-    public static final String DEFAULT_DISK_INTERFACE = "scsi0";
     /** Every VM fleetplane creates carries this tag (with the user's own). */
     public static final String FLEETPLANE_TAG = "fleetplane";
 
@@ -30,6 +31,7 @@ public final class VmConfig {
             "bios", "bios",
             "cpuType", "cpu",
             "machine", "machine",
+            "onBoot", "onboot",
             "tags", "tags",
             "description", "description");
 
@@ -42,23 +44,31 @@ public final class VmConfig {
     }
 
     /**
-     * The optional config a host's {@code proxmox} set asks for at creation (Proxmox keys; cores, memory and
-     * the name travel in their own fields).
+     * The config a host asks for at creation (Proxmox keys; cores, memory and the name travel in their own fields):
+     * what its {@code proxmox} set writes ({@code proxmox}, as written), the seed's defaults for the rest
+     * ({@link CreateDefaults}: cpu, onboot, tags, description) and the seed's cloud-init: DHCP on the first NIC,
+     * the host's user as {@code ciuser}, its {@code authorizedKeys} as {@code sshkeys} (one per line; the adapter
+     * percent-encodes them as Proxmox requires).
      */
-    public static Map<String, String> fromSpec(JsonNode proxmox) {
+    public static Map<String, String> fromSpec(HostSpec host, ProxmoxVm vm, JsonNode proxmox) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (proxmox == null || !proxmox.isObject()) {
-            return out;
-        }
-        for (String attribute : List.of("bios", "cpuType", "machine", "description")) {
-            JsonNode v = proxmox.get(attribute);
+        for (String attribute : List.of("bios", "machine")) {
+            JsonNode v = proxmox == null ? null : proxmox.get(attribute);
             if (v != null && !v.isNull()) {
                 out.put(CONFIG_KEYS.get(attribute), v.isTextual() ? v.asText() : v.toString());
             }
         }
-        JsonNode tags = proxmox.get("tags");
-        if (tags != null && !tags.isNull()) {
-            out.put("tags", tags.isTextual() ? tags.asText() : tags.toString());
+        out.put("cpu", CreateDefaults.cpuType(vm));
+        out.put("onboot", CreateDefaults.onBoot(vm) ? "1" : "0");
+        JsonNode tags = proxmox == null ? null : proxmox.get("tags");
+        out.put("tags", tags != null && !tags.isNull() ? (tags.isTextual() ? tags.asText() : tags.toString())
+                : Json.MAPPER.valueToTree(CreateDefaults.tags(vm)).toString());
+        out.put("description", CreateDefaults.description(host, vm));
+        out.put("ipconfig0", CreateDefaults.IPCONFIG0);
+        out.put("ciuser", host.user());
+        List<String> keys = CreateDefaults.authorizedKeys(host);
+        if (!keys.isEmpty()) {
+            out.put("sshkeys", String.join("\n", keys));
         }
         return out;
     }
@@ -68,12 +78,12 @@ public final class VmConfig {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("name", d.vmName());
         extra.put("agent", "1");
-        if (d.user() != null && !d.user().isBlank() && !d.user().equals("root")) {
-            // Cloud-init creates the admin user on first boot, so fleetplane can log in as it once the first rebuild
-            // has disabled root login; a spec'd ciuser wins.
+        Map<String, String> config = d.config() == null ? Map.of() : d.config();
+        if (!config.containsKey("ciuser") && d.user() != null && !d.user().isBlank() && !d.user().equals("root")) {
+            // Rows queued before the config carried it. Cloud-init creates the admin user on first boot, so
+            // fleetplane can log in as it once the first rebuild has disabled root login.
             extra.put("ciuser", d.user());
         }
-        Map<String, String> config = d.config() == null ? Map.of() : d.config();
         extra.put("tags", tags(config.get("tags")));
         extra.put("description", config.getOrDefault("description",
                 "managed by fleetplane (fleet " + fleet + ", host " + host + ")"));
@@ -99,6 +109,7 @@ public final class VmConfig {
             String value = switch (key.get()) {
                 case "name" -> d.vmName();
                 case "tags" -> tags(a.after());
+                case "onboot" -> Boolean.parseBoolean(a.after()) ? "1" : "0";
                 default -> a.after();
             };
             if (value != null) {

@@ -16,7 +16,7 @@ public final class SpecPatch {
 
     /** Attributes of a host's {@code proxmox} set that a patch may name without the {@code proxmox.} prefix. */
     static final Set<String> PROXMOX_ATTRIBUTES = Set.of("vmid", "cores", "memory", "disk", "storage", "name", "bios",
-            "cpuType", "machine", "diskInterface", "cloneFromTemplate", "ignoreInit", "tags", "description",
+            "cpuType", "machine", "onBoot", "diskInterface", "cloneFromTemplate", "ignoreInit", "tags", "description",
             "ignoreChangesExtra", "readonly", "allowDestroy");
 
     /** The new spec, or why the patch does not apply. */

@@ -52,7 +52,23 @@ class HostSchedulerTest {
         assertEquals(4, r.desired().cores());
         assertEquals("local-lvm", r.desired().storage());
         assertEquals("virtio0", r.desired().disk0());
-        assertEquals(Map.of("cpu", "host"), r.desired().config());
+        assertEquals("host", r.desired().config().get("cpu"));
+        assertEquals("0", r.desired().config().get("onboot"), "the seed's on_boot = false");
+    }
+
+    @Test
+    void create_withoutDiskInterface_growsTheTemplatesBootDisk_asThePlanReadIt_elseTheAdapterFindsIt() throws Exception {
+        JsonNode content = Json.MAPPER.readTree("""
+                {"_proxmox": {"host": "10.0.0.1", "node": "pve", "defaultStorage": "local-lvm", "templateVmid": 9003},
+                 "db": {"proxmox": {"vmid": 112, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
+        HostsSpec spec = SpecValidator.validate(content).spec().orElseThrow();
+        HostRecord fromTemplate = HostScheduler.queued("f", "plan-1", new PlannedChange("db", "create", 112, "pve",
+                List.of(), List.of(new AttributeChange("diskInterface", null, "virtio0", false)), null), spec, content,
+                Optional.empty());
+        assertEquals("virtio0", fromTemplate.desired().disk0());
+        HostRecord unknown = HostScheduler.queued("f", "plan-1", new PlannedChange("db", "create", 112, "pve", List.of()),
+                spec, content, Optional.empty());
+        assertEquals(null, unknown.desired().disk0(), "ResizeDisk without a disk: the adapter grows the boot disk");
     }
 
     @Test

@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
 /**
  * {@code ResizeDisk}: reads the disk's size, refuses a shrink before any resize call, answers a disk already that big
  * at once (so a redelivered or repeated command is harmless), else {@code PUT resize} and leaves the {@code resize}
- * task to the poller.
+ * task to the poller. A command without a disk grows the VM's boot disk as its config names it (a clone boots from
+ * its template's disk: {@code virtio0} for a nixos-generators image, {@code scsi0} for many others).
  */
 @ApplicationScoped
 public class ResizeHandler implements CommandHandler {
@@ -61,35 +62,43 @@ public class ResizeHandler implements CommandHandler {
     public Outcome handle(Command command) {
         ResizeDisk cmd = command.event().dataAs(EventCatalog.RESIZE_DISK);
         Checks checks = Checks.of("ResizeDisk for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
-        ResizeRule.fieldProblem(cmd.disk(), cmd.size()).ifPresent(p -> checks.check(false, p));
+        ResizeRule.fieldProblem(cmd.disk() == null || cmd.disk().isBlank() ? null : cmd.disk(), cmd.size(), true)
+                .ifPresent(p -> checks.check(false, p));
         if (!checks.ok()) {
             return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
         }
         try {
             VmConfig current = retry.run(() -> pve.config(cmd.node(), cmd.vmid()));
-            ResizeRule.Verdict verdict = ResizeRule.judge(cmd.vmid(), cmd.disk(), cmd.size(), current);
+            Optional<String> named = Optional.ofNullable(cmd.disk()).filter(d -> !d.isBlank());
+            Optional<String> resolved = named.or(current::bootDiskKey);
+            if (resolved.isEmpty()) {
+                return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "not-found", "ResizeDisk for host "
+                        + command.host() + " rejected: VM " + cmd.vmid() + " has no disk to grow (its config names none)");
+            }
+            String disk = resolved.get();
+            ResizeRule.Verdict verdict = ResizeRule.judge(cmd.vmid(), disk, cmd.size(), current);
             if (verdict instanceof ResizeRule.Verdict.Refused r) {
                 return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), r.failure(), "ResizeDisk for host " + command.host() + " rejected: " + r.message());
             }
             if (verdict instanceof ResizeRule.Verdict.AlreadyThere) {
-                LOG.infof("VM %d disk %s is %s already (%s)", cmd.vmid(), cmd.disk(), cmd.size(), command.logContext());
+                LOG.infof("VM %d disk %s is %s already (%s)", cmd.vmid(), disk, cmd.size(), command.logContext());
                 return c -> replies.append(c, command, EventCatalog.VM_RESIZED,
-                        new VmResized(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size(), null));
+                        new VmResized(cmd.node(), cmd.vmid(), disk, cmd.size(), null));
             }
-            Optional<Upid> upid = retry.run(() -> pve.resize(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size()));
-            LOG.infof("resize of VM %d disk %s to %s dispatched: %s (%s)", cmd.vmid(), cmd.disk(), cmd.size(),
+            Optional<Upid> upid = retry.run(() -> pve.resize(cmd.node(), cmd.vmid(), disk, cmd.size()));
+            LOG.infof("resize of VM %d disk %s to %s dispatched: %s (%s)", cmd.vmid(), disk, cmd.size(),
                     upid.map(Upid::value).orElse("done synchronously"), command.logContext());
             if (upid.isEmpty()) {
                 return c -> {
                     configCache.forget(c, cmd.vmid());
                     replies.append(c, command, EventCatalog.VM_RESIZED,
-                            new VmResized(cmd.node(), cmd.vmid(), cmd.disk(), cmd.size(), null));
+                            new VmResized(cmd.node(), cmd.vmid(), disk, cmd.size(), null));
                 };
             }
             return c -> {
                 configCache.forget(c, cmd.vmid());
                 tasks.insert(c, PendingTask.forCommand(command, upid.get().value(), cmd.node(), cmd.vmid(), OPERATION,
-                        Map.of("disk", cmd.disk(), "size", cmd.size()), Instant.now().plus(timeouts.resize(command.host()))));
+                        Map.of("disk", disk, "size", cmd.size()), Instant.now().plus(timeouts.resize(command.host()))));
             };
         } catch (PveException e) {
             LOG.warnf("resize VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());

@@ -29,10 +29,22 @@ public final class ResizeRule {
 
     /** Problems with the command's own fields (no config needed); empty when fine. */
     public static Optional<String> fieldProblem(String disk, String size) {
+        return fieldProblem(disk, size, false);
+    }
+
+    /** As above; with {@code bootDiskIfAbsent} a null disk is fine (the VM's boot disk is grown). */
+    public static Optional<String> fieldProblem(String disk, String size, boolean bootDiskIfAbsent) {
+        if (disk == null && bootDiskIfAbsent) {
+            return sizeProblem(size);
+        }
         if (disk == null || !VmConfig.DISK_KEY.matcher(disk).matches()) {
             return Optional.of("disk '" + disk + "' is not a Proxmox disk key (scsi0..30, virtio0..15, sata0..5, ide0..3,"
                     + " efidisk0, tpmstate0)");
         }
+        return sizeProblem(size);
+    }
+
+    private static Optional<String> sizeProblem(String size) {
         if (size == null || !ABSOLUTE.matcher(size).matches()) {
             return Optional.of("size '" + size + "' is not an absolute size such as 64G (digits and K, M, G or T;"
                     + " no '+')");

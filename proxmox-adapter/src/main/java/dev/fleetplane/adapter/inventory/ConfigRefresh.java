@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides, per VM of one {@code /cluster/resources} answer, where its config comes from: the cache (entry unchanged
- * since the read, read recently enough), a fresh {@code GET config}, or nowhere (templates, locked VMs); pure.
+ * Decides, per VM or template of one {@code /cluster/resources} answer, where its config comes from: the cache (entry
+ * unchanged since the read, read recently enough), a fresh {@code GET config}, or nowhere (locked VMs); pure.
  */
 public final class ConfigRefresh {
 
@@ -17,12 +17,14 @@ public final class ConfigRefresh {
     public enum Source {
         /** The cached config: the VM's resource entry is what it was when the config was read. */
         CACHE,
-        /** New VM, changed entry, or a cache row older than the max age. */
+        /**
+         * New VM, changed entry, or a cache row older than the max age. Templates too: the planner reads a template's
+         * boot disk (the disk every clone grows) from it; cached like any VM, a template costs one read.
+         */
         READ,
         /**
-         * Not read: templates (the planner only needs them to exist; they change only by template-builder) and
-         * locked VMs (a clone, backup or destroy is rewriting the config; it is read once the lock is gone, because
-         * the lock is part of the fingerprint).
+         * Not read: locked VMs (a clone, backup or destroy is rewriting the config; it is read once the lock is gone,
+         * because the lock is part of the fingerprint).
          */
         NONE
     }
@@ -41,7 +43,7 @@ public final class ConfigRefresh {
                                               Duration maxAge) {
         Map<Integer, Source> out = new LinkedHashMap<>();
         for (ClusterVm v : qemu) {
-            if (v.template() || v.lock() != null) {
+            if (v.lock() != null) {
                 out.put(v.vmid(), Source.NONE);
                 continue;
             }

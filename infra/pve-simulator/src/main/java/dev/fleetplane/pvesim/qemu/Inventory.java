@@ -102,21 +102,27 @@ public final class Inventory {
         return nextQemuPid.getAndIncrement();
     }
 
-    /** Fills a fresh VM's config as {@code qm create} plus the NixOS template's settings would. */
+    /** Fills a fresh VM's config as {@code qm create} plus the NixOS template's settings would, its disk at scsi0. */
     public synchronized void seedConfig(QemuVm vm, String name, int cores, int memoryMb, int diskGb, boolean agent,
                                         boolean template, String tags, String description) {
+        seedConfig(vm, name, cores, memoryMb, diskGb, agent, template, tags, description, "scsi0");
+    }
+
+    /** As above, the one disk at {@code diskKey} ({@code virtio0} for a nixos-generators proxmox image), booted first. */
+    public synchronized void seedConfig(QemuVm vm, String name, int cores, int memoryMb, int diskGb, boolean agent,
+                                        boolean template, String tags, String description, String diskKey) {
         Map<String, Object> c = vm.config();
         String prefix = template ? "base-" : "vm-";
         c.put("name", name);
         c.put("agent", agent ? "1" : "0");
-        c.put("boot", "order=scsi0;net0");
+        c.put("boot", "order=" + diskKey + ";net0");
         c.put("cores", cores);
         c.put("cpu", "x86-64-v2-AES");
         c.put("memory", Integer.toString(memoryMb));
         c.put("meta", "creation-qemu=9.2.0,ctime=" + (System.currentTimeMillis() / 1000));
         c.put("net0", "virtio=" + macs.next() + ",bridge=vmbr0");
         c.put("ostype", "l26");
-        c.put("scsi0", IMAGE_STORAGE + ":" + prefix + vm.vmid() + "-disk-0,iothread=1,size=" + diskGb + "G");
+        c.put(diskKey, IMAGE_STORAGE + ":" + prefix + vm.vmid() + "-disk-0,iothread=1,size=" + diskGb + "G");
         c.put("scsihw", "virtio-scsi-single");
         c.put("serial0", "socket");
         c.put("smbios1", "uuid=" + UUID.randomUUID());
