@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Finds what a host leaves in {@code .sops.yaml}: its age key's anchor ({@code - &web age1...}), every reference to
- * it ({@code - *web}), and a creation rule whose {@code path_regex} is about {@code hosts/web/} (the whole list
+ * Finds what a host leaves in {@code .sops.yaml}: its age key's anchor ({@code - &web age1...}, or {@code &host_web}
+ * as fleetplane's integration snippets and {@code integrate --write} name it), every reference to it ({@code - *web}),
+ * and a creation rule whose {@code path_regex} is about {@code hosts/web/} (the whole list
  * item, references inside it included). Pure.
  *
  * <p>Why by line, not with a YAML library: a YAML parser resolves anchors and aliases away and keeps no line of
@@ -21,8 +22,9 @@ public final class SopsLines {
     public static LinesToDelete find(String yaml, String host) {
         String[] lines = yaml.split("\n", -1);
         String name = Pattern.quote(host);
-        Pattern anchor = Pattern.compile("&" + name + "(?![A-Za-z0-9_.-])");
-        Pattern alias = Pattern.compile("\\*" + name + "(?![A-Za-z0-9_.-])");
+        String key = "(?:host_)?" + name + "(?![A-Za-z0-9_.-])";
+        Pattern anchor = Pattern.compile("&" + key);
+        Pattern alias = Pattern.compile("\\*" + key);
         Pattern rule = Pattern.compile("path_regex:.*hosts/" + name + "(/|\\\\/)");
         boolean[] taken = new boolean[lines.length];
         List<LinesToDelete.Line> out = new ArrayList<>();
@@ -48,12 +50,12 @@ public final class SopsLines {
             if (anchor.matcher(code).find()) {
                 out.add(new LinesToDelete.Line(i + 1, lines[i], "age key of " + host));
                 if (!code.strip().matches("-\\s*&\\S+\\s+\\S+")) {
-                    warnings.add("line " + (i + 1) + " defines &" + host + " but holds more than one key: edit by hand");
+                    warnings.add("line " + (i + 1) + " defines " + host + "'s anchor but holds more than one key: edit by hand");
                 }
             } else if (alias.matcher(code).find()) {
                 out.add(new LinesToDelete.Line(i + 1, lines[i], "reference to " + host + "'s key"));
                 if (!code.strip().matches("-\\s*\\*\\S+")) {
-                    warnings.add("line " + (i + 1) + " refers to *" + host + " among other things: edit by hand");
+                    warnings.add("line " + (i + 1) + " refers to " + host + "'s key among other things: edit by hand");
                 }
             }
         }

@@ -51,6 +51,25 @@ class SopsLinesTest {
     }
 
     @Test
+    void find_theHostPrefixedAnchor_asIntegrateWritesIt() {
+        String sops = """
+                keys:
+                  - &admin age1adminxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+                  - &host_web age1webxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+                  - &host_web2 age1web2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+                creation_rules:
+                  - path_regex: secrets/[^/]+\\.yaml$
+                    key_groups:
+                      - age:
+                          - *admin
+                          - *host_web
+                          - *host_web2
+                """;
+        LinesToDelete lines = SopsLines.find(sops, "web");
+        assertEquals(List.of(3, 10), lines.lines().stream().map(LinesToDelete.Line::number).toList());
+    }
+
+    @Test
     void find_aHostNamedNowhere_isEmpty() {
         assertTrue(SopsLines.find(SOPS, "db").isEmpty());
     }
