@@ -36,9 +36,9 @@ public final class CreateDefaults {
         return vm.tags().orElse(TAGS);
     }
 
-    /** The seed's {@code "Managed by OpenTofu - <hostname>"}; the host key when the host has no hostname. */
+    /** The seed's {@code "Managed by fleetplane - <hostname>"}; the host key when the host has no hostname. */
     public static String description(HostSpec host, ProxmoxVm vm) {
-        return vm.description().orElse("Managed by OpenTofu - " + host.attribute("hostname").orElse(host.name()));
+        return vm.description().orElse("Managed by fleetplane - " + host.attribute("hostname").orElse(host.name()));
     }
 
     /** The host's {@code authorizedKeys} (the validator checked them): cloud-init's {@code sshkeys}. */

@@ -40,7 +40,7 @@ class PlanJsonTest {
         assertEquals(tree("""
                 {"vmid": 111, "name": "web", "node": "pve", "clone": 9003, "cores": 2, "memory": 4096, "disk": "32G",
                  "storage": "local-lvm", "diskInterface": "virtio0", "cpuType": "x86-64-v2-AES", "onBoot": false,
-                 "tags": ["web"], "description": "Managed by OpenTofu - web"}"""), web.path("change").path("after"));
+                 "tags": ["web"], "description": "Managed by fleetplane - web"}"""), web.path("change").path("after"));
 
         JsonNode api = resource(plan, "api");
         assertEquals(tree("[\"update\"]"), api.path("change").path("actions"));

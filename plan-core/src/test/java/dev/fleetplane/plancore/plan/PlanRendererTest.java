@@ -53,7 +53,7 @@ class PlanRendererTest {
                       + cpuType       = "x86-64-v2-AES" (default)
                       + onBoot        = false (default)
                       + tags          = ["web"]
-                      + description   = "Managed by OpenTofu - web" (default)
+                      + description   = "Managed by fleetplane - web" (default)
                     }
 
                   # legacy (vmid 121) will no longer be managed by fleetplane (the VM is not destroyed)

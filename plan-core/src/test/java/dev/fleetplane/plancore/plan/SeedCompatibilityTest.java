@@ -54,7 +54,7 @@ class SeedCompatibilityTest {
         assertTrue(cache.changes().contains("onBoot = false (default)"), cache.changes().toString());
         assertTrue(cache.changes().contains("tags = [\"opentofu\", \"nixos\", \"managed\"] (default)"),
                 cache.changes().toString());
-        assertTrue(cache.changes().contains("description = \"Managed by OpenTofu - cache\" (default)"),
+        assertTrue(cache.changes().contains("description = \"Managed by fleetplane - cache\" (default)"),
                 cache.changes().toString());
         assertTrue(cache.attributes().contains(new AttributeChange("diskInterface", null, "virtio0", false)));
         assertEquals(List.of("laptop"), d.unmanaged());

@@ -75,7 +75,7 @@ class VmConfigTest {
         assertEquals("x86-64-v2-AES", extra.get("cpu"));
         assertEquals("0", extra.get("onboot"));
         assertEquals("fleetplane;managed;nixos;opentofu", extra.get("tags"));
-        assertEquals("Managed by OpenTofu - web01", extra.get("description"));
+        assertEquals("Managed by fleetplane - web01", extra.get("description"));
         assertEquals("ip=dhcp", extra.get("ipconfig0"));
         assertEquals("ops", extra.get("ciuser"));
         assertEquals("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA1 fleet\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2 me",
