@@ -22,6 +22,8 @@ public interface ProvisionerConfig {
 
     Tailscale tailscale();
 
+    Checkout checkout();
+
     /** How the guest's address is asked for through the proxmox-adapter. */
     interface IpResolution {
         /** Pause after the first unanswered/empty query; doubles up to {@link #maxBackoff()}. */
@@ -73,6 +75,14 @@ public interface ProvisionerConfig {
         /** Interval of SSH keepalive requests; a peer that misses three is considered gone. */
         @WithDefault("PT10S")
         Duration keepalive();
+
+        /**
+         * How long the rebuild step waits for the guest's sshd to accept a login (the agent may report an address
+         * while sshd is still starting): refused connections, timeouts and a missing banner are retried until then;
+         * a changed host key or a refused login fails at once.
+         */
+        @WithDefault("PT180S")
+        Duration waitTimeout();
     }
 
     /** How the rebuild command runs. */
@@ -137,6 +147,35 @@ public interface ProvisionerConfig {
 
         @WithDefault("PT60S")
         Duration timeout();
+    }
+
+    /**
+     * Rebuild from the operator's checkout instead of on the guest: with {@link #path()} set, the provisioner runs
+     * {@code nixos-rebuild switch --flake <path>#<host> --target-host <user>@<ip>} on its own machine (over SSH with
+     * the pinned host key and the fleet identity), and writes each host's {@code hardware-configuration.nix} into the
+     * checkout ({@code git add}, never a commit). Without it the host's rebuild command runs on the guest.
+     */
+    interface Checkout {
+        /**
+         * The checkout: a git working tree holding the fleet's {@code flake.nix} (e.g. {@code /home/ops/nixosconfig}).
+         * Env {@code FLEETPLANE_PROVISIONER_CHECKOUT_PATH}.
+         */
+        Optional<Path> path();
+
+        /** Where a host's hardware configuration goes, relative to the checkout; {@code {host}} is the host name. */
+        @WithDefault("hosts/{host}/hardware-configuration.nix")
+        String hardwareConfigPath();
+
+        /** The {@code nixos-rebuild} the provisioner runs (a name on its PATH, or a path). */
+        @WithDefault("nixos-rebuild")
+        String nixosRebuild();
+
+        /**
+         * What tells nixos-rebuild to activate through sudo when the login user is not root: {@code --use-remote-sudo}
+         * (accepted by both nixos-rebuild and nixos-rebuild-ng) or {@code --sudo} (nixos-rebuild-ng, 25.05 on).
+         */
+        @WithDefault("--use-remote-sudo")
+        String remoteSudoFlag();
     }
 
     /** Optional enrolment of integrated guests into a tailnet. */

@@ -406,6 +406,32 @@ public final class PveSimulator implements AutoCloseable {
         return netnsGuests == null ? Optional.empty() : netnsGuests.netns(vmid);
     }
 
+    /**
+     * Netns guests: stops the running guest's sshd and leaves the guest up (its agent goes on reporting its address),
+     * as a guest whose sshd starts late; {@link #startGuestSshd} starts it again.
+     */
+    public void stopGuestSshd(int vmid) {
+        netnsOnly("stopGuestSshd").stopSshd(vmid);
+    }
+
+    /** Netns guests: starts the sshd {@link #stopGuestSshd} stopped; returns once it accepts connections. */
+    public void startGuestSshd(int vmid) {
+        try {
+            netnsOnly("startGuestSshd").startSshd(vmid);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the sshd of guest VM " + vmid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private NetnsGuests netnsOnly(String what) {
+        if (netnsGuests == null) {
+            throw new IllegalStateException(what + " needs netns guests (Builder.netnsGuests(true), as root)");
+        }
+        return netnsGuests;
+    }
+
     /** The netns guests' LAN ({@code 10.a.b.0/24}) and its bridge, created at the first guest boot. */
     public Optional<String> guestSubnet() {
         return netnsGuests == null ? Optional.empty() : Optional.of(netnsGuests.subnet());

@@ -128,6 +128,24 @@ class NetnsGuestsIT {
     }
 
     @Test
+    void stoppedSshd_refusesConnections_whileTheAgentReportsTheAddress_untilItIsStartedAgain() throws Exception {
+        start(Duration.ZERO, true, f -> { });
+        powerOn(GUEST);
+        String address = awaitIpv4(GUEST, null);
+
+        sim.stopGuestSshd(GUEST);
+        Result refused = ssh("root", address, "true");
+        assertEquals(255, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("Connection refused"), refused.output());
+        assertEquals(address, awaitIpv4(GUEST, null), "the guest is up, only its sshd is not");
+
+        sim.startGuestSshd(GUEST);
+        Result root = ssh("root", address, "readlink /run/current-system");
+        assertEquals(0, root.exit(), root.output());
+        assertTrue(root.output().contains("nixos-system-nixos-24.11"), "the guest's own view again: " + root.output());
+    }
+
+    @Test
     void switch_movesTheGuestToItsNextAddress_andRootIsRefusedAfterwards() throws Exception {
         start(Duration.ZERO, true, f -> { });
         powerOn(GUEST);

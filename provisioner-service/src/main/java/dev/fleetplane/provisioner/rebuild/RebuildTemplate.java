@@ -75,7 +75,7 @@ public final class RebuildTemplate {
         return java.util.Optional.empty();
     }
 
-    static java.util.Optional<String> userProblem(String user) {
+    public static java.util.Optional<String> userProblem(String user) {
         if (user == null || user.isBlank()) {
             return java.util.Optional.of("user is missing");
         }

@@ -107,7 +107,7 @@ public class ProvisionCommands {
         Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
                 String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,
                 null, now, null, correlation, event.id(), event.id(), reason, now, command.isNewVm(), null, null, 0,
-                0, false, ProvisioningSaga.STEP_REBUILD, List.of());
+                0, false, ProvisioningSaga.STEP_REBUILD, List.of(), null);
         if (command.host() != null && !command.host().isBlank()) {
             store.save(c, failed);
         }

@@ -97,7 +97,8 @@ public final class ProvisioningSaga {
     public Saga start(ProvisionHost command, String commandEventId, String correlationId, Instant now) {
         return new Saga(command.host(), command.vmid(), command.node(), command.user(), command.rebuildCommand(),
                 SagaState.RESOLVING_IP, 0, false, now, now.plus(policy.deadline()), null, correlationId,
-                commandEventId, commandEventId, null, now, command.isNewVm(), null, null, 0, 0, false, null, List.of());
+                commandEventId, commandEventId, null, now, command.isNewVm(), null, null, 0, 0, false, null, List.of(),
+                null);
     }
 
     public Tick tick(Saga saga, Instant now) {
@@ -157,6 +158,12 @@ public final class ProvisioningSaga {
         return new Reply.Retry(saga.querying(saga.attempts(), false, next, answer.reason(), eventId), delay);
     }
 
+    /** The guest's sshd did not accept a login yet (the rebuild step waits for it): keep the reason for operators. */
+    public Saga waitingForSsh(Saga saga, String reason) {
+        requireState(saga, SagaState.REBUILDING);
+        return saga.edit().lastReason("waiting for sshd: " + reason).build();
+    }
+
     /** The worker read {@code /run/current-system} before the first rebuild of this saga. */
     public Saga beforeRebuild(Saga saga, String currentSystem) {
         requireState(saga, SagaState.REBUILDING);
@@ -168,10 +175,11 @@ public final class ProvisioningSaga {
      * The rebuild command exited 0, or its connection dropped during the switch: find the guest again and confirm
      * over a fresh connection, within the confirm timeout (the guest's watchdog rolls back after it).
      */
-    public Saga afterRebuild(Saga saga, String outcome, Duration ran, List<String> tail, Instant now) {
+    public Saga afterRebuild(Saga saga, String outcome, Duration ran, List<String> tail, String commandRan,
+                             Instant now) {
         requireState(saga, SagaState.REBUILDING);
         return saga.edit().state(SagaState.CONFIRMING).rebuildOutcome(outcome).rebuildMillis(ran.toMillis())
-                .rebuildTail(tail)
+                .rebuildTail(tail).rebuildRan(commandRan)
                 .attempts(0).awaitingReply(false).nextQueryAt(now).deadline(now.plus(confirmTimeout)).probing(false)
                 .lastReason(null).build();
     }
@@ -181,7 +189,8 @@ public final class ProvisioningSaga {
      * as after a dropped connection, whose command's end was never seen either.
      */
     public Saga alreadySwitched(Saga saga, Instant now) {
-        return afterRebuild(saga, Saga.CONNECTION_LOST, Duration.ofMillis(saga.rebuildMillis()), saga.rebuildTail(), now);
+        return afterRebuild(saga, Saga.CONNECTION_LOST, Duration.ofMillis(saga.rebuildMillis()), saga.rebuildTail(),
+                saga.rebuildRan(), now);
     }
 
     /** The probed address did not answer as the host (or not as the host's user): ask the agent again after a pause. */

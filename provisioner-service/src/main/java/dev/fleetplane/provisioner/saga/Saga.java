@@ -22,12 +22,15 @@ import java.time.Instant;
  * @param probing        a worker is checking an address the guest agent reported (confirming)
  * @param failedStep     the step a failed saga stopped at, where {@code retry} resumes
  * @param rebuildTail    the last output lines of the latest rebuild (kept across restarts for the events after it)
+ * @param rebuildRan     the command line of the latest rebuild as it ran (on the guest, or from the checkout with its
+ *                       {@code --target-host}); null before one ended
  */
 public record Saga(String host, int vmid, String node, String user, String rebuildCommand, SagaState state,
                    int attempts, boolean awaitingReply, Instant nextQueryAt, Instant deadline, String ip,
                    String correlationId, String commandEventId, String lastEventId, String lastReason,
                    Instant startedAt, boolean newVm, String systemBefore, String rebuildOutcome, long rebuildMillis,
-                   int rebuildRuns, boolean probing, String failedStep, java.util.List<String> rebuildTail) {
+                   int rebuildRuns, boolean probing, String failedStep, java.util.List<String> rebuildTail,
+                   String rebuildRan) {
 
     public Saga {
         rebuildTail = rebuildTail == null ? java.util.List.of() : java.util.List.copyOf(rebuildTail);
@@ -85,6 +88,7 @@ public record Saga(String host, int vmid, String node, String user, String rebui
         private boolean probing;
         private String failedStep;
         private java.util.List<String> rebuildTail;
+        private String rebuildRan;
 
         private Edit(Saga s) {
             host = s.host;
@@ -111,6 +115,7 @@ public record Saga(String host, int vmid, String node, String user, String rebui
             probing = s.probing;
             failedStep = s.failedStep;
             rebuildTail = s.rebuildTail;
+            rebuildRan = s.rebuildRan;
         }
 
         public Edit state(SagaState v) {
@@ -193,10 +198,16 @@ public record Saga(String host, int vmid, String node, String user, String rebui
             return this;
         }
 
+        public Edit rebuildRan(String v) {
+            rebuildRan = v;
+            return this;
+        }
+
         public Saga build() {
             return new Saga(host, vmid, node, user, rebuildCommand, state, attempts, awaitingReply, nextQueryAt,
                     deadline, ip, correlationId, commandEventId, lastEventId, lastReason, startedAt, newVm,
-                    systemBefore, rebuildOutcome, rebuildMillis, rebuildRuns, probing, failedStep, rebuildTail);
+                    systemBefore, rebuildOutcome, rebuildMillis, rebuildRuns, probing, failedStep, rebuildTail,
+                    rebuildRan);
         }
     }
 }

@@ -18,7 +18,8 @@ public class SagaStore {
 
     private static final String COLUMNS = "host, vmid, node, login_user, rebuild_command, state, attempts, awaiting_reply,"
             + " next_query_at, deadline, ip, correlation_id, command_event_id, last_event_id, last_reason, started_at,"
-            + " new_vm, system_before, rebuild_outcome, rebuild_millis, rebuild_runs, probing, failed_step, rebuild_tail";
+            + " new_vm, system_before, rebuild_outcome, rebuild_millis, rebuild_runs, probing, failed_step, rebuild_tail,"
+            + " rebuild_ran";
 
     public Optional<Saga> find(Connection c, String host) throws SQLException {
         return one(c, "SELECT " + COLUMNS + " FROM saga WHERE host = ?", host);
@@ -55,7 +56,7 @@ public class SagaStore {
     /** Inserts the saga, or replaces the host's previous one. */
     public void save(Connection c, Saga s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO saga (" + COLUMNS + ", updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                 + " ON CONFLICT (host) DO UPDATE SET vmid = EXCLUDED.vmid, node = EXCLUDED.node,"
                 + " login_user = EXCLUDED.login_user, rebuild_command = EXCLUDED.rebuild_command, state = EXCLUDED.state,"
                 + " attempts = EXCLUDED.attempts, awaiting_reply = EXCLUDED.awaiting_reply,"
@@ -65,7 +66,7 @@ public class SagaStore {
                 + " started_at = EXCLUDED.started_at, new_vm = EXCLUDED.new_vm, system_before = EXCLUDED.system_before,"
                 + " rebuild_outcome = EXCLUDED.rebuild_outcome, rebuild_millis = EXCLUDED.rebuild_millis,"
                 + " rebuild_runs = EXCLUDED.rebuild_runs, probing = EXCLUDED.probing, failed_step = EXCLUDED.failed_step,"
-                + " rebuild_tail = EXCLUDED.rebuild_tail,"
+                + " rebuild_tail = EXCLUDED.rebuild_tail, rebuild_ran = EXCLUDED.rebuild_ran,"
                 + " updated_at = now()")) {
             ps.setString(1, s.host());
             ps.setInt(2, s.vmid());
@@ -91,6 +92,7 @@ public class SagaStore {
             ps.setBoolean(22, s.probing());
             ps.setString(23, s.failedStep());
             ps.setString(24, tailJson(s.rebuildTail()));
+            ps.setString(25, s.rebuildRan());
             ps.executeUpdate();
         }
     }
@@ -116,7 +118,8 @@ public class SagaStore {
                         rs.getString("command_event_id"), rs.getString("last_event_id"), rs.getString("last_reason"),
                         rs.getTimestamp("started_at").toInstant(), rs.getBoolean("new_vm"), rs.getString("system_before"),
                         rs.getString("rebuild_outcome"), rs.getLong("rebuild_millis"), rs.getInt("rebuild_runs"),
-                        rs.getBoolean("probing"), rs.getString("failed_step"), tail(rs.getString("rebuild_tail"))));
+                        rs.getBoolean("probing"), rs.getString("failed_step"), tail(rs.getString("rebuild_tail")),
+                        rs.getString("rebuild_ran")));
             }
         }
         return out;

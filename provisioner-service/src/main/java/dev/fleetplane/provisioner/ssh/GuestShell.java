@@ -31,6 +31,8 @@ public class GuestShell {
 
     private static final Logger LOG = Logger.getLogger(GuestShell.class);
     private static final int MISSED_KEEPALIVES = 3;
+    /** Between two attempts to reach a guest whose sshd is not up yet. */
+    private static final Duration WAIT_PAUSE = Duration.ofSeconds(1);
 
     /** Where and as whom to log in; {@code host} is the fleet host name the host key is pinned under. */
     public record Target(String host, String ip, String user) {
@@ -63,6 +65,45 @@ public class GuestShell {
         }
         throw new SshLoginException(SshLoginException.Kind.LOGIN_REFUSED, last.getMessage()
                 + (users.size() > 1 ? " (tried " + String.join(", ", users) + ")" : ""));
+    }
+
+    /**
+     * Logs in like {@link #openAs}, waiting up to {@code bound} for a guest whose sshd does not accept connections yet
+     * (the agent reports an address before sshd is up): an unreachable guest, a refused or timed-out connection, a
+     * banner that does not come are tried again after a pause; a changed host key, a refused login or an unusable
+     * identity end the wait at once. The failure after {@code bound} names the last attempt's reason.
+     *
+     * @param retrying told the reason of each failed attempt that will be tried again
+     */
+    public GuestSession awaitLogin(String host, String ip, java.util.List<String> users, Duration bound,
+                                   java.util.function.Consumer<String> retrying) throws SshLoginException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            try {
+                return openAs(host, ip, users);
+            } catch (SshLoginException e) {
+                if (e.kind() != SshLoginException.Kind.UNREACHABLE) {
+                    throw e;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SshLoginException(SshLoginException.Kind.UNREACHABLE, "the sshd of " + host + " at " + ip
+                            + ":" + config.ssh().port() + " did not accept a login within " + bound.toSeconds()
+                            + " s (fleetplane.provisioner.ssh.wait-timeout; " + attempts + " attempt"
+                            + (attempts == 1 ? "" : "s") + "); last attempt: " + e.getMessage());
+                }
+                retrying.accept(e.getMessage());
+                try {
+                    Thread.sleep(Math.max(1, Math.min(WAIT_PAUSE.toMillis(), TimeUnit.NANOSECONDS.toMillis(left))));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SshLoginException(SshLoginException.Kind.UNREACHABLE, "interrupted while waiting for"
+                            + " the sshd of " + host + " at " + ip + "; last attempt: " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** An SSH connection to {@code target}, logged in; close it when done. */

@@ -3,6 +3,12 @@ package dev.fleetplane.provisioner.steps;
 import dev.fleetplane.events.provisioning.HardwareConfigGenerated;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.provisioner.ProvisionerConfig;
+import dev.fleetplane.provisioner.checkout.CheckoutCommand;
+import dev.fleetplane.provisioner.checkout.CheckoutException;
+import dev.fleetplane.provisioner.checkout.HardwareConfigPath;
+import dev.fleetplane.provisioner.checkout.LocalRebuild;
+import dev.fleetplane.provisioner.checkout.OperatorCheckout;
+import dev.fleetplane.provisioner.checkout.SwitchDrop;
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
@@ -11,12 +17,15 @@ import dev.fleetplane.provisioner.saga.SagaState;
 import dev.fleetplane.provisioner.saga.SagaStore;
 import dev.fleetplane.provisioner.ssh.GuestSession;
 import dev.fleetplane.provisioner.ssh.GuestShell;
+import dev.fleetplane.provisioner.ssh.HostKey;
+import dev.fleetplane.provisioner.ssh.HostKeyPins;
 import dev.fleetplane.provisioner.ssh.OutputTail;
 import dev.fleetplane.provisioner.ssh.RemoteRun;
 import dev.fleetplane.provisioner.ssh.SshLoginException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +34,8 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The worker steps of a saga, each on one SSH connection: rebuild (read the current system, hardware config, arm
- * the rollback watchdog, run the rebuild), probe (after the switch: log in at an address the agent reported, check
+ * The worker steps of a saga, each on one SSH connection: rebuild (wait for sshd, read the current system, hardware
+ * config, arm the rollback watchdog, run the rebuild: on the guest, or from the operator's checkout), probe (after the switch: log in at an address the agent reported, check
  * the system changed, disarm the watchdog), integrate (host key, age recipient, Tailscale). Each step stores its
  * result with its events in one transaction, so a restart resumes at the step it was in. Returns the next worker
  * step, or null when the saga now waits for the scheduler (or ended).
@@ -61,6 +70,15 @@ public class Steps {
     @Inject
     Integration integration;
 
+    @Inject
+    OperatorCheckout checkout;
+
+    @Inject
+    LocalRebuild localRebuild;
+
+    @Inject
+    HostKeyPins pins;
+
     /** A step that failed for a reason the saga reports. */
     static final class StepFailure extends Exception {
         final String step;
@@ -88,7 +106,8 @@ public class Steps {
             fail(s, ProvisioningSaga.STEP_REBUILD, e.getMessage(), List.of());
             return null;
         }
-        try (GuestSession g = shell.openAs(s.host(), s.ip(), users(config.ssh().bootstrapUser(), s.user()))) {
+        try (GuestSession g = shell.awaitLogin(s.host(), s.ip(), users(config.ssh().bootstrapUser(), s.user()),
+                config.ssh().waitTimeout(), reason -> waitingForSsh(s, reason))) {
             String current = currentSystem(g);
             if (s.systemBefore() != null && !current.equals(s.systemBefore())) {
                 record(s, cur -> saga.alreadySwitched(cur, Instant.now()), (c, next) -> { });
@@ -104,7 +123,7 @@ public class Steps {
                 hardwareConfig(g, ready);
             }
             boolean armed = config.rollback().enabled() && arm(g, ready, current);
-            return runRebuild(g, ready, command, armed);
+            return checkout.path().isPresent() ? runFromCheckout(g, ready, armed) : runRebuild(g, ready, command, armed);
         } catch (SshLoginException e) {
             fail(s, ProvisioningSaga.STEP_SSH, e.getMessage(), List.of());
         } catch (StepFailure f) {
@@ -127,14 +146,69 @@ public class Steps {
                 : "sudo -n sh -c '" + command.replace("'", "'\\''") + "'";
         RemoteRun run = g.exec(asRoot, r.timeout(), tail.sink(), tail.sink());
         stream.finish();
+        return afterRun(g, s, run, tail, command, armed);
+    }
+
+    /**
+     * The rebuild from the operator's checkout: {@code nixos-rebuild switch --flake <checkout>#<host> --target-host
+     * <user>@<ip>} on this machine, logging in as the user this step's own connection logged in as, checking the host
+     * key pinned for the host. nixos-rebuild exits non-zero when its SSH connection drops during the switch (the
+     * guest's network restarted): ssh's words about it in the output make that a dropped connection, as on the guest.
+     */
+    private SagaState runFromCheckout(GuestSession g, Saga s, boolean armed) throws SshLoginException, StepFailure {
+        ProvisionerConfig.Rebuild r = config.rebuild();
+        ProvisionerConfig.Checkout co = config.checkout();
+        Path dir;
+        List<String> argv;
+        HostKey pinned;
+        try {
+            dir = checkout.checked();
+            argv = CheckoutCommand.argv(co.nixosRebuild(), dir, s.host(), g.user(), g.ip(), co.remoteSudoFlag());
+            pinned = pins.pinned(s.host()).orElseThrow(() -> new CheckoutException("no host key is pinned for "
+                    + s.host() + " although this step just logged in to it"));
+        } catch (CheckoutException | IllegalArgumentException e) {
+            if (armed) {
+                disarmQuietly(g, s);
+            }
+            throw new StepFailure(ProvisioningSaga.STEP_REBUILD, e.getMessage(), List.of());
+        }
+        OutputEvents stream = new OutputEvents(r.outputBatchLines(), r.outputMaxBatches(), (seq, lines, dropped) ->
+                database.inTransaction(c -> events.rebuildOutput(c, s, seq, lines, dropped)));
+        OutputTail tail = new OutputTail(r.tailLines(), r.maxLineLength(), stream::line);
+        LOG.infof("host %s [%s]: rebuild run %d from the checkout %s, host key %s pinned: %s", s.host(),
+                s.correlationId(), s.rebuildRuns(), dir, pinned, CheckoutCommand.display(argv));
+        RemoteRun run;
+        try {
+            run = localRebuild.run(s.host(), pinned, dir, argv, r.timeout(), tail.sink());
+        } catch (CheckoutException e) {
+            if (armed) {
+                disarmQuietly(g, s);
+            }
+            throw new StepFailure(ProvisioningSaga.STEP_REBUILD, e.getMessage(), List.of());
+        }
+        stream.finish();
+        if (run instanceof RemoteRun.Exited x && x.status() != 0) {
+            Optional<String> dropped = SwitchDrop.in(tail.lines());
+            if (dropped.isPresent()) {
+                run = new RemoteRun.ConnectionLost("nixos-rebuild exited " + x.status() + " after ssh said: "
+                        + dropped.get(), x.duration());
+            }
+        }
+        return afterRun(g, s, run, tail, CheckoutCommand.display(argv), armed);
+    }
+
+    /** How the rebuild ended decides the next step: confirm after exit 0 or a dropped connection, else fail. */
+    private SagaState afterRun(GuestSession g, Saga s, RemoteRun run, OutputTail tail, String ran, boolean armed)
+            throws StepFailure {
         if (run instanceof RemoteRun.Exited x && x.status() == 0) {
-            record(s, cur -> saga.afterRebuild(cur, Saga.EXITED_0, x.duration(), tail.lines(), Instant.now()), (c, next) -> { });
+            record(s, cur -> saga.afterRebuild(cur, Saga.EXITED_0, x.duration(), tail.lines(), ran, Instant.now()),
+                    (c, next) -> { });
             LOG.infof("host %s [%s]: rebuild exited 0 after %s (%d output lines); confirming over a fresh connection",
                     s.host(), s.correlationId(), seconds(x.duration()), tail.totalLines());
             return null;
         }
         if (run instanceof RemoteRun.ConnectionLost lost) {
-            record(s, cur -> saga.afterRebuild(cur, Saga.CONNECTION_LOST, lost.duration(), tail.lines(),
+            record(s, cur -> saga.afterRebuild(cur, Saga.CONNECTION_LOST, lost.duration(), tail.lines(), ran,
                     Instant.now()),
                     (c, next) -> { });
             LOG.infof("host %s [%s]: the SSH connection dropped %s into the rebuild (%s): the switch restarted the"
@@ -163,6 +237,10 @@ public class Steps {
                     lastLines(out.output(), config.rebuild().tailLines()));
         }
         String generated = out.output();
+        if (checkout.path().isPresent()) {
+            intoCheckout(s, policy, generated);
+            return;
+        }
         database.inTransaction(c -> {
             HardwareConfigPolicy.Decision d = HardwareConfigPolicy.decide(policy, hardwareConfigs.find(c, s.host()),
                     generated, s.host());
@@ -175,6 +253,45 @@ public class Steps {
                     policy);
             return null;
         });
+    }
+
+    /**
+     * With a checkout, the host's file in it is what the policy weighs the generated one against (an existing fleet
+     * keeps its hardware configurations there): written when the policy says so, and staged with {@code git add}
+     * whenever git does not track it yet, so the rebuild's flake sees it. fleetplane's own table keeps a copy.
+     */
+    private void intoCheckout(Saga s, String policy, String generated) throws StepFailure {
+        Path dir;
+        String relative;
+        try {
+            dir = checkout.checked();
+            relative = HardwareConfigPath.of(config.checkout().hardwareConfigPath(), s.host());
+        } catch (CheckoutException | IllegalArgumentException e) {
+            throw new StepFailure(ProvisioningSaga.STEP_HARDWARE_CONFIG, e.getMessage(), List.of());
+        }
+        HardwareConfigPolicy.Decision d;
+        boolean staged;
+        try {
+            d = HardwareConfigPolicy.decide(policy, checkout.read(dir, relative), generated, s.host());
+            if (d.store()) {
+                checkout.writeAndStage(dir, relative, generated);
+                staged = true;
+            } else {
+                staged = checkout.stageIfUntracked(dir, relative);
+            }
+        } catch (CheckoutException e) {
+            throw new StepFailure(ProvisioningSaga.STEP_HARDWARE_CONFIG, e.getMessage(), List.of());
+        }
+        database.inTransaction(c -> {
+            if (d.store()) {
+                hardwareConfigs.store(c, s.host(), s.vmid(), generated);
+            }
+            events.hardwareConfig(c, s, new HardwareConfigGenerated(s.host(), s.vmid(), d.action(), policy,
+                    HardwareConfigPolicy.sha256(generated), generated, d.diff(), relative));
+            return null;
+        });
+        LOG.infof("host %s [%s]: hardware configuration %s in %s at %s (policy %s)%s", s.host(), s.correlationId(),
+                d.action(), dir, relative, policy, staged ? ", staged with git add (not committed)" : "");
     }
 
     private boolean arm(GuestSession g, Saga s, String current) throws SshLoginException, StepFailure {
@@ -204,6 +321,11 @@ public class Steps {
         } catch (SshLoginException e) {
             LOG.debugf("host %s: disarming the watchdog after a failed rebuild: %s", s.host(), e.getMessage());
         }
+    }
+
+    private void waitingForSsh(Saga s, String reason) {
+        record(s, cur -> saga.waitingForSsh(cur, reason), (c, next) -> { });
+        LOG.infof("host %s [%s]: waiting for sshd at %s: %s", s.host(), s.correlationId(), s.ip(), reason);
     }
 
     // ---------------------------------------------------------------- probe (confirming)
@@ -245,7 +367,8 @@ public class Steps {
                 }
             }
             String from = s.ip();
-            String command = RebuildTemplate.render(s.rebuildCommand(), s.host(), address, s.user());
+            String command = s.rebuildRan() != null ? s.rebuildRan()
+                    : RebuildTemplate.render(s.rebuildCommand(), s.host(), address, s.user());
             record(s, cur -> saga.confirmed(cur, address), (c, next) -> {
                 if (from != null && !from.equals(address)) {
                     events.ipChanged(c, next, from, address);

@@ -163,7 +163,29 @@ class ProvisioningSagaTest {
     }
 
     private Saga confirming(String outcome) {
-        return machine.afterRebuild(rebuilding(), outcome, Duration.ofSeconds(40), java.util.List.of("switching..."), T0.plusSeconds(60));
+        return machine.afterRebuild(rebuilding(), outcome, Duration.ofSeconds(40), java.util.List.of("switching..."),
+                "nixos-rebuild switch --flake /etc/nixos#web1", T0.plusSeconds(60));
+    }
+
+    @Test
+    void waitingForSsh_staysRebuilding_withTheReasonForOperators() {
+        Saga waiting = machine.waitingForSsh(rebuilding(), "cannot connect to root@10.0.0.5:22: ConnectException:"
+                + " Connection refused");
+
+        assertEquals(SagaState.REBUILDING, waiting.state());
+        assertEquals("waiting for sshd: cannot connect to root@10.0.0.5:22: ConnectException: Connection refused",
+                waiting.lastReason());
+        assertThrows(IllegalStateException.class, () -> machine.waitingForSsh(confirming(Saga.EXITED_0), "late"));
+    }
+
+    @Test
+    void afterRebuild_keepsTheCommandLineAsItRan_alsoForAConfirmationAfterARestart() {
+        Saga confirming = confirming(Saga.CONNECTION_LOST);
+        assertEquals("nixos-rebuild switch --flake /etc/nixos#web1", confirming.rebuildRan());
+
+        Saga notSwitched = machine.notSwitched(confirming, "10.0.0.6", "/nix/store/aaa-nixos-system-web1");
+        Saga resumed = machine.alreadySwitched(notSwitched, T0.plusSeconds(90));
+        assertEquals("nixos-rebuild switch --flake /etc/nixos#web1", resumed.rebuildRan());
     }
 
     @Test
@@ -239,7 +261,8 @@ class ProvisioningSagaTest {
         assertEquals(SagaState.REBUILDING, again.state());
 
         Saga second = machine.beforeRebuild(again, "/nix/store/aaa-nixos-system-web1");
-        Saga confirmingAgain = machine.afterRebuild(second, Saga.CONNECTION_LOST, Duration.ofSeconds(1), java.util.List.of(), T0);
+        Saga confirmingAgain = machine.afterRebuild(second, Saga.CONNECTION_LOST, Duration.ofSeconds(1), java.util.List.of(),
+                "nixos-rebuild switch --flake /etc/nixos#web1", T0);
         Saga failed = machine.notSwitched(confirmingAgain, "10.0.0.5", "/nix/store/aaa-nixos-system-web1");
         assertEquals(SagaState.FAILED, failed.state());
         assertEquals("confirm", failed.failedStep());

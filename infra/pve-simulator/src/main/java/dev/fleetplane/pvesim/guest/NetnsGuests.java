@@ -169,6 +169,17 @@ public final class NetnsGuests implements GuestRuntime {
         }
         offerNextLease(vmid, dir);
         Files.createDirectories(dir.resolve("run/sshd"));
+        launchSshd(vmid, ns, dir);
+        if (spec.ipv4Delay().isZero()) {
+            addLease(vmid, ns, lease);
+        } else {
+            pendingLeases.put(vmid, dhcp.schedule(() -> addLease(vmid, ns, lease),
+                    spec.ipv4Delay().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        LOG.fine(() -> "guest VM " + vmid + " runs in netns " + ns + ", lease " + lease);
+    }
+
+    private void launchSshd(int vmid, String ns, Path dir) throws Exception {
         Path log = dir.resolve("sshd.log");
         Process process = new ProcessBuilder(Ip.IP, "netns", "exec", ns, "/usr/bin/unshare", "-m", "-u",
                 "--propagation", "private", "/bin/sh", "-c", VIEW, "sh", dir.toString())
@@ -178,13 +189,38 @@ public final class NetnsGuests implements GuestRuntime {
                 .start();
         servers.put(vmid, process);
         awaitListening(vmid, process, log);
-        if (spec.ipv4Delay().isZero()) {
-            addLease(vmid, ns, lease);
-        } else {
-            pendingLeases.put(vmid, dhcp.schedule(() -> addLease(vmid, ns, lease),
-                    spec.ipv4Delay().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Stops the sshd of a running guest and leaves the rest of it (network, lease, agent) up: a guest whose agent
+     * already reports an address while its sshd does not accept connections yet. New connections are refused.
+     */
+    public synchronized void stopSshd(int vmid) {
+        Process process = servers.get(vmid);
+        if (process == null) {
+            throw new IllegalStateException("guest VM " + vmid + " is not running");
         }
-        LOG.fine(() -> "guest VM " + vmid + " runs in netns " + ns + ", lease " + lease);
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the sshd of a running guest again, as at boot, once {@link #stopSshd} stopped it; returns when it listens. */
+    public synchronized void startSshd(int vmid) throws Exception {
+        Process process = servers.get(vmid);
+        Path dir = dirs.get(vmid);
+        if (process == null || dir == null) {
+            throw new IllegalStateException("guest VM " + vmid + " is not running");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException("the sshd of guest VM " + vmid + " is running already");
+        }
+        launchSshd(vmid, network().netns(vmid), dir);
     }
 
     private void awaitListening(int vmid, Process process, Path log) throws Exception {
