@@ -12,9 +12,11 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.plans.PlanComputed;
+import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.plancore.inventory.InventoryFile;
 import dev.fleetplane.plancore.spec.NixEvaluator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -124,6 +126,46 @@ class SeedFleetSpecIT {
                         && correlation.equals(s.event().correlationId()), WAIT).event().dataAs(EventCatalog.PLAN_COMPUTED);
         assertTrue(plan.text().contains("Plan: 1 to import, 2 to add, 0 to change, 0 to destroy."), plan.text());
         assertTrue(plan.text().contains("laptop"), plan.text());
+    }
+
+    /**
+     * The seed-shaped example ({@code examples/seed}: an imported file, imported VMs with bpg ignore lists, a
+     * Home-Manager-only host) pushed as {@code fleetplane push} sends it, planned against the inventory it was written
+     * for (configs read, as the adapter reports them): the imported VMs are adopted with no drift, the new one created.
+     */
+    @Test
+    void theSeedExample_isPlannedOnline_importedVmsAdoptedWithoutDrift_theNewHostCreated() throws Exception {
+        Path example = Path.of("../examples/seed");
+        String fleet = "seed-example-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode evaluated = new NixEvaluator("nix-instantiate", Duration.ofSeconds(30))
+                .evaluateFile(example.resolve("hosts.nix"), example);
+        String location = given().contentType("application/json").queryParam("fleet", fleet)
+                .body(evaluated.toString()).when().post("/api/v1/specs").then().statusCode(202).extract().header("Location");
+        String correlation = "spec-" + location.substring(location.lastIndexOf('/') + 1);
+
+        FleetEvent sync = recorder.await("SyncInventory for " + correlation,
+                s -> s.event() != null && s.event().is(EventCatalog.SYNC_INVENTORY)
+                        && correlation.equals(s.event().correlationId()), WAIT).event();
+        List<ObservedVm> vms = InventoryFile.parse(Files.readString(example.resolve("inventory.json")));
+        producer.send(CloudEventsKafkaCodec.toRecord(Topics.PVE_EVENTS, "pve", FleetEvent.causedBy(sync,
+                EventCatalog.INVENTORY_OBSERVED, "/fleetplane/proxmox-adapter", "pve",
+                new InventoryObserved("https://192.168.1.12:8006/api2/json", vms, "sha256:5eed0e8a3b1e"))))
+                .get(10, TimeUnit.SECONDS);
+        PlanComputed plan = recorder.await("PlanComputed for " + correlation,
+                s -> s.event() != null && s.event().is(EventCatalog.PLAN_COMPUTED)
+                        && correlation.equals(s.event().correlationId()), WAIT).event().dataAs(EventCatalog.PLAN_COMPUTED);
+
+        assertTrue(plan.errors().isEmpty(), plan.text());
+        assertTrue(plan.text().contains("Plan: 3 to import, 1 to add, 0 to change, 0 to destroy."), plan.text());
+        for (String imported : List.of("services", "media", "dev")) {
+            PlannedChange c = plan.changes().stream().filter(x -> x.host().equals(imported)).findFirst().orElseThrow();
+            assertEquals("adopt", c.action(), imported);
+            assertTrue(c.changes().stream().noneMatch(l -> l.startsWith("#")), imported + " shows drift: " + c.changes());
+        }
+        PlannedChange cache = plan.changes().stream().filter(x -> x.host().equals("cache")).findFirst().orElseThrow();
+        assertEquals("create", cache.action());
+        assertTrue(cache.changes().contains("diskInterface = \"virtio0\" (from template 9003)"), cache.changes().toString());
+        assertTrue(plan.text().contains("laptop"), "the Home-Manager-only host is listed as unmanaged:\n" + plan.text());
     }
 
     private static void refused(String fleet, String source, String reason) {
