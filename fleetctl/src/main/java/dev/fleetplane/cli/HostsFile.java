@@ -33,7 +33,7 @@ record HostsFile(Path path, String source, JsonNode tree, HostsSpec spec) {
         }
         JsonNode tree;
         try {
-            tree = evaluate(source, nixTimeout);
+            tree = evaluate(path, source, nixTimeout);
         } catch (NixEvaluationException e) {
             throw new CliException(path + " does not evaluate: " + e.getMessage().strip());
         }
@@ -54,5 +54,36 @@ record HostsFile(Path path, String source, JsonNode tree, HostsSpec spec) {
 
     static JsonNode evaluate(String source, Duration nixTimeout) throws NixEvaluationException {
         return new NixEvaluator("nix-instantiate", nixTimeout).evaluate(source);
+    }
+
+    /**
+     * {@code source} (the file's text, or an edit of it) evaluated as if it were {@code file}: with the files under
+     * its directory, so a hosts.nix that imports {@code ./vms.nix} can be read and its edits checked. The text is
+     * written to a hidden sibling for the evaluation and removed after; errors name {@code file}.
+     */
+    static JsonNode evaluate(Path file, String source, Duration nixTimeout) throws NixEvaluationException {
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        String name = file.getFileName().toString();
+        Path sibling;
+        try {
+            sibling = Files.createTempFile(dir, "." + name + ".fleetplane-check-", ".nix");
+        } catch (IOException e) {
+            throw new CliException("cannot evaluate " + file + " with its files: cannot write beside it in " + dir
+                    + " (" + e.getMessage() + ")", e);
+        }
+        try {
+            Files.writeString(sibling, source);
+            return new NixEvaluator("nix-instantiate", nixTimeout).evaluateFile(sibling, dir);
+        } catch (NixEvaluationException e) {
+            throw new NixEvaluationException(e.kind(), e.getMessage().replace(sibling.getFileName().toString(), name));
+        } catch (IOException e) {
+            throw new CliException("cannot evaluate " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(sibling);
+            } catch (IOException ignored) {
+                // a hidden leftover beside the file; the next check uses a new name
+            }
+        }
     }
 }

@@ -277,7 +277,7 @@ final class IntegrateCommand implements Callable<Integer> {
     private void checkEvaluates(String text, String publicKey) {
         JsonNode tree;
         try {
-            tree = HostsFile.evaluate(text, nixTimeout);
+            tree = HostsFile.evaluate(specFile, text, nixTimeout);
         } catch (NixEvaluationException e) {
             throw new CliException("not changed: " + specFile + " with the key added does not evaluate ("
                     + e.getMessage().strip() + "); add publicKey = \"" + publicKey + "\"; to host " + host + " by hand");

@@ -173,7 +173,7 @@ final class NewCommand implements Callable<Integer> {
         for (HostEntry candidate : candidates) {
             try {
                 String text = EntryInsertion.insert(nix, candidate.render(style.indent()));
-                JsonNode after = HostsFile.evaluate(text, nixTimeout);
+                JsonNode after = HostsFile.evaluate(hosts.path(), text, nixTimeout);
                 Optional<String> wrong = NewHostCheck.problem(hosts.tree(), after, candidate);
                 if (wrong.isEmpty()) {
                     return new Styled(candidate, style.indent(), text, null);

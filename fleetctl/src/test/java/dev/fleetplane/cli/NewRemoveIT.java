@@ -139,6 +139,39 @@ class NewRemoveIT {
     }
 
     @Test
+    void new_andRemove_readAHostsFileThatImportsFiles_andLeaveNothingBesideIt() throws Exception {
+        Path split = Files.createDirectories(dir.resolve("split"));
+        Files.writeString(split.resolve("vms.nix"), "{ size = 4096; }\n");
+        Path file = split.resolve("hosts.nix");
+        Files.writeString(file, """
+                let
+                  vms = import ./vms.nix;
+                in
+                {
+                  _proxmox = { host = "192.168.1.12"; node = "pve"; defaultStorage = "local-lvm"; templateVmid = 9003; };
+                  web = {
+                    hostname = "web";
+                    user = "ops";
+                    proxmox = { vmid = 111; cores = 2; memory = vms.size; disk = "32G"; };
+                  };
+                }
+                """);
+        assertEquals(0, run("new", "ci", "--write", file.toString(), "--adapter", adapterUrl()), err.toString());
+        JsonNode evaluated = HostsFile.evaluate(file, Files.readString(file), Duration.ofSeconds(30));
+        assertEquals("ci", evaluated.path("ci").path("hostname").asText(), Files.readString(file));
+        assertEquals(4096, evaluated.path("web").path("proxmox").path("memory").asInt());
+
+        assertEquals(0, run("remove", "web", "--spec", file.toString(), "--inventory", inventory().toString()),
+                err.toString());
+        assertTrue(out.toString().contains("- destroy web {"), out.toString());
+        try (var files = Files.list(split)) {
+            assertEquals(java.util.Set.of("hosts.nix", "vms.nix"),
+                    files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "the evaluation's sibling file is gone");
+        }
+    }
+
+    @Test
     void insert_keepsTheFileWhenTheResultDoesNotHaveTheHost() throws Exception {
         // The last set is filtered by a function: an entry put there never becomes a host.
         String source = """
