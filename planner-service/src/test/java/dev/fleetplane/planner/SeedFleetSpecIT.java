@@ -89,13 +89,11 @@ class SeedFleetSpecIT {
         refused(fleet, "{ web.key = builtins.readFile /etc/shadow; }", "access to absolute path '/etc/shadow' is forbidden");
         refused(fleet, "let x = x + 1; in { web.cores = x; }", "infinite recursion encountered");
         refused(fleet, "{ web.list = builtins.genList (i: i) 100000000; }", "needed more than 1024 MiB of memory");
-        long start = System.nanoTime();
         JsonPath slow = given().contentType("text/x-nix").queryParam("fleet", fleet)
                 .body("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in { web.cores = fib 60; }")
                 .when().post("/api/v1/specs").then().statusCode(400).extract().jsonPath();
         assertEquals("hosts.nix evaluation timed out", slow.getString("error"));
         assertEquals("hosts.nix: evaluating hosts.nix took longer than 10 s; stopped", slow.getString("details[0]"));
-        assertTrue(System.nanoTime() - start < 20_000_000_000L, "stopped at the planner's 10 s limit");
 
         // What `fleetplane push hosts.nix` sends for the seed fleet: its evaluation with its files (fleetctl SpecUpload).
         JsonNode evaluated = new NixEvaluator("nix-instantiate", Duration.ofSeconds(30))

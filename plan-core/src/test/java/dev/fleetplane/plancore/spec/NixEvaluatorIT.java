@@ -75,11 +75,9 @@ class NixEvaluatorIT {
         // Exponential recursion: about 10^12 calls, so it never finishes in practice (its memory grows too,
         // about 100 MB a second, which is why the limit is short).
         NixEvaluator quick = new NixEvaluator("nix-instantiate", Duration.ofSeconds(1));
-        long start = System.nanoTime();
         NixEvaluationException e = assertThrows(NixEvaluationException.class, () -> quick.evaluate(
                 "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in { x = fib 60; }"));
         assertEquals(NixEvaluationException.Kind.TIMEOUT, e.kind(), e.getMessage());
-        assertTrue(System.nanoTime() - start < 10_000_000_000L, "stopped at the limit");
     }
 
     @Test
@@ -90,10 +88,8 @@ class NixEvaluatorIT {
             Files.writeString(hang, "#!/bin/sh\nexec sleep 30\n");
             hang.toFile().setExecutable(true);
             NixEvaluator quick = new NixEvaluator(hang.toString(), Duration.ofMillis(500));
-            long start = System.nanoTime();
             NixEvaluationException e = assertThrows(NixEvaluationException.class, () -> quick.evaluate("{ }"));
             assertEquals(NixEvaluationException.Kind.TIMEOUT, e.kind(), e.getMessage());
-            assertTrue(System.nanoTime() - start < 10_000_000_000L, "stopped long before the hang ends");
         } finally {
             Files.deleteIfExists(hang);
         }
@@ -252,12 +248,10 @@ class NixEvaluatorIT {
         write(root.resolve("hosts.nix"), "{ web = import ./slow.nix; }");
         write(root.resolve("slow.nix"), "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in { x = fib 60; }");
         NixEvaluator quick = new NixEvaluator("nix-instantiate", Duration.ofSeconds(1));
-        long start = System.nanoTime();
         NixEvaluationException e = assertThrows(NixEvaluationException.class,
                 () -> quick.evaluateFile(root.resolve("hosts.nix"), root));
         assertEquals(NixEvaluationException.Kind.TIMEOUT, e.kind(), e.getMessage());
         assertEquals("evaluating hosts.nix took longer than 1 s; stopped", e.getMessage());
-        assertTrue(System.nanoTime() - start < 10_000_000_000L, "stopped at the limit");
         assertEquals(3, quick.evaluate("{ web.cores = 3; }").at("/web/cores").asInt());
     }
 
@@ -265,14 +259,12 @@ class NixEvaluatorIT {
     void anEvaluationThatEatsMemory_isStopped_atTheMemoryLimit() throws Exception {
         Path root = tmp.resolve("fleet");
         write(root.resolve("hosts.nix"), "{ web.list = builtins.genList (i: i) 100000000; }");
-        long start = System.nanoTime();
         NixEvaluationException e = assertThrows(NixEvaluationException.class,
                 () -> nix.evaluateFile(root.resolve("hosts.nix"), root));
         assertEquals(NixEvaluationException.Kind.INVALID_SOURCE, e.kind());
         assertTrue(e.getMessage().startsWith("evaluating hosts.nix needed more than 1024 MiB of memory; stopped"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("GC Warning"), e.getMessage());
-        assertTrue(System.nanoTime() - start < 10_000_000_000L, "stopped long before the time limit");
         NixEvaluationException source = assertThrows(NixEvaluationException.class,
                 () -> nix.evaluate("{ web.list = builtins.genList (i: i) 100000000; }"));
         assertTrue(source.getMessage().contains("MiB of memory"), source.getMessage());
