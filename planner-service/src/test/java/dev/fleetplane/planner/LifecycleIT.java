@@ -108,7 +108,8 @@ class LifecycleIT {
         assertEquals(plan, ready.get("planId"));
         assertEquals(0, play.sent(EventCatalog.CLONE_VM, "web", plan) + play.sent(EventCatalog.START_VM, "web", plan),
                 "an update neither clones nor restarts");
-        assertEquals(List.of("Ready->Pending", "Pending->Updating", "Updating->Ready"), transitions(fleet, "web", plan));
+        assertEquals(List.of("Ready->Pending", "Pending->Updating", "Updating->Ready"),
+                transitions(fleet, "web", plan, "Updating->Ready"));
     }
 
     @Test
@@ -147,7 +148,7 @@ class LifecycleIT {
         assertEquals("Destroyed", condition(gone, "Ready", "reason"));
         assertEquals("True", condition(gone, "Reconciled", "status"));
         assertEquals(List.of("Ready->Pending", "Pending->Stopping", "Stopping->Destroying", "Destroying->Gone"),
-                transitions(fleet, "old", plan));
+                transitions(fleet, "old", plan, "Destroying->Gone"));
     }
 
     @Test
@@ -172,7 +173,7 @@ class LifecycleIT {
         assertEquals(List.of("Ready->Pending", "Pending->Stopping", "Stopping->Destroying", "Destroying->Cloning",
                 "Cloning->Configuring", "Configuring->Resizing", "Resizing->Starting", "Starting->Provisioning",
                 "Provisioning->Ready"),
-                transitions(fleet, "app", plan));
+                transitions(fleet, "app", plan, "Provisioning->Ready"));
     }
 
     @Test
@@ -194,7 +195,11 @@ class LifecycleIT {
         String plan = apply(fleet, spec(Map.of(), ""), change("keep", "forget", 415));
         Map<String, Object> gone = awaitHost(fleet, "keep", "Gone");
         assertEquals("Forgotten", condition(gone, "Reconciled", "reason"));
-        Thread.sleep(500);
+        // Forget sends nothing: a later plan creates keep again, and its CloneVm goes out keyed "keep" (one partition,
+        // through the outbox in commit order) after anything the forget's transaction sent; once it is seen, a
+        // command of the forget would have been seen before it.
+        String again = apply(fleet, spec, change("keep", "create", 415));
+        play.command(EventCatalog.CLONE_VM, "keep", again);
         assertEquals(0, play.recorder.all().stream().filter(s -> s.topic().equals(Topics.PVE_COMMANDS)
                 && "keep".equals(s.key()) && s.event() != null && plan.equals(s.event().correlationId())).count(),
                 "forget sends nothing to Proxmox");
@@ -246,7 +251,8 @@ class LifecycleIT {
             changes.add(change("h" + i, "create", 420 + i));
         }
         String plan = apply(fleet, spec(vmids, ""), changes.toArray(PlannedChange[]::new));
-        Thread.sleep(500);
+        // The apply's transaction has committed: the rows show what it started. A later start beyond the bound is
+        // caught by the story of the fleet checked at the end.
         List<Map<String, Object>> hosts = hosts(fleet);
         assertEquals(2, hosts.stream().filter(h -> IN_FLIGHT.contains(h.get("state"))).count(), hosts.toString());
         assertEquals(3, hosts.stream().filter(h -> "Pending".equals(h.get("state"))).count(), hosts.toString());
@@ -322,23 +328,29 @@ class LifecycleIT {
         assertEquals("Pending/null", commandIds.get("r3"));
 
         // The startup pass of a restarted planner: it does not start over (no second clone) and respects the bound.
+        // Checked below, each once a later command on the same key (one partition, the outbox publishing in commit
+        // order) proves anything this pass sent would have been seen.
         scheduler.resume();
-        Thread.sleep(500);
-        assertEquals(1, play.sent(EventCatalog.CLONE_VM, "r1", plan));
-        assertEquals(1, play.sent(EventCatalog.CLONE_VM, "r2", plan));
-        assertEquals(0, play.sent(EventCatalog.CLONE_VM, "r3", plan));
 
         // In-flight hosts continue when their answers arrive; the freed slot starts the pending one.
         play.succeed(clone1);
         awaitHost(fleet, "r1", "Configuring");
-        play.fail(clone2, "clone", 432, "boom");
+        FleetEvent configure1 = play.command(EventCatalog.CONFIGURE_VM, "r1", plan);
+        assertEquals(1, play.sent(EventCatalog.CLONE_VM, "r1", plan), "the startup pass sends no second clone");
+        FleetEvent clone2Failed = FleetEvent.causedBy(clone2, EventCatalog.PVE_OPERATION_FAILED, FleetPlay.ADAPTER, "r2",
+                new dev.fleetplane.events.pve.PveOperationFailed("clone", "pve", 432, "task-failed", "boom", 0, null,
+                        "ERROR", List.of(), false));
+        play.pve("r2", clone2Failed);
         awaitHost(fleet, "r2", "Failed");
-        play.command(EventCatalog.CLONE_VM, "r3", plan);
+        FleetEvent clone3 = play.command(EventCatalog.CLONE_VM, "r3", plan);
+        // Had the startup pass broken the bound and started r3, that clone would be the first seen on r3's partition:
+        // the first one is the slot r2's failure freed.
+        assertEquals(clone2Failed.id(), clone3.causationId(), "r3 starts when r2's failure frees a slot");
         awaitHost(fleet, "r3", "Cloning");
 
         // A planner stopped with a host queued and a slot free (say the bound was raised across the restart):
         // nothing arrives for it on Kafka, so only the startup pass can start it.
-        play.fail(play.command(EventCatalog.CONFIGURE_VM, "r1", plan), "configure", 431, "frees a slot");
+        play.fail(configure1, "configure", 431, "frees a slot");
         awaitHost(fleet, "r1", "Failed");
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE host_state SET state = 'Pending', step = NULL,"
@@ -348,13 +360,15 @@ class LifecycleIT {
             }
             return null;
         });
-        Thread.sleep(300);
-        assertEquals(1, play.sent(EventCatalog.CLONE_VM, "r2", plan));
         scheduler.resume();
         awaitHost(fleet, "r2", "Cloning");
-        play.command(EventCatalog.CLONE_VM, "r2", plan);
+        FleetEvent reclone = play.command(EventCatalog.CLONE_VM, "r2", plan);
+        // Started by a pass without a cause (the startup pass), not by anything that arrived on Kafka.
+        assertEquals(null, reclone.causationId(), "only the startup pass starts r2");
         scheduler.resume();
-        Thread.sleep(1000);
+        // The second pass returned (its transaction committed); r2's next command comes after anything it sent.
+        play.succeed(reclone);
+        play.command(EventCatalog.CONFIGURE_VM, "r2", plan);
         assertEquals(2, play.sent(EventCatalog.CLONE_VM, "r2", plan), "a second pass finds nothing more to do");
     }
 
@@ -437,12 +451,21 @@ class LifecycleIT {
                 && fleet.equals(s.key())).map(s -> s.event().dataAs(EventCatalog.HOST_STATE_CHANGED)).toList();
     }
 
-    static List<String> transitions(String fleet, String host, String plan) throws InterruptedException {
-        Thread.sleep(300);
+    /**
+     * The host's transitions under {@code plan}, read once its last expected one ({@code last}) is seen: they are
+     * keyed by the fleet (one partition, in order), so every earlier one has been seen by then.
+     */
+    static List<String> transitions(String fleet, String host, String plan, String last) throws InterruptedException {
+        play.recorder.await(host + " " + last, s -> s.event() != null && s.event().is(EventCatalog.HOST_STATE_CHANGED)
+                && fleet.equals(s.key()) && plan.equals(s.event().correlationId()) && host.equals(s.event().subject())
+                && last.equals(transition(s.event().dataAs(EventCatalog.HOST_STATE_CHANGED))), FleetPlay.WAIT);
         return play.recorder.all().stream().filter(s -> s.event() != null
                         && s.event().is(EventCatalog.HOST_STATE_CHANGED) && fleet.equals(s.key())
                         && plan.equals(s.event().correlationId()) && host.equals(s.event().subject()))
-                .map(s -> s.event().dataAs(EventCatalog.HOST_STATE_CHANGED))
-                .map(c -> c.from() + "->" + c.to()).toList();
+                .map(s -> transition(s.event().dataAs(EventCatalog.HOST_STATE_CHANGED))).toList();
+    }
+
+    static String transition(HostStateChanged c) {
+        return c.from() + "->" + c.to();
     }
 }

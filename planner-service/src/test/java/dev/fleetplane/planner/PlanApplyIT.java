@@ -13,8 +13,10 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
+import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
+import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -136,9 +138,20 @@ class PlanApplyIT {
         FleetEvent applied = recorder.await("PlanApplied " + second, s -> is(s, EventCatalog.PLAN_APPLIED)
                 && second.equals(s.event().correlationId()), WAIT).event();
         assertEquals(List.of("api"), applied.dataAs(EventCatalog.PLAN_APPLIED).hosts());
-        recorder.await("CloneVm api", s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
-                && second.equals(s.event().correlationId()), WAIT);
-        Thread.sleep(500);
+        FleetEvent clone = recorder.await("CloneVm api", s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
+                && second.equals(s.event().correlationId()), WAIT).event();
+        // The worker left alone: the apply announces every host it takes (HostStateChanged, keyed by the fleet: one
+        // partition, through the outbox in commit order) in its own transaction. Moving api on (its clone answered)
+        // announces Cloning -> Configuring in a later transaction; once that is seen, a worker's announcement from
+        // the apply would have been seen before it.
+        CloneVm cloned = clone.dataAs(EventCatalog.CLONE_VM);
+        producer.send(CloudEventsKafkaCodec.toRecord(Topics.PVE_EVENTS, "api", FleetEvent.causedBy(clone,
+                EventCatalog.VM_CLONED, ADAPTER, "api", new VmCloned(cloned.node(), cloned.vmid(), cloned.name(),
+                        cloned.templateVmid(), "UPID:clone")))).get(10, TimeUnit.SECONDS);
+        recorder.await("api Cloning -> Configuring", s -> is(s, EventCatalog.HOST_STATE_CHANGED) && fleet.equals(s.key())
+                && second.equals(s.event().correlationId())
+                && "api".equals(s.event().dataAs(EventCatalog.HOST_STATE_CHANGED).host())
+                && "Configuring".equals(s.event().dataAs(EventCatalog.HOST_STATE_CHANGED).to()), WAIT);
         assertTrue(recorder.all().stream().noneMatch(s -> s.event() != null && "worker".equals(s.event().subject())
                 && second.equals(s.event().correlationId())), "the excluded host is left alone");
     }

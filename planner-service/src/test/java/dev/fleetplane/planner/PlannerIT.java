@@ -233,9 +233,6 @@ class PlannerIT {
         assertTrue(planId.matches("plan-" + version + "-[0-9a-f]{8}"), planId);
         given().when().get("/api/v1/plans?specVersion=" + version).then().statusCode(200)
                 .body("id", hasItem(planId)).body("[0].status", org.hamcrest.Matchers.equalTo("pending-approval"));
-        Thread.sleep(500);
-        assertTrue(recorder.all().stream().noneMatch(s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
-                && planId.equals(s.event().correlationId())), "nothing runs before approval");
 
         // Apply reads a fresh inventory first (the adapter's part, played here): unchanged, so the plan applies.
         java.util.concurrent.CompletableFuture<Void> unchanged = answerNextSync(planId, "pve2", seen, "sha256:0a0b0c0d");
@@ -243,8 +240,17 @@ class PlannerIT {
                 .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("applied"))
                 .body("approvedBy", org.hamcrest.Matchers.equalTo("alice"));
         unchanged.get(5, TimeUnit.SECONDS);
-        CloneVm clone = recorder.await("CloneVm api", s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
-                && planId.equals(s.event().correlationId()), WAIT).event().dataAs(EventCatalog.CLONE_VM);
+        FleetEvent applied = recorder.await("PlanApplied " + planId, s -> is(s, EventCatalog.PLAN_APPLIED)
+                && planId.equals(s.event().correlationId()), WAIT).event();
+        FleetEvent cloneEvent = recorder.await("CloneVm api", s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
+                && planId.equals(s.event().correlationId()), WAIT).event();
+        // Nothing ran before approval. Every command for api is keyed "api" (one partition) and leaves through the
+        // outbox in commit order, so a CloneVm sent before the approval would be on the partition ahead of this one
+        // and be the first one seen: the first CloneVm is the approval's (caused by PlanApplied), and the only one.
+        assertEquals(applied.id(), cloneEvent.causationId(), "the first CloneVm of the plan is caused by its approval");
+        assertEquals(1, recorder.all().stream().filter(s -> is(s, EventCatalog.CLONE_VM) && "api".equals(s.key())
+                && planId.equals(s.event().correlationId())).count(), "nothing runs before approval");
+        CloneVm clone = cloneEvent.dataAs(EventCatalog.CLONE_VM);
         assertEquals(new CloneVm("pve2", 9003, 301, "api", "fast", true), clone);
         given().when().post("/api/v1/plans/" + planId + "/apply").then().statusCode(409);
         given().when().post("/api/v1/plans/plan-does-not-exist/apply").then().statusCode(404)
@@ -326,9 +332,18 @@ class PlannerIT {
         given().when().get("/api/v1/specs/" + version + "/content").then().statusCode(200)
                 .body("laptop.cfg", org.hamcrest.Matchers.equalTo("./hosts/laptop.nix"));
 
-        // Redelivered: the same event id changes nothing.
+        // Redelivered: the same event id changes nothing. A marker after it on the same key (one partition, read in
+        // order; the planner's answers leave through its outbox in commit order, on fleet.desired keyed by fleet):
+        // when the marker's answer is seen, a second SpecAccepted for the redelivered copy would have been seen too.
         publish(Topics.FLEET_DESIRED, fleet, submitted);
-        Thread.sleep(1500);
+        FleetEvent marker = FleetEvent.create(EventCatalog.SPEC_SUBMITTED, "/fleetplane/ci", fleet,
+                new SpecSubmitted(fleet, Json.MAPPER.readTree("""
+                        {"_proxmox": {"host": "h", "node": "pve", "defaultStorage": "local-lvm", "templateVmid": 9003},
+                         "web": {"proxmox": {"vmid": 111, "cores": 0, "memory": 4096, "disk": "32G"}}}"""),
+                        null, "ci", "marker", false), null);
+        publish(Topics.FLEET_DESIRED, fleet, marker);
+        recorder.await("SpecRejected of the marker", s -> is(s, EventCatalog.SPEC_REJECTED)
+                && marker.id().equals(s.event().causationId()), WAIT);
         assertEquals(1, recorder.all().stream().filter(s -> is(s, EventCatalog.SPEC_ACCEPTED)
                 && fleet.equals(s.event().subject())).count());
     }
