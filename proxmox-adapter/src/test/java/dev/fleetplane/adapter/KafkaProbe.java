@@ -77,6 +77,11 @@ final class KafkaProbe implements AutoCloseable {
         }
     }
 
+    /** Everything matching among the records read so far (the caller knows by a later record that all are in). */
+    List<ConsumerRecord<String, byte[]>> seen(Predicate<ConsumerRecord<String, byte[]>> match) {
+        return seen.stream().filter(match).toList();
+    }
+
     /** Everything matching after letting {@code quiet} pass (to show that nothing more arrives). */
     List<ConsumerRecord<String, byte[]>> all(Predicate<ConsumerRecord<String, byte[]>> match, Duration quiet) {
         long deadline = System.nanoTime() + quiet.toNanos();
