@@ -14,6 +14,7 @@ import dev.fleetplane.adapter.destroy.DestroyHandler;
 import dev.fleetplane.adapter.disk.ResizeHandler;
 import dev.fleetplane.adapter.inventory.ConfigCache;
 import dev.fleetplane.adapter.power.RebootHandler;
+import dev.fleetplane.adapter.power.StartHandler;
 import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.adapter.restore.RestoreHandler;
 import dev.fleetplane.adapter.template.TemplateHandler;
@@ -51,7 +52,8 @@ import org.jboss.logging.Logger;
 /**
  * Follows the Proxmox tasks stored in {@code pve_task} on its own thread (never the Kafka thread): when
  * one stops, deletes its row and writes the answer ({@code VmCloned}, {@code VmStarted}, {@code VmRebooted}, … or
- * {@code PveOperationFailed}) in one transaction. Rows survive restarts, so polling resumes where it was.
+ * {@code PveOperationFailed}) in one transaction. Rows survive restarts, so polling resumes where it was. A finished
+ * row of an unknown operation is an error, never answered with a guess.
  */
 @ApplicationScoped
 public class TaskPoller {
@@ -257,7 +259,12 @@ public class TaskPoller {
                 replies.append(c, command, EventCatalog.VM_CONFIGURED, new VmConfigured(t.node(), t.vmid(),
                         List.of(d.getOrDefault("keys", "").split(","))));
             };
-            default -> c -> replies.append(c, command, EventCatalog.VM_STARTED, new VmStarted(t.node(), t.vmid(), t.upid()));
+            case StartHandler.OPERATION -> c -> replies.append(c, command, EventCatalog.VM_STARTED,
+                    new VmStarted(t.node(), t.vmid(), t.upid()));
+            // A row no handler of this adapter wrote (another version's?): its answer is unknown, so none is invented;
+            // the row stays for an adapter that knows it, and every round says so.
+            default -> throw new IllegalStateException("no answer known for a finished task of operation '"
+                    + t.operation() + "' (VM " + t.vmid() + ", " + t.logContext() + ")");
         };
     }
 

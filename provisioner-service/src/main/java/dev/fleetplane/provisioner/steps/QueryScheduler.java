@@ -1,4 +1,4 @@
-package dev.fleetplane.provisioner.ipresolution;
+package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.provisioner.ProvisionerConfig;

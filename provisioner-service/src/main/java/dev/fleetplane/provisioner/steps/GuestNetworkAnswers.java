@@ -1,9 +1,9 @@
-package dev.fleetplane.provisioner.ipresolution;
+package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.messaging.EventIntake;
-import dev.fleetplane.provisioner.steps.StepWorker;
+import dev.fleetplane.provisioner.ipresolution.AgentAnswer;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.saga.SagaEvents;

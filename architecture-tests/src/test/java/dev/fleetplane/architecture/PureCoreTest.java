@@ -1,0 +1,64 @@
+package dev.fleetplane.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+
+/**
+ * The pure cores (STYLE.md, "Pure core, thin edges") are functions over records: they touch no database, no
+ * Kafka, no SSH, no HTTP and no Quarkus. Their neighbours in the same packages that are I/O by nature (stores,
+ * schedulers, consumers, REST resources, CDI producers) are not listed here.
+ */
+@AnalyzeClasses(packages = "dev.fleetplane", importOptions = ImportOption.DoNotIncludeTests.class)
+class PureCoreTest {
+
+    /** Top-level classes (with their nested classes) that make up the pure cores outside plan-core. */
+    static final List<String> PURE_CLASSES = List.of(
+            // planner: the host lifecycle decisions
+            "dev.fleetplane.planner.lifecycle.HostLifecycle",
+            "dev.fleetplane.planner.lifecycle.HostConditions",
+            "dev.fleetplane.planner.lifecycle.HostDesired",
+            "dev.fleetplane.planner.lifecycle.HostRecord",
+            "dev.fleetplane.planner.lifecycle.HostState",
+            "dev.fleetplane.planner.lifecycle.VmConfig",
+            // provisioner: the saga's state machine
+            "dev.fleetplane.provisioner.saga.ProvisioningSaga",
+            "dev.fleetplane.provisioner.saga.Saga",
+            "dev.fleetplane.provisioner.saga.SagaState",
+            "dev.fleetplane.provisioner.saga.ResolutionPolicy",
+            // provisioner: the IP choice
+            "dev.fleetplane.provisioner.ipresolution.AgentAnswer",
+            "dev.fleetplane.provisioner.ipresolution.IpLiteral");
+
+    static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
+            "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice",
+            c -> c.getPackageName().startsWith("dev.fleetplane.plancore")
+                    || PURE_CLASSES.stream().anyMatch(p -> c.getName().equals(p) || c.getName().startsWith(p + "$")));
+
+    @ArchTest
+    static final ArchRule pureCoresDoNoIo = noClasses().that(PURE_CORE)
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "java.sql..",
+                    "org.apache.kafka..", "io.smallrye.reactive.messaging..",
+                    "net.schmizz..", "com.hierynomus..",
+                    "java.net.http..", "jakarta.ws.rs..", "io.vertx..",
+                    "io.quarkus..")
+            .as("pure cores (plan-core, planner lifecycle decisions, provisioner saga state machine and IP choice)"
+                    + " touch no SQL, Kafka, SSH, HTTP or Quarkus");
+
+    /** The list above must name classes that exist: a renamed class would silently leave the rule. */
+    @ArchTest
+    static void everyListedPureClassExists(com.tngtech.archunit.core.domain.JavaClasses all) {
+        for (String name : PURE_CLASSES) {
+            if (!all.contain(name)) {
+                throw new AssertionError("PureCoreTest.PURE_CLASSES names " + name + ", which is not a class (renamed?)");
+            }
+        }
+    }
+}
