@@ -57,8 +57,10 @@ class LocalStackPersistenceIT {
         if (stack != null) {
             stack.close();
         }
-        if (dir != null && Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
+        // The kept directory and the reachable temporary directory made for it (reachableTempDir).
+        Path made = dir == null ? null : dir.getParent();
+        if (made != null && Files.exists(made)) {
+            try (Stream<Path> walk = Files.walk(made)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
