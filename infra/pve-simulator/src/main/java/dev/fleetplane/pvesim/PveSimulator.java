@@ -128,7 +128,7 @@ public final class PveSimulator implements AutoCloseable {
             qemu.register(router);
             new dev.fleetplane.pvesim.qemu.CreateApi(inventory, tasks, storages, qemu).register(router);
             Path uploads = workDir.resolve("uploads");
-            new dev.fleetplane.pvesim.storage.StorageApi(inventory, storages, tasks, uploads).register(router);
+            new dev.fleetplane.pvesim.storage.StorageApi(new dev.fleetplane.pvesim.qemu.DiskVolumes(inventory), storages, tasks, uploads).register(router);
             termProxy = new dev.fleetplane.pvesim.console.TermProxyApi(inventory, tasks);
             termProxy.register(router);
             new TaskApi(tasks).register(router);

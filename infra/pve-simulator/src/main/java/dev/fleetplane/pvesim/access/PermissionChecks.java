@@ -1,5 +1,6 @@
 package dev.fleetplane.pvesim.access;
 
+import dev.fleetplane.pvesim.http.ApiDispatcher;
 import dev.fleetplane.pvesim.http.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * the caller's effective privileges ({@link AclModel}): a failure is {@code 403 Permission check failed (<path>,
  * <privilege>)} ({@code A|B} when any of several would do), and lists keep only what the caller may audit.
  */
-public final class PermissionChecks {
+public final class PermissionChecks implements ApiDispatcher.Authorization {
 
     /** The storages of a VM's disks (config key -> storage id); empty when the VM does not exist. */
     @FunctionalInterface
@@ -51,6 +52,7 @@ public final class PermissionChecks {
     }
 
     /** Throws the 403 Proxmox answers when {@code authId} may not call {@code endpoint} with these parameters. */
+    @Override
     public void check(String endpoint, Map<String, String> path, Map<String, String> params, String authId) {
         String vms = "/vms/" + path.getOrDefault("vmid", "");
         String agent = acl.privileges().guestAgentAudit();
@@ -102,6 +104,7 @@ public final class PermissionChecks {
     }
 
     /** The data with every entry the caller may not audit removed (lists Proxmox filters rather than refuses). */
+    @Override
     public Object filter(String endpoint, Object data, String authId) {
         if (!(data instanceof List<?> list)) {
             return data;

@@ -2,7 +2,6 @@ package dev.fleetplane.pvesim.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetplane.pvesim.access.PermissionChecks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,7 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
     private final TokenAuthenticator authenticator;
     private final boolean messageInErrorBody;
     private final PathChecks pathChecks;
-    private final PermissionChecks permissions;
+    private final Authorization permissions;
     private final RequestCounter counter = new RequestCounter();
 
     /** Validates path parameters ({@code node}, {@code vmid}, …) before a handler runs; throws ApiException. */
@@ -34,11 +33,21 @@ public final class ApiDispatcher implements Function<RawRequest, ApiResponse> {
     }
 
     /**
+     * What an authenticated caller may do, decided outside HTTP (pvesim.access): {@code check} throws the 403 for a
+     * call the caller may not make, {@code filter} keeps only what it may see of a handler's result.
+     */
+    public interface Authorization {
+        void check(String endpoint, Map<String, String> pathParams, Map<String, String> params, String user);
+
+        Object filter(String endpoint, Object result, String user);
+    }
+
+    /**
      * @param messageInErrorBody libpve-http-server-perl >= 5.2.0 (Jan 2025) adds {@code message} to error bodies;
      *                           false renders the older {@code {"data":null}} so both client paths can be tested.
      */
     public ApiDispatcher(ApiRouter router, TokenAuthenticator authenticator, boolean messageInErrorBody,
-                         PathChecks pathChecks, PermissionChecks permissions) {
+                         PathChecks pathChecks, Authorization permissions) {
         this.router = router;
         this.permissions = permissions;
         this.authenticator = authenticator;

@@ -1,6 +1,7 @@
 package dev.fleetplane.pvesim.qemu;
 
 import dev.fleetplane.pvesim.http.ApiException;
+import dev.fleetplane.pvesim.storage.Storages;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Inventory {
 
     /** The storage every node has for VM disks (lvmthin, not shared) and the one that holds no images. */
-    public static final String IMAGE_STORAGE = "local-lvm";
-    public static final String DIR_STORAGE = "local";
+    public static final String IMAGE_STORAGE = Storages.LOCAL_LVM.id();
+    public static final String DIR_STORAGE = Storages.LOCAL.id();
     public static final int MIN_VMID = 100;
     public static final int MAX_VMID = 999_999_999;
 

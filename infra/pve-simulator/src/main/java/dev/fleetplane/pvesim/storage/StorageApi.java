@@ -3,9 +3,6 @@ package dev.fleetplane.pvesim.storage;
 import dev.fleetplane.pvesim.http.ApiCall;
 import dev.fleetplane.pvesim.http.ApiException;
 import dev.fleetplane.pvesim.http.ApiRouter;
-import dev.fleetplane.pvesim.qemu.Inventory;
-import dev.fleetplane.pvesim.qemu.PropertyString;
-import dev.fleetplane.pvesim.qemu.QemuVm;
 import dev.fleetplane.pvesim.task.TaskFailure;
 import dev.fleetplane.pvesim.task.TaskRunner;
 
@@ -23,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code /nodes/{node}/storage…}: the storage list, a storage's content (file volumes plus the VM disks the configs
@@ -36,16 +31,17 @@ public final class StorageApi {
             "snippets", "vztmpl");
     private static final Map<String, String> DIGESTS = Map.of("md5", "MD5", "sha1", "SHA-1", "sha224", "SHA-224",
             "sha256", "SHA-256", "sha384", "SHA-384", "sha512", "SHA-512");
-    private static final Pattern VM_VOLUME = Pattern.compile("(?:.*/)?(?:vm|base)-(\\d+)-(?:disk-\\d+|cloudinit)");
+    private static final int MIN_VMID = 100; // pve-vmid
+    private static final int MAX_VMID = 999_999_999;
 
-    private final Inventory inventory;
+    private final VmDiskVolumes vmDisks;
     private final Storages storages;
     private final TaskRunner tasks;
     private final Path uploadDir;
 
     /** @param uploadDir where the HTTP server spools uploads; {@code tmpfilename} must point inside it */
-    public StorageApi(Inventory inventory, Storages storages, TaskRunner tasks, Path uploadDir) {
-        this.inventory = inventory;
+    public StorageApi(VmDiskVolumes vmDisks, Storages storages, TaskRunner tasks, Path uploadDir) {
+        this.vmDisks = vmDisks;
         this.storages = storages;
         this.tasks = tasks;
         this.uploadDir = uploadDir.toAbsolutePath().normalize();
@@ -104,7 +100,7 @@ public final class StorageApi {
         if (content != null && !CONTENT_TYPES.contains(content)) {
             call.error("content", "invalid format - invalid content type '" + content + "'");
         }
-        Integer vmid = call.optInt("vmid", Inventory.MIN_VMID, Inventory.MAX_VMID);
+        Integer vmid = call.optInt("vmid", MIN_VMID, MAX_VMID);
         call.check();
         String node = call.path("node");
         storages.require(call.path("storage"));
@@ -124,28 +120,14 @@ public final class StorageApi {
     /** Every volume of a storage as {@code list_volumes} reports it: VM disks from the configs, then files. */
     private List<Map<String, Object>> volumes(String node, String storage) {
         List<Map<String, Object>> out = new ArrayList<>();
-        synchronized (inventory) {
-            for (QemuVm vm : inventory.vms()) {
-                if (!vm.node().equals(node)) {
-                    continue;
-                }
-                for (String key : vm.diskKeys()) {
-                    String value = vm.config().get(key).toString();
-                    String volid = PropertyString.parse(value, "file").get("file");
-                    boolean cloudinit = value.contains("cloudinit");
-                    if (volid == null || !volid.startsWith(storage + ":") || (QemuVm.isCdrom(value) && !cloudinit)) {
-                        continue;
-                    }
-                    Matcher m = VM_VOLUME.matcher(volid.substring(storage.length() + 1));
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("volid", volid);
-                    e.put("content", "images");
-                    e.put("format", "raw");
-                    e.put("size", cloudinit ? 4L * 1024 * 1024 : QemuVm.diskBytes(value));
-                    e.put("vmid", m.matches() ? Integer.parseInt(m.group(1)) : vm.vmid());
-                    out.add(e);
-                }
-            }
+        for (VmDiskVolumes.DiskVolume d : vmDisks.on(node, storage)) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("volid", d.volid());
+            e.put("content", "images");
+            e.put("format", "raw");
+            e.put("size", d.size());
+            e.put("vmid", d.vmid());
+            out.add(e);
         }
         for (Storages.Volume v : storages.volumes(node, storage)) {
             Map<String, Object> e = new LinkedHashMap<>();

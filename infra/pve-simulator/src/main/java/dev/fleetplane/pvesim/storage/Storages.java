@@ -1,7 +1,6 @@
 package dev.fleetplane.pvesim.storage;
 
 import dev.fleetplane.pvesim.http.ApiException;
-import dev.fleetplane.pvesim.qemu.Inventory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +31,9 @@ public final class Storages {
                          Integer vmid, String notes, Map<String, String> archiveConfig, Path file) {
     }
 
-    public static final Storage LOCAL = new Storage(Inventory.DIR_STORAGE, "dir",
+    public static final Storage LOCAL = new Storage("local", "dir",
             Set.of("iso", "vztmpl", "backup", "import", "snippets"), 100L * 1024 * 1024 * 1024);
-    public static final Storage LOCAL_LVM = new Storage(Inventory.IMAGE_STORAGE, "lvmthin",
+    public static final Storage LOCAL_LVM = new Storage("local-lvm", "lvmthin",
             Set.of("images", "rootdir"), 400L * 1024 * 1024 * 1024);
 
     private static final Pattern FILE_VOLID = Pattern.compile("([a-zA-Z][a-zA-Z0-9\\-_.]*):(iso|vztmpl|backup|import|snippets)/([^/]+)");
