@@ -123,10 +123,8 @@ public final class PveSimulator implements AutoCloseable {
             seed();
             ApiRouter router = new ApiRouter();
             new ClusterApi(inventory, config.pveVersion).register(router);
-            QemuApi qemu = new QemuApi(inventory, tasks, guests, config.guestBootDelay, config.guestDhcpDelay,
-                    config.acpiShutdown);
-            qemu.register(router);
-            new dev.fleetplane.pvesim.qemu.CreateApi(inventory, tasks, storages, qemu).register(router);
+            new QemuApi(inventory, tasks, storages, guests, config.guestBootDelay, config.guestDhcpDelay,
+                    config.acpiShutdown).register(router);
             Path uploads = workDir.resolve("uploads");
             new dev.fleetplane.pvesim.storage.StorageApi(new dev.fleetplane.pvesim.qemu.DiskVolumes(inventory), storages, tasks, uploads).register(router);
             termProxy = new dev.fleetplane.pvesim.console.TermProxyApi(inventory, tasks);

@@ -7,7 +7,6 @@ import dev.fleetplane.pvesim.storage.Storages;
 import dev.fleetplane.pvesim.task.TaskFailure;
 import dev.fleetplane.pvesim.task.TaskRunner;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import java.util.regex.Pattern;
  * answer before a task exists, the new VM holds {@code lock: create} while its task runs, and a failed create
  * removes the VM while a failed restore only drops the lock ("VM … state is NOT cleaned up").
  */
-public final class CreateApi {
+final class CreateApi {
 
     private static final Set<String> CREATE_ONLY = Set.of("vmid", "archive", "storage", "force", "unique", "start",
             "pool", "bwlimit", "live-restore");
@@ -32,16 +31,16 @@ public final class CreateApi {
     private final Inventory inventory;
     private final TaskRunner tasks;
     private final Storages storages;
-    private final QemuApi qemu;
+    private final GuestBooter booter;
 
-    public CreateApi(Inventory inventory, TaskRunner tasks, Storages storages, QemuApi qemu) {
+    CreateApi(Inventory inventory, TaskRunner tasks, Storages storages, GuestBooter booter) {
         this.inventory = inventory;
         this.tasks = tasks;
         this.storages = storages;
-        this.qemu = qemu;
+        this.booter = booter;
     }
 
-    public void register(ApiRouter router) {
+    void register(ApiRouter router) {
         router.add("POST", "/nodes/{node}/qemu", this::create);
     }
 
@@ -290,7 +289,7 @@ public final class CreateApi {
             }
             inventory.powerOn(vm);
         }
-        qemu.bootGuest(vmid);
+        booter.boot(vmid);
     }
 
     /** {@code create_and_lock_config} → {@code check_vmid_unused}: "unable to create VM 111 - VM 111 already exists on node 'pve'". */
