@@ -9,7 +9,10 @@ import java.util.List;
 
 /**
  * Runs the simulator as a process: prints {@code pve-simulator: <url>} on stdout once it listens and runs until it
- * is killed or its stdin reaches EOF (so it dies with a parent that holds the pipe).
+ * is killed or its stdin reaches EOF (so it dies with a parent that holds the pipe). Either way it stops cleanly:
+ * at EOF by closing the simulator, on SIGTERM or SIGINT through the simulator's own shutdown hook, which stops the
+ * guests (sshd, network namespaces) and removes the {@code /tmp/fleetplane-pvesim-*} work directory. Only a SIGKILL
+ * leaves them behind.
  */
 public final class PveSimulatorMain {
 
@@ -37,13 +40,13 @@ public final class PveSimulatorMain {
             "  --pve-version V                  the version /version reports (default 9.1.2; before 9 the agent needs VM.Monitor)",
             "  --drop-privilege PRIV            take PRIV (e.g. VM.Clone) from every caller: 403 where it is checked; repeatable",
             "  --request-log FILE               append '<ISO time> <METHOD> <path> <status>' per answered request",
-            "  --ignore-stdin                   do not exit at stdin EOF (run until killed)");
+            "  --ignore-stdin                   do not exit at stdin EOF (run until SIGTERM/SIGINT, which stop it cleanly)");
 
     private PveSimulatorMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        PveSimulator.Builder builder = PveSimulator.builder();
+        PveSimulatorBuilder builder = PveSimulator.builder();
         String tokenId = "root@pam!fleetplane";
         String secret = System.getenv("PVESIM_TOKEN_SECRET");
         Path authorizedKeys = null;

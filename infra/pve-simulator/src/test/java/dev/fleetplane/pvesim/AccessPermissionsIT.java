@@ -32,7 +32,7 @@ class AccessPermissionsIT {
         }
     }
 
-    private PveSimulator start(PveSimulator.Builder b) {
+    private PveSimulator start(PveSimulatorBuilder b) {
         sim = b.apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
                 .seed(SeedVm.template(9003, "nixos-template"), SeedVm.vm(111, "web-1"), SeedVm.vm(112, "db-1"))
                 .build().start();

@@ -34,7 +34,7 @@ class CreateRestoreIT {
         return c;
     }
 
-    private void start(PveSimulator.Builder b) {
+    private void start(PveSimulatorBuilder b) {
         sim = b.apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
                 .seed(SeedVm.template(9003, "nixos-template").sized(2, 2048, 8), SeedVm.vm(110, "dev").running())
                 .backupArchive(BACKUP, archivedConfig())

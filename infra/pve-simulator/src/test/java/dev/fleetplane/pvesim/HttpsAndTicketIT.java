@@ -41,7 +41,7 @@ class HttpsAndTicketIT {
         }
     }
 
-    private PveSimulator start(PveSimulator.Builder b) {
+    private PveSimulator start(PveSimulatorBuilder b) {
         sim = b.apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET).user(USER, PASSWORD)
                 .seed(SeedVm.vm(110, "dev")).build().start();
         return sim;

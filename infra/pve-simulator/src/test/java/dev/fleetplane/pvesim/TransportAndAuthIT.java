@@ -13,7 +13,7 @@ class TransportAndAuthIT {
 
     private PveSimulator sim;
 
-    private PveSimulator start(PveSimulator.Builder b) {
+    private PveSimulator start(PveSimulatorBuilder b) {
         sim = b.apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET).seed(SeedVm.vm(110, "dev")).build().start();
         return sim;
     }

@@ -18,7 +18,7 @@ class VmLifecycleIT {
     private PveSimulator sim;
     private PveTestClient client;
 
-    private void start(PveSimulator.Builder b) {
+    private void start(PveSimulatorBuilder b) {
         sim = b.apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
                 .seed(SeedVm.template(9003, "nixos-template").sized(2, 2048, 8),
                         SeedVm.vm(110, "dev").sized(4, 8192, 64).running().withTags("Dev,web"))
@@ -104,13 +104,13 @@ class VmLifecycleIT {
 
     @Test
     void theExampleSeedFile_hasTheSeedsTemplate_withItsDiskAtVirtio0() {
-        java.util.List<SeedVm> seeds = PveSimulator.readSeedFile(java.nio.file.Path.of("../../examples/pve-seed.json"));
+        java.util.List<SeedVm> seeds = Seeder.readFile(java.nio.file.Path.of("../../examples/pve-seed.json"));
         SeedVm template = seeds.stream().filter(SeedVm::template).findFirst().orElseThrow();
         assertEquals(9003, template.vmid());
         assertEquals("virtio0", template.diskInterface());
         assertEquals(SeedVm.DEFAULT_DISK_INTERFACE, seeds.stream().filter(v -> v.vmid() == 110).findFirst()
                 .orElseThrow().diskInterface(), "an entry without diskInterface keeps scsi0");
-        PveSimulator.Builder bad = PveSimulator.builder().apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
+        PveSimulatorBuilder bad = PveSimulator.builder().apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
                 .seed(SeedVm.template(9005, "t").withDiskInterface("nvme0"));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> sim = bad.build().start());

@@ -3,11 +3,16 @@ package dev.fleetplane.pvesim.qemu;
 import dev.fleetplane.pvesim.storage.VmDiskVolumes;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The VM disks a storage holds, read from the VM configs: disks, templates' {@code base-} disks, cloud-init drives. */
+/**
+ * The VM disks the configs reference: per storage (templates' {@code base-} disks and cloud-init drives included), and
+ * per VM the storage of each disk (what privilege checks on resize and clone look at).
+ */
 public final class DiskVolumes implements VmDiskVolumes {
 
     private static final Pattern VM_VOLUME = Pattern.compile("(?:.*/)?(?:vm|base)-(\\d+)-(?:disk-\\d+|cloudinit)");
@@ -39,6 +44,25 @@ public final class DiskVolumes implements VmDiskVolumes {
                             m.matches() ? Integer.parseInt(m.group(1)) : vm.vmid()));
                 }
             }
+        }
+        return out;
+    }
+
+    /** Disk key to storage id of a VM's disks (cdroms and volumes without a storage left out); empty without the VM. */
+    public Map<String, String> storagesOf(int vmid) {
+        Map<String, String> out = new LinkedHashMap<>();
+        synchronized (inventory) {
+            QemuVm vm = inventory.find(vmid);
+            if (vm == null) {
+                return out;
+            }
+            vm.config().forEach((key, value) -> {
+                String v = String.valueOf(value);
+                if (key.matches("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0") && !v.contains("media=cdrom")
+                        && v.indexOf(':') > 0) {
+                    out.put(key, v.substring(0, v.indexOf(':')));
+                }
+            });
         }
         return out;
     }
