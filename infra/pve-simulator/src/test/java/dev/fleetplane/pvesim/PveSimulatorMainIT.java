@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,17 +20,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PveSimulatorMainIT {
 
+    private static final int RUNNING = 151;
+
     @TempDir
     Path tmp;
 
     private Process launch(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PveSimulatorMain.class.getName()));
+        return launch(List.of(), args);
+    }
+
+    private Process launch(List<String> jvmOptions, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PveSimulatorMain.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("PVESIM_TOKEN_SECRET");
@@ -91,6 +102,45 @@ class PveSimulatorMainIT {
     }
 
     @Test
+    void main_sigterm_stopsTheGuestsAndRemovesTheWorkDirectory() throws Exception {
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
+                "OpenSSH server is required");
+        Path key = tmp.resolve("id_ed25519");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, exitCode(keygen));
+        Path seed = tmp.resolve("seed.json");
+        Files.writeString(seed, "{\"vms\":[{\"vmid\":" + RUNNING + ",\"name\":\"web-1\",\"status\":\"running\"}]}");
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp")); // where the child makes its work directory
+        Process p = launch(List.of("-Djava.io.tmpdir=" + javaTmp), "--port", "0", "--token-id", PveTestClient.TOKEN_ID,
+                "--token-secret", PveTestClient.SECRET, "--seed", seed.toString(), "--ignore-stdin",
+                "--guest-ssh-authorized-keys", key + ".pub",
+                "--guest-ssh-port", Integer.toString(freePort(dev.fleetplane.pvesim.qemu.GuestAddresses.ipv4(RUNNING))));
+        try {
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(line != null && line.startsWith("pve-simulator: "), line);
+            List<Path> workDirs;
+            try (var entries = Files.list(javaTmp)) {
+                workDirs = entries.filter(d -> d.getFileName().toString().startsWith("fleetplane-pvesim-")).toList();
+            }
+            assertEquals(1, workDirs.size(), workDirs.toString());
+            List<ProcessHandle> sshds = p.descendants()
+                    .filter(h -> h.info().command().filter(c -> c.endsWith("/sshd")).isPresent()).toList();
+            assertEquals(1, sshds.size(), "the running seed VM's guest sshd");
+
+            p.destroy(); // SIGTERM, as the e2e tests and a stopping ./fleetplane up send it
+
+            assertEquals(143, exitCode(p), "128 + SIGTERM");
+            assertFalse(Files.exists(workDirs.get(0)), "work directory left behind: " + workDirs.get(0));
+            for (ProcessHandle sshd : sshds) {
+                sshd.onExit().get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void main_withoutTokenSecret_refusesToStart() throws Exception {
         Process p = launch("--port", "0");
         try {
@@ -114,6 +164,13 @@ class PveSimulatorMainIT {
                     "pve-simulator: --guest-netns needs --guest-ssh-authorized-keys FILE"), out);
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(address, 0));
+            return s.getLocalPort();
         }
     }
 

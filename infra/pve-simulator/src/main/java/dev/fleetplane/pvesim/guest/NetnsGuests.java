@@ -146,6 +146,9 @@ public final class NetnsGuests implements GuestRuntime {
 
     @Override
     public synchronized void boot(GuestBoot spec) throws Exception {
+        if (closed) {
+            throw new IllegalStateException("the simulator's guests are closed");
+        }
         int vmid = spec.vmid();
         halt(vmid);
         Path dir = prepare(vmid, spec.name());
@@ -439,7 +442,7 @@ public final class NetnsGuests implements GuestRuntime {
             halt(vmid);
         }
         dhcp.shutdownNow();
-        closed = true;
+        closed = true; // boot() refuses from now on: a guest booted after close would outlive the simulator
         if (network != null) {
             network.close();
         }

@@ -37,6 +37,7 @@ public final class SshGuests implements GuestRuntime {
     private final Map<Integer, Path> dirs = new ConcurrentHashMap<>();
     private final Map<Integer, Process> servers = new ConcurrentHashMap<>();
     private final Map<Integer, String> hostnames = new ConcurrentHashMap<>();
+    private boolean closed; // guarded by this: a boot after close() would outlive the simulator
 
     public SshGuests(Path root, Path authorizedKeys, int port, Path sshd, Path sshKeygen) {
         this.root = root;
@@ -64,6 +65,9 @@ public final class SshGuests implements GuestRuntime {
         if (!Files.isExecutable(sshd)) {
             throw new TaskFailure("cannot start the SSH server of guest VM " + vmid + ": " + sshd
                     + " is not installed (apt-get install openssh-server)");
+        }
+        if (closed) {
+            throw new IllegalStateException("the simulator's guests are closed");
         }
         halt(vmid);
         Path dir = prepare(vmid);
@@ -235,6 +239,7 @@ public final class SshGuests implements GuestRuntime {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (Integer vmid : List.copyOf(servers.keySet())) {
             halt(vmid);
         }

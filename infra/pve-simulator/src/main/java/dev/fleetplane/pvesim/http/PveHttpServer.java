@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -487,6 +488,10 @@ public final class PveHttpServer implements Closeable {
         out.flush();
     }
 
+    /**
+     * Stops accepting, closes every connection and waits a few seconds for requests being handled (a task that runs
+     * inline, a guest booting), so nothing a request does outlives the close.
+     */
     @Override
     public void close() {
         closed = true;
@@ -503,5 +508,10 @@ public final class PveHttpServer implements Closeable {
             }
         }
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

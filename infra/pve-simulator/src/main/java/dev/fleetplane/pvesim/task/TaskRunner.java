@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -137,9 +138,18 @@ public final class TaskRunner implements AutoCloseable {
         return Optional.ofNullable(tasks.get(upid));
     }
 
+    /**
+     * Interrupts the running workers and waits a few seconds for them to end, so none changes a VM or boots a guest
+     * after the simulator has stopped its guests.
+     */
     @Override
     public void close() {
         closed = true;
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
