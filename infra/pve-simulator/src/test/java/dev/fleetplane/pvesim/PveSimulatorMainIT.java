@@ -1,5 +1,6 @@
 package dev.fleetplane.pvesim;
 
+import dev.fleetplane.pvesim.guest.NetnsGuests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,17 +106,60 @@ class PveSimulatorMainIT {
     void main_sigterm_stopsTheGuestsAndRemovesTheWorkDirectory() throws Exception {
         Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
                 "OpenSSH server is required");
+        WithGuest sim = startWithRunningGuest("--guest-ssh-port",
+                Integer.toString(freePort(dev.fleetplane.pvesim.qemu.GuestAddresses.ipv4(RUNNING))));
+        try {
+            sim.process().destroy(); // SIGTERM, as the e2e tests and a stopping ./fleetplane up send it
+
+            assertEquals(143, exitCode(sim.process()), "128 + SIGTERM");
+            assertFalse(Files.exists(sim.workDir()), "work directory left behind: " + sim.workDir());
+            sim.sshd().onExit().get(10, TimeUnit.SECONDS);
+        } finally {
+            sim.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void main_sigterm_withNetnsGuests_removesTheirNamespaceAndBridge() throws Exception {
+        Prerequisites.require(NetnsGuests.unsupportedReason().isEmpty(), () -> "netns guests: " + NetnsGuests.unsupportedReason().get());
+        WithGuest sim = startWithRunningGuest("--guest-netns");
+        try {
+            Process identify = new ProcessBuilder("ip", "netns", "identify", Long.toString(sim.sshd().pid())).start();
+            String ns = new String(identify.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, exitCode(identify));
+            assertTrue(ns.startsWith("fpsim-"), ns);
+            String bridge = "fpbr" + ns.split("-")[1];
+            assertTrue(Files.exists(Path.of("/sys/class/net", bridge)), bridge);
+
+            sim.process().destroy(); // SIGTERM
+
+            assertEquals(143, exitCode(sim.process()), "128 + SIGTERM");
+            sim.sshd().onExit().get(10, TimeUnit.SECONDS);
+            assertFalse(Files.exists(Path.of("/run/netns", ns)), "namespace left behind: " + ns);
+            assertFalse(Files.exists(Path.of("/sys/class/net", bridge)), "bridge left behind: " + bridge);
+            assertFalse(Files.exists(sim.workDir()), "work directory left behind: " + sim.workDir());
+        } finally {
+            sim.process().destroyForcibly();
+        }
+    }
+
+    private record WithGuest(Process process, Path workDir, ProcessHandle sshd) {
+    }
+
+    /** A simulator process whose seed VM runs (its guest sshd up), its work directory made under our temp dir. */
+    private WithGuest startWithRunningGuest(String... guestOptions) throws Exception {
         Path key = tmp.resolve("id_ed25519");
         Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
                 .redirectErrorStream(true).start();
         assertEquals(0, exitCode(keygen));
         Path seed = tmp.resolve("seed.json");
         Files.writeString(seed, "{\"vms\":[{\"vmid\":" + RUNNING + ",\"name\":\"web-1\",\"status\":\"running\"}]}");
-        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp")); // where the child makes its work directory
-        Process p = launch(List.of("-Djava.io.tmpdir=" + javaTmp), "--port", "0", "--token-id", PveTestClient.TOKEN_ID,
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--token-id", PveTestClient.TOKEN_ID,
                 "--token-secret", PveTestClient.SECRET, "--seed", seed.toString(), "--ignore-stdin",
-                "--guest-ssh-authorized-keys", key + ".pub",
-                "--guest-ssh-port", Integer.toString(freePort(dev.fleetplane.pvesim.qemu.GuestAddresses.ipv4(RUNNING))));
+                "--guest-ssh-authorized-keys", key + ".pub"));
+        args.addAll(List.of(guestOptions));
+        Process p = launch(List.of("-Djava.io.tmpdir=" + javaTmp), args.toArray(String[]::new));
         try {
             String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertTrue(line != null && line.startsWith("pve-simulator: "), line);
@@ -127,16 +171,10 @@ class PveSimulatorMainIT {
             List<ProcessHandle> sshds = p.descendants()
                     .filter(h -> h.info().command().filter(c -> c.endsWith("/sshd")).isPresent()).toList();
             assertEquals(1, sshds.size(), "the running seed VM's guest sshd");
-
-            p.destroy(); // SIGTERM, as the e2e tests and a stopping ./fleetplane up send it
-
-            assertEquals(143, exitCode(p), "128 + SIGTERM");
-            assertFalse(Files.exists(workDirs.get(0)), "work directory left behind: " + workDirs.get(0));
-            for (ProcessHandle sshd : sshds) {
-                sshd.onExit().get(10, TimeUnit.SECONDS);
-            }
-        } finally {
+            return new WithGuest(p, workDirs.get(0), sshds.get(0));
+        } catch (Throwable e) {
             p.destroyForcibly();
+            throw e;
         }
     }
 
