@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * Runs applied plans host by host: queues every changed host as Pending, starts pending hosts while fewer than
  * {@code max-parallel} of the fleet have a step in flight, moves hosts into each next state and sends the command
  * that state waits on. Everything it decides is written in the caller's transaction; nothing lives in memory,
- * so a restarted planner carries on from the rows.
+ * so a restarted planner carries on from the rows. The decisions themselves are pure ({@link QueuedHost},
+ * {@link StepCommand}, {@link Drift}); this class does their I/O.
  */
 @ApplicationScoped
 public class HostScheduler {
