@@ -27,6 +27,10 @@ class PureCoreTest {
             "dev.fleetplane.planner.lifecycle.HostRecord",
             "dev.fleetplane.planner.lifecycle.HostState",
             "dev.fleetplane.planner.lifecycle.VmConfig",
+            "dev.fleetplane.planner.lifecycle.StepCommand",
+            "dev.fleetplane.planner.lifecycle.Drift",
+            "dev.fleetplane.planner.lifecycle.QueuedHost",
+            "dev.fleetplane.planner.lifecycle.PowerStory",
             // provisioner: the saga's state machine
             "dev.fleetplane.provisioner.saga.ProvisioningSaga",
             "dev.fleetplane.provisioner.saga.Saga",

@@ -284,6 +284,12 @@ class LifecycleIT {
         for (String h : vmids.keySet()) {
             awaitHost(fleet, h, h.equals("h3") ? "Failed" : "Ready");
         }
+        // The rows settle when their transactions commit; the outbox publishes after. Wait until the story has every
+        // host's last change: each host's start comes before its own last change on the fleet's partition, so by then
+        // the story holds every start, and a start beyond the bound cannot be missing from it.
+        for (String h : vmids.keySet()) {
+            transitions(fleet, h, plan, h.equals("h3") ? "Cloning->Failed" : "Provisioning->Ready");
+        }
         // The planner's own story of the fleet (one partition, in order) shows the bound held at every step.
         int inFlight = 0;
         int most = 0;

@@ -3,23 +3,12 @@ package dev.fleetplane.planner.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.events.plans.AttributeChange;
 import dev.fleetplane.events.plans.HostStateChanged;
 import dev.fleetplane.events.plans.PlannedChange;
-import dev.fleetplane.events.provisioning.ProvisionHost;
-import dev.fleetplane.events.pve.CloneVm;
-import dev.fleetplane.events.pve.ConfigureVm;
-import dev.fleetplane.events.pve.DestroyVm;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
-import dev.fleetplane.events.pve.ResizeDisk;
-import dev.fleetplane.events.pve.StartVm;
-import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.messaging.Database;
-import dev.fleetplane.plancore.spec.HostSpec;
 import dev.fleetplane.plancore.spec.HostsSpec;
-import dev.fleetplane.plancore.spec.ProxmoxSettings;
-import dev.fleetplane.plancore.spec.ProxmoxVm;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.spec.SpecStore;
 import io.quarkus.runtime.StartupEvent;
@@ -29,7 +18,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -37,7 +25,8 @@ import org.jboss.logging.Logger;
  * Runs applied plans host by host: queues every changed host as Pending, starts pending hosts while fewer than
  * {@code max-parallel} of the fleet have a step in flight, moves hosts into each next state and sends the command
  * that state waits on. Everything it decides is written in the caller's transaction; nothing lives in memory,
- * so a restarted planner carries on from the rows.
+ * so a restarted planner carries on from the rows. The decisions themselves are pure ({@link QueuedHost},
+ * {@link StepCommand}, {@link Drift}); this class does their I/O.
  */
 @ApplicationScoped
 public class HostScheduler {
@@ -89,7 +78,7 @@ public class HostScheduler {
                         fleet, change.host(), from, change.action(), planId);
                 continue;
             }
-            HostRecord queued = queued(fleet, planId, change, spec, content, before);
+            HostRecord queued = QueuedHost.of(fleet, planId, change, spec, content, before);
             hosts.enqueue(c, queued);
             announce(c, queued, from, queued.state(), queued.reason() != null ? queued.reason()
                     : "plan " + planId + ": " + change.action(), applied);
@@ -117,19 +106,9 @@ public class HostScheduler {
             if (found.isEmpty()) {
                 continue;
             }
-            HostRecord h = found.get();
-            boolean differs = !change.action().equals(HostLifecycle.NO_OP) && !change.action().equals(HostLifecycle.ADOPT)
-                    && !change.action().equals(HostLifecycle.CREATE);
-            if (differs && (h.state() == HostState.Ready || h.state() == HostState.Adopted
-                    || h.state() == HostState.Drifted)) {
-                String why = "plan " + planId + " would " + change.action()
-                        + (change.changes() == null || change.changes().isEmpty() ? "" : ": " + String.join(", ", change.changes()));
-                if (h.state() != HostState.Drifted || !why.equals(h.reason())) {
-                    enter(c, h, HostState.Drifted, why, cause);
-                }
-            } else if (!differs && h.state() == HostState.Drifted) {
-                enter(c, h, h.route().end() == HostState.Adopted || h.origin() == HostLifecycle.Origin.adopted
-                        ? HostState.Adopted : HostState.Ready, "plan " + planId + ": matches the spec again", cause);
+            Optional<Drift.Move> move = Drift.decide(found.get(), planId, change);
+            if (move.isPresent()) {
+                enter(c, found.get(), move.get().to(), move.get().reason(), cause);
             }
         }
     }
@@ -205,7 +184,6 @@ public class HostScheduler {
         }
     }
 
-    /** Fails the step {@code h} is running. */
     /**
      * An operator retried the host's failed provisioning ({@code fleetplane retry}): the provisioner runs its saga
      * again from the failed step, so the host waits in Provisioning for it; no command is sent (a ProvisionHost would
@@ -218,6 +196,7 @@ public class HostScheduler {
                 h.state(), step, cause.correlationId());
     }
 
+    /** Fails the step {@code h} is running. */
     public void fail(Connection c, HostRecord h, String step, String reason, FleetEvent cause) throws SQLException {
         HostRecord withStep = new HostRecord(h.fleet(), h.host(), h.vmid(), h.node(), h.state(), step, h.reason(),
                 h.ip(), h.planId(), h.desired(), h.change(), h.origin(), h.commandId(), h.queuedAt(), h.startedAt(),
@@ -227,33 +206,13 @@ public class HostScheduler {
 
     /** Sends the command that starts {@code state}; returns its event id (null when the state sends nothing). */
     private String command(Connection c, HostRecord h, HostState state, FleetEvent cause) throws SQLException {
-        HostDesired d = h.desired();
-        String host = h.host();
-        String corr = h.planId();
-        FleetEvent sent = switch (state) {
-            case Cloning -> publisher.publish(c, host, EventCatalog.CLONE_VM, host,
-                    new CloneVm(h.node(), d.templateVmid(), h.vmid(), d.vmName(), d.storage(), true), corr, cause);
-            case Configuring -> publisher.publish(c, host, EventCatalog.CONFIGURE_VM, host,
-                    new ConfigureVm(h.node(), h.vmid(), d.cores(), d.memoryMb(), VmConfig.forCreate(d, h.fleet(), host)),
-                    corr, cause);
-            case Updating -> publisher.publish(c, host, EventCatalog.CONFIGURE_VM, host,
-                    new ConfigureVm(h.node(), h.vmid(), d.cores(), d.memoryMb(),
-                            VmConfig.forUpdate(d, h.change().attributes())), corr, cause);
-            case Resizing -> publisher.publish(c, host, EventCatalog.RESIZE_DISK, host,
-                    new ResizeDisk(h.node(), h.vmid(), d.disk0(), d.disk()), corr, cause);
-            case Starting -> publisher.publish(c, host, EventCatalog.START_VM, host,
-                    new StartVm(h.node(), h.vmid()), corr, cause);
-            case Provisioning -> publisher.publish(c, host, EventCatalog.PROVISION_HOST, host,
-                    new ProvisionHost(host, h.node(), h.vmid(), d.user(), d.rebuildCommand(),
-                            HostLifecycle.CREATE.equals(h.action()) || HostLifecycle.REPLACE.equals(h.action())),
-                    corr, cause);
-            case Stopping -> publisher.publish(c, host, EventCatalog.STOP_VM, host,
-                    new StopVm(h.node(), h.vmid(), true, (int) config.stopTimeout().toSeconds()), corr, cause);
-            case Destroying -> publisher.publish(c, host, EventCatalog.DESTROY_VM, host,
-                    new DestroyVm(h.node(), h.vmid(), before(h.change(), "name").orElse(d.vmName())), corr, cause);
-            default -> null;
-        };
-        return sent == null ? null : sent.id();
+        Optional<StepCommand<?>> command = StepCommand.entering(h, state, config.stopTimeout());
+        return command.isEmpty() ? null : publish(c, h, command.get(), cause).id();
+    }
+
+    private <T> FleetEvent publish(Connection c, HostRecord h, StepCommand<T> command, FleetEvent cause)
+            throws SQLException {
+        return publisher.publish(c, h.host(), command.kind(), h.host(), command.payload(), h.planId(), cause);
     }
 
     private void announce(Connection c, HostRecord h, HostState from, HostState to, String reason, FleetEvent cause)
@@ -261,79 +220,6 @@ public class HostScheduler {
         publisher.publish(c, h.fleet(), EventCatalog.HOST_STATE_CHANGED, h.host(),
                 new HostStateChanged(h.fleet(), h.host(), h.vmid(), from == null ? null : from.name(), to.name(),
                         reason, h.ip()), h.planId(), cause);
-    }
-
-    /** The row a planned change queues (or settles at once: adopt, forget); pure, the decision the unit tests check. */
-    static HostRecord queued(String fleet, String planId, PlannedChange change, HostsSpec spec, JsonNode content,
-                              Optional<HostRecord> before) {
-        String action = change.action();
-        HostLifecycle.route(action, change.attributes(), HostLifecycle.Origin.created); // refuses unknown actions
-        Optional<HostSpec> host = spec.hosts().stream().filter(h -> h.name().equals(change.host())).findFirst();
-        HostDesired desired = host.flatMap(HostSpec::proxmox).isPresent()
-                ? desired(spec, host.get(), content, change)
-                : before.map(HostRecord::desired).orElseGet(() -> new HostDesired(change.vmid(), change.host(), 0, 0,
-                        null, null, 0, null, null, null, Map.of()));
-        HostLifecycle.Origin origin = switch (action) {
-            case HostLifecycle.ADOPT -> HostLifecycle.Origin.adopted;
-            case HostLifecycle.CREATE, HostLifecycle.REPLACE -> HostLifecycle.Origin.created;
-            default -> before.map(HostRecord::origin).orElse(host.flatMap(HostSpec::proxmox)
-                    .map(vm -> vm.cloneFromTemplate() ? HostLifecycle.Origin.created : HostLifecycle.Origin.adopted)
-                    .orElse(HostLifecycle.Origin.created));
-        };
-        // A replacement or destruction acts on the VM that exists (its VMID may be the one being changed).
-        int vmid = switch (action) {
-            case HostLifecycle.REPLACE, HostLifecycle.DESTROY, HostLifecycle.FORGET -> before(change, "vmid")
-                    .flatMap(HostScheduler::integer).orElse(before.map(HostRecord::vmid).orElse(change.vmid()));
-            default -> change.vmid();
-        };
-        HostState state = switch (action) {
-            case HostLifecycle.ADOPT -> HostState.Adopted;
-            case HostLifecycle.FORGET -> HostState.Gone;
-            default -> HostState.Pending;
-        };
-        String reason = action.equals(HostLifecycle.FORGET)
-                ? "forgotten by plan " + planId + ": left in Proxmox, no longer managed" : null;
-        String ip = before.map(HostRecord::ip).orElse(null);
-        return new HostRecord(fleet, change.host(), vmid, change.node(), state, null, reason, ip, planId, desired,
-                change, origin, null, null, null, before.map(HostRecord::readyAt).orElse(null), null);
-    }
-
-    private static HostDesired desired(HostsSpec spec, HostSpec host, JsonNode content, PlannedChange change) {
-        ProxmoxVm vm = host.proxmox().orElseThrow();
-        ProxmoxSettings px = spec.proxmox().orElseThrow(() -> new IllegalStateException(
-                "host " + host.name() + " has proxmox but the spec has no _proxmox"));
-        // Optional attributes come from the spec as written: they are Proxmox's business, not the planner's.
-        JsonNode written = content == null ? null : content.path(host.name()).path("proxmox");
-        // Not written: the template's boot disk as the create plan read it from the template's config.
-        String diskInterface = written != null && written.path("diskInterface").isTextual()
-                ? written.path("diskInterface").asText() : after(change, "diskInterface").orElse(null);
-        return new HostDesired(vm.vmid(), vm.name(), vm.cores(), vm.memoryMb(), vm.disk(),
-                vm.storage().orElse(px.defaultStorage()), px.templateVmid(), host.user(), spec.rebuildCommandFor(host),
-                diskInterface, VmConfig.fromSpec(host, vm, written));
-    }
-
-    private static Optional<String> after(PlannedChange change, String attribute) {
-        if (change == null || change.attributes() == null || !HostLifecycle.CREATE.equals(change.action())) {
-            return Optional.empty();
-        }
-        return change.attributes().stream().filter(a -> a.name().equals(attribute)).map(AttributeChange::after)
-                .filter(v -> v != null && !v.isBlank()).findFirst();
-    }
-
-    private static Optional<String> before(PlannedChange change, String attribute) {
-        if (change == null || change.attributes() == null) {
-            return Optional.empty();
-        }
-        return change.attributes().stream().filter(a -> a.name().equals(attribute)).map(AttributeChange::before)
-                .filter(v -> v != null && !v.isBlank()).findFirst();
-    }
-
-    private static Optional<Integer> integer(String text) {
-        try {
-            return Optional.of(Integer.parseInt(text.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static HostRecord withVmid(HostRecord h, int vmid) {

@@ -22,6 +22,7 @@ import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.Sql;
 import dev.fleetplane.planner.lifecycle.HostScheduler;
 import dev.fleetplane.planner.spec.PatchedValue;
+import dev.fleetplane.planner.spec.PlanTrigger;
 import dev.fleetplane.planner.spec.RevertedPatch;
 import dev.fleetplane.planner.spec.SpecStore;
 import dev.fleetplane.planner.spec.SpecVersion;
@@ -46,7 +47,7 @@ import org.jboss.logging.Logger;
  * plans are applied in the same transaction.
  */
 @ApplicationScoped
-public class Planning {
+public class Planning implements PlanTrigger {
 
     private static final Logger LOG = Logger.getLogger(Planning.class);
 
@@ -81,7 +82,7 @@ public class Planning {
     @Inject
     Database database;
 
-    /** Called in the transaction that accepted {@code v}. */
+    @Override
     public void start(Connection c, SpecVersion v, HostsSpec spec, FleetEvent accepted) throws SQLException {
         if (spec.proxmox().isEmpty()) {
             // Nothing lives on Proxmox, so no inventory is needed: the plan is the empty one.

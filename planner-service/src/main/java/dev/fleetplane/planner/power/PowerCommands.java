@@ -9,6 +9,7 @@ import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.lifecycle.ApplyConfig;
+import dev.fleetplane.planner.lifecycle.PowerStory;
 import dev.fleetplane.planner.plan.InventoryRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,8 +28,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class PowerCommands {
 
-    /** Correlation ids of day-2 power stories start with this; the reconciler leaves their answers alone. */
-    public static final String STORY_PREFIX = "power-";
     /** The key and subject of the inventory look (the scheduled inventory uses it too). */
     static final String CLUSTER = "cluster";
     private static final Logger LOG = Logger.getLogger(PowerCommands.class);
@@ -68,11 +66,6 @@ public class PowerCommands {
     @Inject
     ApplyConfig apply;
 
-    /** Whether an event belongs to a day-2 power story (not to a plan). */
-    public static boolean isPowerStory(String correlationId) {
-        return correlationId != null && correlationId.startsWith(STORY_PREFIX);
-    }
-
     /** A power action on host {@code host} of {@code fleet}'s applied spec; call outside any transaction. */
     public Accepted forHost(String fleet, String host, PowerAction action, boolean force, String operator) {
         List<AppliedHosts.Owned> owned = database.read(c -> applied.of(c, fleet));
@@ -81,7 +74,7 @@ public class PowerCommands {
                         + " in its applied spec" + (owned.isEmpty() ? " (no plan of it has been applied)"
                         : " (hosts: " + String.join(", ", owned.stream().map(AppliedHosts.Owned::host).toList()) + ")")
                         + "; a VM fleetplane does not manage can be named by its VMID"));
-        String story = STORY_PREFIX + UUID.randomUUID();
+        String story = PowerStory.newId();
         ObservedVm vm = observe(fleet, h.vmid(), story, action, "host " + host, operator)
                 .orElseThrow(() -> new RefusedException(404, "host " + host + " of fleet " + fleet + " has VMID "
                         + h.vmid() + ", which does not exist in Proxmox (fresh inventory)"));
@@ -91,7 +84,7 @@ public class PowerCommands {
 
     /** A power action on VM {@code vmid}, a host of an applied spec or not; call outside any transaction. */
     public Accepted forVmid(String defaultFleet, int vmid, PowerAction action, boolean force, String operator) {
-        String story = STORY_PREFIX + UUID.randomUUID();
+        String story = PowerStory.newId();
         ObservedVm vm = observe(defaultFleet, vmid, story, action, "VM " + vmid, operator)
                 .orElseThrow(() -> new RefusedException(404, "VM " + vmid + " does not exist in Proxmox (fresh inventory)"));
         List<AppliedHosts.Owned> owners = database.read(c -> applied.of(c, null)).stream()

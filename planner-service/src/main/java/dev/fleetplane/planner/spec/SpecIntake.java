@@ -16,7 +16,6 @@ import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.Inbox;
 import dev.fleetplane.planner.Publisher;
-import dev.fleetplane.planner.plan.Planning;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -54,7 +53,7 @@ public class SpecIntake {
     NixEvaluator nix;
 
     @Inject
-    Planning planning;
+    PlanTrigger planning;
 
     /**
      * @param cause the {@code SpecSubmitted} event, or null for a REST submission

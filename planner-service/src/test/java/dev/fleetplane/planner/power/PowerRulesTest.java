@@ -66,11 +66,4 @@ class PowerRulesTest {
         assertEquals(Optional.empty(), PowerAction.parse("hibernate"));
         assertEquals(Optional.empty(), PowerAction.parse(null));
     }
-
-    @Test
-    void powerStories_areRecognisedByTheirCorrelationId() {
-        assertTrue(PowerCommands.isPowerStory("power-3f2a"));
-        assertEquals(false, PowerCommands.isPowerStory("plan-4-abcdef12"));
-        assertEquals(false, PowerCommands.isPowerStory(null));
-    }
 }

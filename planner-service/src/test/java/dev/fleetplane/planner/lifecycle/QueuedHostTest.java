@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The scheduler's pure decision: what row a planned change becomes. */
-class HostSchedulerTest {
+/** What row a planned change of an applied plan becomes. */
+class QueuedHostTest {
 
     static final String SPEC = """
             {"_proxmox": {"host": "10.0.0.1", "node": "pve", "defaultStorage": "local-lvm", "templateVmid": 9003},
@@ -44,7 +44,7 @@ class HostSchedulerTest {
 
     @Test
     void create_isQueuedAsPending_withTheDesiredValuesOfTheSpec() throws Exception {
-        HostRecord r = HostScheduler.queued("f", "plan-1", new PlannedChange("web", "create", 111, "pve", List.of()),
+        HostRecord r = QueuedHost.of("f", "plan-1", new PlannedChange("web", "create", 111, "pve", List.of()),
                 spec(), content(), Optional.empty());
         assertEquals(HostState.Pending, r.state());
         assertEquals(Origin.created, r.origin());
@@ -62,22 +62,22 @@ class HostSchedulerTest {
                 {"_proxmox": {"host": "10.0.0.1", "node": "pve", "defaultStorage": "local-lvm", "templateVmid": 9003},
                  "db": {"proxmox": {"vmid": 112, "cores": 2, "memory": 4096, "disk": "32G"}}}""");
         HostsSpec spec = SpecValidator.validate(content).spec().orElseThrow();
-        HostRecord fromTemplate = HostScheduler.queued("f", "plan-1", new PlannedChange("db", "create", 112, "pve",
+        HostRecord fromTemplate = QueuedHost.of("f", "plan-1", new PlannedChange("db", "create", 112, "pve",
                 List.of(), List.of(new AttributeChange("diskInterface", null, "virtio0", false)), null), spec, content,
                 Optional.empty());
         assertEquals("virtio0", fromTemplate.desired().disk0());
-        HostRecord unknown = HostScheduler.queued("f", "plan-1", new PlannedChange("db", "create", 112, "pve", List.of()),
+        HostRecord unknown = QueuedHost.of("f", "plan-1", new PlannedChange("db", "create", 112, "pve", List.of()),
                 spec, content, Optional.empty());
         assertEquals(null, unknown.desired().disk0(), "ResizeDisk without a disk: the adapter grows the boot disk");
     }
 
     @Test
     void adopt_settlesAtOnce_andForget_isGoneWithAReason() throws Exception {
-        HostRecord adopted = HostScheduler.queued("f", "plan-1", new PlannedChange("dev", "adopt", 110, "pve", List.of()),
+        HostRecord adopted = QueuedHost.of("f", "plan-1", new PlannedChange("dev", "adopt", 110, "pve", List.of()),
                 spec(), content(), Optional.empty());
         assertEquals(HostState.Adopted, adopted.state());
         assertEquals(Origin.adopted, adopted.origin());
-        HostRecord forgotten = HostScheduler.queued("f", "plan-2",
+        HostRecord forgotten = QueuedHost.of("f", "plan-2",
                 new PlannedChange("old", "forget", 120, "pve", List.of()), spec(), content(),
                 Optional.of(existing("old", 120, HostState.Ready, Origin.created)));
         assertEquals(HostState.Gone, forgotten.state());
@@ -87,7 +87,7 @@ class HostSchedulerTest {
 
     @Test
     void update_keepsTheHostsOrigin() throws Exception {
-        HostRecord r = HostScheduler.queued("f", "plan-2", new PlannedChange("dev", "update", 110, "pve", List.of(),
+        HostRecord r = QueuedHost.of("f", "plan-2", new PlannedChange("dev", "update", 110, "pve", List.of(),
                         List.of(new AttributeChange("cores", "1", "2", false)), null), spec(), content(),
                 Optional.of(existing("dev", 110, HostState.Adopted, Origin.adopted)));
         assertEquals(HostState.Pending, r.state());
@@ -98,7 +98,7 @@ class HostSchedulerTest {
     @Test
     void destroy_ofAHostNoLongerInTheSpec_keepsWhatItKnew() throws Exception {
         HostRecord before = existing("old", 120, HostState.Ready, Origin.created);
-        HostRecord r = HostScheduler.queued("f", "plan-2", new PlannedChange("old", "destroy", 120, "pve", List.of()),
+        HostRecord r = QueuedHost.of("f", "plan-2", new PlannedChange("old", "destroy", 120, "pve", List.of()),
                 spec(), content(), Optional.of(before));
         assertEquals(HostState.Pending, r.state());
         assertEquals(before.desired(), r.desired());
@@ -107,7 +107,7 @@ class HostSchedulerTest {
 
     @Test
     void replace_actsOnTheExistingVmid_whenTheVmidItselfChanges() throws Exception {
-        HostRecord r = HostScheduler.queued("f", "plan-2", new PlannedChange("web", "replace", 111, "pve", List.of(),
+        HostRecord r = QueuedHost.of("f", "plan-2", new PlannedChange("web", "replace", 111, "pve", List.of(),
                         List.of(new AttributeChange("vmid", "105", "111", true)), "replace_because_cannot_update"),
                 spec(), content(), Optional.of(existing("web", 105, HostState.Ready, Origin.created)));
         assertEquals(105, r.vmid(), "Stopping and Destroying act on the VM that exists");
@@ -117,7 +117,7 @@ class HostSchedulerTest {
 
     @Test
     void anUnknownAction_isRefused() {
-        assertThrows(IllegalArgumentException.class, () -> HostScheduler.queued("f", "plan-1",
+        assertThrows(IllegalArgumentException.class, () -> QueuedHost.of("f", "plan-1",
                 new PlannedChange("web", "teleport", 111, "pve", List.of()), spec(), content(), Optional.empty()));
     }
 }
