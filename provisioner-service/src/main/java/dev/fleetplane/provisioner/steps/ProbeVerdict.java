@@ -42,7 +42,10 @@ public record ProbeVerdict(Answer answer, String reason) {
      * @param current        what it resolves to now
      */
     public static ProbeVerdict atLogin(String systemBefore, boolean rebuildExited0, String current) {
-        if (systemBefore == null || !current.equals(systemBefore)) {
+        if (systemBefore == null) {
+            return new ProbeVerdict(Answer.SWITCHED, "runs " + current + " (the system before was never read)");
+        }
+        if (!current.equals(systemBefore)) {
             return new ProbeVerdict(Answer.SWITCHED, "switched: " + systemBefore + " -> " + current);
         }
         if (rebuildExited0) {
