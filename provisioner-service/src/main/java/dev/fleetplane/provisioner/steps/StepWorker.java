@@ -62,7 +62,11 @@ public class StepWorker {
     @PostConstruct
     void registerSteps() {
         for (WorkerStep step : all) {
-            steps.put(step.state(), step);
+            WorkerStep twin = steps.put(step.state(), step);
+            if (twin != null) {
+                throw new IllegalStateException("two worker steps for " + step.state().label() + ": "
+                        + twin.getClass().getSimpleName() + " and " + step.getClass().getSimpleName());
+            }
         }
     }
 
