@@ -38,7 +38,11 @@ class PureCoreTest {
             "dev.fleetplane.provisioner.saga.ResolutionPolicy",
             // provisioner: the IP choice
             "dev.fleetplane.provisioner.ipresolution.AgentAnswer",
-            "dev.fleetplane.provisioner.ipresolution.IpLiteral");
+            "dev.fleetplane.provisioner.ipresolution.IpLiteral",
+            // provisioner: the probe's verdict, the rollback watchdog's commands, shell quoting
+            "dev.fleetplane.provisioner.steps.ProbeVerdict",
+            "dev.fleetplane.provisioner.steps.RollbackWatchdog",
+            "dev.fleetplane.provisioner.ssh.ShellCommand");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
             "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice",

@@ -1,7 +1,6 @@
 package dev.fleetplane.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fleetplane.cli.ServiceProcess;
 import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
@@ -11,6 +10,10 @@ import dev.fleetplane.events.provisioning.ProvisionHost;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.proxmox.client.GuestIpChoice;
+import dev.fleetplane.proxmox.client.PveConnection;
+import dev.fleetplane.proxmox.client.PveException;
+import dev.fleetplane.proxmox.client.PveReadOnlyClient;
 import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.PveSimulator;
 import dev.fleetplane.pvesim.SeedVm;
@@ -53,7 +56,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Provisioning benchmark: ProvisionHost → ProvisioningSucceeded through the packaged proxmox-adapter and
  * provisioner-service (own JVMs, real Kafka and PostgreSQL from LocalStack) against the PVE simulator's network
  * namespace guests (real sshd, an address that moves during the switch). Measures one host alone, then N hosts at once
- * with the default worker pool and with N workers, against the slowest single host; asserts nothing.
+ * with the default worker pool and with N workers, against the slowest single host; asserts nothing. The services are
+ * launched as {@code fleetplane up} launches them (fleetctl's {@link ServiceProcess}); the guest agent is read through
+ * proxmox-client.
  *
  * <pre>bench/provision-bench.sh [--hosts 20] [--singles 3] [--workers 4,20] [--keepalive PT2S] [--keep-logs true]</pre>
  */
@@ -65,18 +70,19 @@ public final class ProvisionBench {
     private static final String REBUILD = "nixos-rebuild switch --flake /etc/nixos#{host}";
     private static final String SOURCE = "/fleetplane/provision-bench";
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READY_LIMIT = Duration.ofMinutes(3);
 
     private final Path root;
     private final Path work;
     private final String keepalive;
     private final String secret = UUID.randomUUID().toString();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<Process> children = new CopyOnWriteArrayList<>();
+    private final List<ServiceProcess> children = new CopyOnWriteArrayList<>();
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private PveSimulator sim;
     private LocalStack stack;
+    private PveReadOnlyClient pve;
     private int nextVmid = 2000;
     private String netnsPrefix; // this simulator's namespaces: fpsim-<bridge id>-<vmid>
 
@@ -125,8 +131,7 @@ public final class ProvisionBench {
     }
 
     private void run(int hosts, int singles, List<Integer> workerCounts) throws Exception {
-        Path adapterApp = copyApp("proxmox-adapter");
-        Path provisionerApp = copyApp("provisioner-service");
+        Path apps = copyApps("proxmox-adapter", "provisioner-service");
         Path key = sshKey();
         Path logs = Files.createDirectories(work.resolve("logs"));
         System.out.printf("provision bench: %d singles, %d hosts at once with workers %s, ssh keepalive %s (as the demo)%n",
@@ -140,19 +145,18 @@ public final class ProvisionBench {
                      .build().start()) {
             this.stack = ls;
             this.sim = s;
+            this.pve = PveReadOnlyClient.connect(PveConnection.of(sim.url(), TOKEN_ID, secret));
             if (!sim.hasNetnsGuests()) {
                 throw new IllegalStateException("this benchmark needs network-namespace guests (root, iproute2, unshare);"
                         + " the simulator fell back to loopback guests");
             }
             Map<String, String> env = serviceEnv(key);
-            Service adapter = Service.start("proxmox-adapter", adapterApp, env, logs.resolve("proxmox-adapter.log"), children);
-            Service provisioner = Service.start("provisioner-service", provisionerApp,
-                    with(env, "FLEETPLANE_PROVISIONER_REBUILD_WORKERS", Integer.toString(workerCounts.get(0))),
-                    logs.resolve("provisioner-service-w" + workerCounts.get(0) + ".log"), children);
-            adapter.awaitReady();
-            provisioner.awaitReady();
-            System.out.printf("adapter ready in %d ms, provisioner (%d workers) in %d ms%n", adapter.readyMillis,
-                    workerCounts.get(0), provisioner.readyMillis);
+            ServiceProcess adapter = launch("proxmox-adapter", apps, env, logs);
+            ServiceProcess provisioner = launchProvisioner(apps, env, logs, workerCounts.get(0));
+            adapter.awaitReady(READY_LIMIT);
+            provisioner.awaitReady(READY_LIMIT);
+            System.out.printf("adapter ready in %d ms, provisioner (%d workers) in %d ms%n", adapter.readyMillis(),
+                    workerCounts.get(0), provisioner.readyMillis());
 
             try (Driver driver = new Driver(stack.kafkaBootstrapServers())) {
                 // Single hosts, with the first worker count (one host uses one worker whatever the pool size).
@@ -174,14 +178,12 @@ public final class ProvisionBench {
                 for (int w = 0; w < workerCounts.size(); w++) {
                     int workers = workerCounts.get(w);
                     if (w > 0) {
-                        hwm.add(provisioner.peakRssMiB());
+                        hwm.add(peakRssMiB(provisioner));
                         provisioner.close();
-                        provisioner = Service.start("provisioner-service", provisionerApp,
-                                with(env, "FLEETPLANE_PROVISIONER_REBUILD_WORKERS", Integer.toString(workers)),
-                                logs.resolve("provisioner-service-w" + workers + ".log"), children);
-                        provisioner.awaitReady();
+                        provisioner = launchProvisioner(apps, env, logs, workers);
+                        provisioner.awaitReady(READY_LIMIT);
                         System.out.printf("provisioner restarted with %d workers, ready in %d ms%n", workers,
-                                provisioner.readyMillis);
+                                provisioner.readyMillis());
                         Phase again = phase(driver, "warm-up-w" + workers, 1);
                         System.out.printf("warm-up host (%d workers): %d ms (not counted)%n", workers, again.maxMillis());
                     }
@@ -189,7 +191,7 @@ public final class ProvisionBench {
                     batches.add(p);
                     System.out.printf("%d hosts at once, %d workers: wall %d ms%n", hosts, workers, p.wallMillis);
                 }
-                hwm.add(provisioner.peakRssMiB());
+                hwm.add(peakRssMiB(provisioner));
                 printTable(hosts, singlePhases, medianSingle, slowestSingle, batches, hwm);
             } finally {
                 provisioner.close();
@@ -362,27 +364,29 @@ public final class ProvisionBench {
         }
     }
 
-    /** Until the guest agent reports a non-loopback IPv4: the state a planner's VmStarted finds a booted guest in. */
-    private void awaitAgentAddress(int vmid) throws Exception {
+    /** Until the guest agent reports an address fleetplane would SSH to: the state a planner's VmStarted finds. */
+    private void awaitAgentAddress(int vmid) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String path = "/nodes/" + NODE + "/qemu/" + vmid + "/agent/network-get-interfaces";
+        String why = "no answer yet";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(request("GET", path, Map.of()), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                for (JsonNode nic : JSON.readTree(r.body()).path("data").path("result")) {
-                    for (JsonNode ip : nic.path("ip-addresses")) {
-                        if ("ipv4".equals(ip.path("ip-address-type").asText())
-                                && !ip.path("ip-address").asText().startsWith("127.")) {
-                            return;
-                        }
-                    }
+            try {
+                GuestIpChoice.Result choice = GuestIpChoice.choose(null, pve.guestInterfaces(NODE, vmid), false);
+                if (choice.chosen().isPresent()) {
+                    return;
                 }
+                why = choice.note();
+            } catch (PveException agentNotUpYet) {
+                why = agentNotUpYet.getMessage();
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("guest of VM " + vmid + " reported no IPv4 address within 60 s");
+        throw new IllegalStateException("guest of VM " + vmid + " reported no usable address within 60 s: " + why);
     }
 
+    /**
+     * The writes (config, start, stop) as plain HTTP: proxmox-client's {@code ProxmoxClient} needs a Quarkus runtime,
+     * and its plain-Java {@link PveReadOnlyClient} only reads.
+     */
     private String api(String method, String path, Map<String, String> form) throws Exception {
         HttpResponse<String> r = http.send(request(method, path, form), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 400) {
@@ -416,7 +420,6 @@ public final class ProvisionBench {
         env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", key.toString());
         env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(sim.guestSshPort().orElse(22)));
         env.put("FLEETPLANE_PROVISIONER_SSH_KEEPALIVE", keepalive);
-        env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         return env;
     }
 
@@ -427,23 +430,42 @@ public final class ProvisionBench {
     }
 
     /**
-     * A private copy of the packaged app: other builds on this machine may repackage the module while the benchmark
-     * runs, and a JVM whose lib/ is replaced under it fails on its next class load.
+     * A private copy of the packaged apps, laid out as in the repository ({@code <module>/target/quarkus-app}) for
+     * {@link ServiceProcess}: other builds on this machine may repackage a module while the benchmark runs, and a JVM
+     * whose lib/ is replaced under it fails on its next class load.
      */
-    private Path copyApp(String module) throws IOException, InterruptedException {
-        Path app = root.resolve(module).resolve("target/quarkus-app");
-        if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
-            throw new IllegalStateException(app.resolve("quarkus-run.jar") + " is missing: build it with"
-                    + " `mvn -B -pl " + module + " package -DskipTests`");
+    private Path copyApps(String... modules) throws IOException, InterruptedException {
+        Path apps = work.resolve("apps");
+        for (String module : modules) {
+            Path app = root.resolve(module).resolve("target/quarkus-app");
+            if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+                throw new IllegalStateException(app.resolve("quarkus-run.jar") + " is missing: build it with"
+                        + " `mvn -B -pl " + module + " package -DskipTests`");
+            }
+            Path target = apps.resolve(module).resolve("target/quarkus-app");
+            Files.createDirectories(target.getParent());
+            Process cp = new ProcessBuilder("cp", "-a", app.toString(), target.toString()).redirectErrorStream(true)
+                    .start();
+            String out = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (cp.waitFor() != 0) {
+                throw new IllegalStateException("copying " + app + " failed: " + out.strip());
+            }
         }
-        Path target = work.resolve("apps").resolve(module);
-        Files.createDirectories(target.getParent());
-        Process cp = new ProcessBuilder("cp", "-a", app.toString(), target.toString()).redirectErrorStream(true).start();
-        String out = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (cp.waitFor() != 0) {
-            throw new IllegalStateException("copying " + app + " failed: " + out.strip());
-        }
-        return target;
+        return apps;
+    }
+
+    /** A service from its copied app, with the demo's JVM flags, logging to {@code logs/<service>.log}. */
+    private ServiceProcess launch(String module, Path apps, Map<String, String> env, Path logs) throws IOException {
+        ServiceProcess p = ServiceProcess.start(apps, module, freePort(), env, logs);
+        children.add(p);
+        return p;
+    }
+
+    /** The provisioner with {@code workers} rebuild workers, its log in {@code logs/w<workers>/}. */
+    private ServiceProcess launchProvisioner(Path apps, Map<String, String> env, Path logs, int workers)
+            throws IOException {
+        return launch("provisioner-service", apps, with(env, "FLEETPLANE_PROVISIONER_REBUILD_WORKERS",
+                Integer.toString(workers)), Files.createDirectories(logs.resolve("w" + workers)));
     }
 
     private Path sshKey() throws IOException, InterruptedException {
@@ -458,93 +480,21 @@ public final class ProvisionBench {
     }
 
     private void stopChildren() {
-        for (Process p : children) {
-            p.destroy();
-        }
-        for (Process p : children) {
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        children.forEach(ServiceProcess::close);
     }
 
-    /** One service JVM from its packaged Quarkus app, with the demo's JVM flags, logging to a file. */
-    private static final class Service implements AutoCloseable {
-        final String name;
-        final Process process;
-        final int port;
-        final Path log;
-        final long launched = System.nanoTime();
-        long readyMillis = -1;
-
-        private Service(String name, Process process, int port, Path log) {
-            this.name = name;
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        static Service start(String name, Path app, Map<String, String> env, Path log, List<Process> children)
-                throws IOException {
-            int port = freePort();
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-jar", app.resolve("quarkus-run.jar").toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            Process p = pb.start();
-            children.add(p);
-            return new Service(name, p, port, log);
-        }
-
-        void awaitReady() throws Exception {
-            HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+    /** VmHWM (peak resident set over the process's life) in MiB, or -1 where /proc does not say. */
+    private static long peakRssMiB(ServiceProcess service) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
-                try {
-                    var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) {
-                        readyMillis = (System.nanoTime() - launched) / 1_000_000;
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
             }
-            throw new IllegalStateException(name + " not ready within 3 minutes; see " + log);
+        } catch (IOException | NumberFormatException notLinux) {
+            // not Linux, or gone
         }
-
-        /** VmHWM (peak resident set over the process's life) in MiB, or -1 where /proc does not say. */
-        long peakRssMiB() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                    }
-                }
-            } catch (IOException | NumberFormatException notLinux) {
-                // not Linux, or gone
-            }
-            return -1;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        return -1;
     }
 
     // ------------------------------------------------------------------ Kafka
@@ -639,10 +589,6 @@ public final class ProvisionBench {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void deleteTree(Path dir) {

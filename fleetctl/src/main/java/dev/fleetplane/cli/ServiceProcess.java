@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One fleetplane service in its own JVM, started from its packaged Quarkus app, logging to a file (appended to when
- * the service is started again after a crash).
+ * the service is started again after a crash). Public for bench's ProvisionBench, which launches services the way
+ * {@code up} does.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -38,7 +39,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts {@code module/target/quarkus-app/quarkus-run.jar}; it exits by itself if this JVM dies. */
-    static ServiceProcess start(Path repo, String name, int port, Map<String, String> env, Path logDir) throws IOException {
+    public static ServiceProcess start(Path repo, String name, int port, Map<String, String> env, Path logDir)
+            throws IOException {
         Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new CliException(jar + " is missing: build with `mvn -B -DskipTests package` (./fleetplane does this on first use)");
@@ -91,16 +93,16 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    long readyMillis() {
+    public long readyMillis() {
         return readyMillis;
     }
 
     /** Waits for {@code /q/health/ready} to answer 200, or fails with the tail of the service's log. */
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Process process = this.process;
         while (System.nanoTime() < deadline) {

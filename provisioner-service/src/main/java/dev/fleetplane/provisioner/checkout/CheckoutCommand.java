@@ -2,6 +2,7 @@ package dev.fleetplane.provisioner.checkout;
 
 import dev.fleetplane.provisioner.ipresolution.IpLiteral;
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
+import dev.fleetplane.provisioner.ssh.ShellCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class CheckoutCommand {
             if (b.length() > 0) {
                 b.append(' ');
             }
-            b.append(PLAIN.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'");
+            b.append(PLAIN.matcher(a).matches() ? a : ShellCommand.quote(a));
         }
         return b.toString();
     }

@@ -247,11 +247,10 @@ public class GuestShell {
 
     /**
      * The command under {@code sh -c}, stderr into stdout: one stream keeps the guest's true order of lines
-     * (nix logs to stderr, its last words are the ones that matter). The quoting holds in any login shell
-     * a guest may have (bash, zsh, fish): single quotes, each inner one written as {@code '\''}.
+     * (nix logs to stderr, its last words are the ones that matter). {@link ShellCommand} quotes it.
      */
     static String mergedOutput(String command) {
-        return "sh -c '" + command.replace("'", "'\\''") + "' 2>&1";
+        return ShellCommand.underSh(command) + " 2>&1";
     }
 
     private static void stop(Session.Command cmd, Target target) {

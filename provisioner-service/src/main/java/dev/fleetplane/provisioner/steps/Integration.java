@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.ssh.GuestSession;
+import dev.fleetplane.provisioner.ssh.ShellCommand;
 import dev.fleetplane.provisioner.ssh.SshLoginException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -46,22 +47,23 @@ public class Integration {
     public record Result(HostKeyDiscovered hostKey, List<String> tailscaleTags) {
     }
 
-    Result integrate(GuestSession g, Saga s) throws SshLoginException, Steps.StepFailure {
+    Result integrate(GuestSession g, Saga s) throws SshLoginException, StepFailure {
         GuestSession.Captured pub = g.capture("cat " + HOST_KEY_FILE, Duration.ofSeconds(30));
         if (!pub.ok()) {
-            throw new Steps.StepFailure(ProvisioningSaga.STEP_INTEGRATE, "cannot read " + HOST_KEY_FILE + " on "
-                    + g.where() + " (status " + pub.status() + ")", Steps.lastLines(pub.output(), 5));
+            throw new StepFailure(ProvisioningSaga.STEP_INTEGRATE, "cannot read " + HOST_KEY_FILE + " on "
+                    + g.where() + " (status " + pub.status() + ")", StepText.lastLines(pub.output(), 5));
         }
         IntegrationSnippets snippets;
         try {
-            snippets = IntegrationSnippets.of(s.host(), firstLine(pub.output()));
+            snippets = IntegrationSnippets.of(s.host(), StepText.firstLine(pub.output()));
         } catch (IllegalArgumentException e) {
-            throw new Steps.StepFailure(ProvisioningSaga.STEP_INTEGRATE, e.getMessage(), List.of());
+            throw new StepFailure(ProvisioningSaga.STEP_INTEGRATE, e.getMessage(), List.of());
         }
         Ed25519HostKey key = snippets.hostKey();
         pins.pinned(s.host()).filter(pinned -> pinned.keyType().equals(Ed25519HostKey.KEY_TYPE)
-                && !pinned.publicKey().equals(key.blob())).ifPresent(pinned -> LOG.warnf("host %s: %s holds %s, but"
-                + " its SSH server showed %s", s.host(), HOST_KEY_FILE, key.fingerprint(), pinned.fingerprint()));
+                && !pinned.publicKey().equals(key.blob())).ifPresent(pinned -> LOG.warnf("host %s [%s]: %s on %s"
+                + " holds %s, but its SSH server showed %s (the key pinned for %s)", s.host(), s.correlationId(),
+                HOST_KEY_FILE, g.where(), key.fingerprint(), pinned.fingerprint(), s.host()));
         HostKeyDiscovered discovered = new HostKeyDiscovered(s.host(), s.vmid(), key.publicKeyLine(), key.fingerprint(),
                 snippets.recipient().value(), snippets.hostsNixAttrPath() + " = "
                 + snippets.hostsNixLine().substring("publicKey = ".length()),
@@ -70,7 +72,7 @@ public class Integration {
     }
 
     /** {@code tailscale up} with a fresh single-use key on stdin; null when enrolment is off. */
-    private List<String> tailscale(GuestSession g, Saga s) throws SshLoginException, Steps.StepFailure {
+    private List<String> tailscale(GuestSession g, Saga s) throws SshLoginException, StepFailure {
         ProvisionerConfig.Tailscale t = config.tailscale();
         if (!t.enabled()) {
             return null;
@@ -86,19 +88,15 @@ public class Integration {
                                     + " FLEETPLANE_PROVISIONER_TAILSCALE_OAUTH_CLIENT_SECRET) is not set"))));
             up = new TailscaleEnrolment(settings, client).enrol(s.host());
         } catch (TailscaleEnrolmentException | IllegalArgumentException e) {
-            throw new Steps.StepFailure(ProvisioningSaga.STEP_TAILSCALE, e.getMessage(), List.of());
+            throw new StepFailure(ProvisioningSaga.STEP_TAILSCALE, e.getMessage(), List.of());
         }
-        String command = (g.user().equals("root") ? "" : "sudo -n ") + up.commandLine();
+        String command = ShellCommand.asRoot(g.user(), up.commandLine());
         GuestSession.Captured out = g.captureWithInput(command, up.stdin(), t.requestTimeout().multipliedBy(4));
         if (!out.ok()) {
-            throw new Steps.StepFailure(ProvisioningSaga.STEP_TAILSCALE, "`" + command + "` on " + g.where()
-                    + " exited with status " + out.status(), Steps.lastLines(out.output(), 10));
+            throw new StepFailure(ProvisioningSaga.STEP_TAILSCALE, "`" + command + "` on " + g.where()
+                    + " exited with status " + out.status(), StepText.lastLines(out.output(), 10));
         }
         return up.tags();
-    }
-
-    private static String firstLine(String text) {
-        return text.strip().lines().findFirst().orElse("");
     }
 
     void store(Connection c, Saga s, Result r) throws SQLException {

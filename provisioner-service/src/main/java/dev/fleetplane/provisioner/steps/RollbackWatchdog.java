@@ -1,6 +1,7 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
+import dev.fleetplane.provisioner.ssh.ShellCommand;
 
 /**
  * The guest side of magic rollback, as plain NixOS commands. Armed before the rebuild: a transient systemd unit that
@@ -26,8 +27,10 @@ public final class RollbackWatchdog {
      * @param systemBefore      the store path {@code /run/current-system} resolves to now
      * @param confirmSeconds    how long after the switch the host has to be confirmed
      * @param maxWaitSeconds    how long to wait for a switch at all (the rebuild's time limit); then it just ends
+     * @param loginUser         who runs it: a user other than root goes through {@code sudo -n}
      */
-    public static String arm(String host, String systemBefore, long confirmSeconds, long maxWaitSeconds, boolean sudo) {
+    public static String arm(String host, String systemBefore, long confirmSeconds, long maxWaitSeconds,
+                             String loginUser) {
         if (!systemBefore.matches("/[A-Za-z0-9._+/-]+")) {
             throw new IllegalArgumentException("unexpected current system path '" + systemBefore + "'");
         }
@@ -38,25 +41,18 @@ public final class RollbackWatchdog {
                 + " echo 'fleetplane: switch not confirmed within " + confirmSeconds + " s, rolling back';"
                 + " PATH=/run/current-system/sw/bin:$PATH nixos-rebuild switch --rollback";
         // A unit left by an earlier run of this host is stopped first: systemd-run refuses a name in use.
-        String as = asRoot(sudo);
-        return as + "systemctl stop " + unit + ".service >/dev/null 2>&1; " + as + "systemctl reset-failed " + unit
-                + ".service >/dev/null 2>&1; " + as + "systemd-run --unit=" + unit
-                + " --description='fleetplane: roll back " + host + " unless confirmed' /bin/sh -c '"
-                + script.replace("'", "'\\''") + "'";
+        return ShellCommand.asRoot(loginUser, "systemctl stop " + unit + ".service >/dev/null 2>&1; systemctl"
+                + " reset-failed " + unit + ".service >/dev/null 2>&1; systemd-run --unit=" + unit + " --description="
+                + ShellCommand.quote("fleetplane: roll back " + host + " unless confirmed") + " /bin/sh -c "
+                + ShellCommand.quote(script));
     }
 
     /**
      * Stops the watchdog: exit 0 when it no longer runs afterwards (also when it was gone already, which systemd
-     * reports as "not loaded" for a transient unit).
+     * reports as "not loaded" for a transient unit); a refused sudo exits non-zero.
      */
-    public static String disarm(String host, boolean sudo) {
-        String as = asRoot(sudo);
-        return as + "systemctl stop " + unit(host) + ".service 2>/dev/null; ! " + as + "systemctl is-active --quiet "
-                + unit(host) + ".service";
-    }
-
-    /** {@code sudo -n} for a login user other than root: never a password prompt, a clear failure instead. */
-    private static String asRoot(boolean sudo) {
-        return sudo ? "sudo -n " : "";
+    public static String disarm(String host, String loginUser) {
+        return ShellCommand.asRoot(loginUser, "systemctl stop " + unit(host) + ".service 2>/dev/null; ! systemctl"
+                + " is-active --quiet " + unit(host) + ".service");
     }
 }

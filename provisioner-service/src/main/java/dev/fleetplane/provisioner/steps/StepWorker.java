@@ -7,11 +7,15 @@ import dev.fleetplane.provisioner.saga.SagaState;
 import dev.fleetplane.provisioner.saga.SagaStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +31,8 @@ import org.jboss.logging.Logger;
  * switched host must never wait behind queued rebuilds: its rollback watchdog is counting (the provisioning benchmark
  * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time. At startup
  * it resumes every saga a previous run left in a worker step; a probe that was running is dropped and its saga asks the
- * guest agent again.
+ * guest agent again. The steps themselves ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep},
+ * {@link IntegrateStep}) are keyed by the saga state they run in.
  */
 @ApplicationScoped
 public class StepWorker {
@@ -44,11 +49,26 @@ public class StepWorker {
     SagaStore store;
 
     @Inject
-    Steps steps;
+    Instance<WorkerStep> all;
 
+    @Inject
+    ProbeStep probes;
+
+    private final Map<SagaState, WorkerStep> steps = new EnumMap<>(SagaState.class);
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private ExecutorService rebuilds;
     private ExecutorService confirmations;
+
+    @PostConstruct
+    void registerSteps() {
+        for (WorkerStep step : all) {
+            WorkerStep twin = steps.put(step.state(), step);
+            if (twin != null) {
+                throw new IllegalStateException("two worker steps for " + step.state().label() + ": "
+                        + twin.getClass().getSimpleName() + " and " + step.getClass().getSimpleName());
+            }
+        }
+    }
 
     void start(@Observes @Priority(100) StartupEvent ignored) {
         rebuilds = pool("rebuild-worker-", config.rebuild().workers());
@@ -117,23 +137,19 @@ public class StepWorker {
         if (pool == null || !running.add(host)) {
             if (step == SagaState.CONFIRMING) {
                 // Not run: release the probe so the scheduler asks again instead of waiting for it forever.
-                steps.releaseProbe(host);
+                probes.release(host);
             }
             return;
         }
+        WorkerStep worker = steps.get(step);
         try {
             pool.submit(() -> {
                 SagaState next = null;
                 try {
-                    next = switch (step) {
-                        case REBUILDING -> steps.rebuild(host);
-                        case CONFIRMING -> steps.probe(host, address);
-                        case INTEGRATING -> steps.integrate(host);
-                        default -> null;
-                    };
+                    next = worker.run(host, address);
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "host %s: step %s failed unexpectedly; it is resumed on the next start", host,
-                            step.label());
+                    LOG.errorf(e, "host %s [%s]: step %s failed unexpectedly; it is resumed on the next start", host,
+                            correlationId(host), step.label());
                 } finally {
                     running.remove(host);
                 }
@@ -144,8 +160,17 @@ public class StepWorker {
             });
         } catch (RejectedExecutionException e) {
             running.remove(host);
-            LOG.warnf("host %s: step %s not started, the provisioner is stopping (it resumes on the next start)", host,
-                    step.label());
+            LOG.warnf("host %s [%s]: step %s not started, the provisioner is stopping (it resumes on the next start)",
+                    host, correlationId(host), step.label());
+        }
+    }
+
+    /** For a log line about a step that has no saga at hand; the database may be what just failed. */
+    private String correlationId(String host) {
+        try {
+            return database.read(c -> store.find(c, host)).map(Saga::correlationId).orElse("no saga");
+        } catch (RuntimeException e) {
+            return "correlation id unknown: " + e.getMessage();
         }
     }
 }
