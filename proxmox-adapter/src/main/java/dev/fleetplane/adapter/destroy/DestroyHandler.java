@@ -132,6 +132,16 @@ public class DestroyHandler implements CommandHandler, TaskCompletion {
         return flow.taskFailed(task, failure);
     }
 
+    @Override
+    public boolean failureMeansDone(PveException failure) {
+        return alreadyGone(failure);
+    }
+
+    /** Destroying a VM whose config is gone (destroyed meanwhile by a parallel request) is what was asked. */
+    public static boolean alreadyGone(PveException failure) {
+        return failure.exitStatus() != null && failure.exitStatus().contains("does not exist");
+    }
+
     /** A destroy already running when the command came is done when the VM is gone, not when a lock clears. */
     @Override
     public boolean doneWhenGone() {

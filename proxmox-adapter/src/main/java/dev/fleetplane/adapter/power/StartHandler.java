@@ -67,4 +67,14 @@ public class StartHandler implements CommandHandler, TaskCompletion {
     public Outcome failed(PendingTask task, PveException failure) {
         return flow.taskFailed(task, failure);
     }
+
+    @Override
+    public boolean failureMeansDone(PveException failure) {
+        return alreadyRunning(failure);
+    }
+
+    /** Starting a VM that already runs is what the command asked for. */
+    public static boolean alreadyRunning(PveException failure) {
+        return failure.exitStatus() != null && failure.exitStatus().contains("already running");
+    }
 }

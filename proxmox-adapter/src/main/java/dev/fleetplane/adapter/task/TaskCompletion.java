@@ -23,6 +23,14 @@ public interface TaskCompletion {
      */
     Outcome failed(PendingTask task, PveException failure);
 
+    /**
+     * A failed task whose failure is what the command asked for anyway (a start of a VM that runs already): answered
+     * as {@link #succeeded}. Pure; none by default.
+     */
+    default boolean failureMeansDone(PveException failure) {
+        return false;
+    }
+
     /** A row without a UPID is done once the VM is gone (a destroy that was already running), else once it is unlocked. */
     default boolean doneWhenGone() {
         return false;

@@ -120,7 +120,7 @@ public class TaskPoller implements TaskFollower {
             return fail(t, e);
         }
         List<String> tail = status.running() || status.succeeded() ? List.of() : logTail(upid);
-        TaskVerdict verdict = TaskVerdict.of(t, status, tail, Instant.now());
+        TaskVerdict verdict = TaskVerdict.of(t, status, tail, Instant.now(), e -> completions.of(t).failureMeansDone(e));
         if (verdict instanceof TaskVerdict.Wait) {
             database.read(c -> {
                 tasks.markPolled(c, t.id());
