@@ -4,6 +4,7 @@ import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Replies;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.adapter.limits.CloneSlots;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.adapter.task.PendingTasks;
 import dev.fleetplane.adapter.task.TaskDispatch;

@@ -5,6 +5,7 @@ import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.handling.CommandFlow;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;

@@ -3,6 +3,7 @@ package dev.fleetplane.adapter.clone;
 import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.handling.CommandFlow;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.adapter.task.TaskCompletion;
 import dev.fleetplane.adapter.vmid.VmidLeases;

@@ -1,6 +1,6 @@
 package dev.fleetplane.adapter.destroy;
 
-import dev.fleetplane.adapter.clone.VmOwnership;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;

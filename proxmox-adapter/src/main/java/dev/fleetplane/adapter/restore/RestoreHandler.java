@@ -1,7 +1,7 @@
 package dev.fleetplane.adapter.restore;
 
 import dev.fleetplane.adapter.clone.CloneQueue;
-import dev.fleetplane.adapter.clone.VmOwnership;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
