@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.configure.ConfigValues;
 import dev.fleetplane.adapter.inventory.InventoryDigest;
+import dev.fleetplane.adapter.power.StartHandler;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.adapter.task.TaskVerdict;
 import dev.fleetplane.events.pve.ObservedVm;
@@ -79,8 +80,8 @@ class AdapterRulesTest {
     @Test
     void taskVerdict_waitsWhileRunning_andTimesOutAfterDeadline() {
         assertInstanceOf(TaskVerdict.Wait.class,
-                TaskVerdict.of(task("start", Instant.now().plusSeconds(60)), status("running", null), List.of(), Instant.now()));
-        var late = TaskVerdict.of(task("start", Instant.now().minusSeconds(1)), status("running", null), List.of(), Instant.now());
+                TaskVerdict.of(task("start", Instant.now().plusSeconds(60)), status("running", null), List.of(), Instant.now(), e -> false));
+        var late = TaskVerdict.of(task("start", Instant.now().minusSeconds(1)), status("running", null), List.of(), Instant.now(), e -> false);
         var failed = assertInstanceOf(TaskVerdict.Failed.class, late);
         assertEquals("timeout", failed.failure().failure().code());
     }
@@ -89,13 +90,14 @@ class AdapterRulesTest {
     void taskVerdict_startOfRunningVm_isSuccess_otherErrorsFail() {
         Instant later = Instant.now().plusSeconds(60);
         assertInstanceOf(TaskVerdict.Succeeded.class,
-                TaskVerdict.of(task("start", later), status("stopped", "VM 111 already running"), List.of(), Instant.now()));
+                TaskVerdict.of(task("start", later), status("stopped", "VM 111 already running"), List.of(), Instant.now(),
+                        StartHandler::alreadyRunning));
         var f = assertInstanceOf(TaskVerdict.Failed.class, TaskVerdict.of(task("clone", later),
                 status("stopped", "clone failed: can't lock file '/var/lock/pve-manager/pve-storage-local-lvm' - got timeout"),
-                List.of("TASK ERROR: clone failed"), Instant.now()));
+                List.of("TASK ERROR: clone failed"), Instant.now(), StartHandler::alreadyRunning));
         assertEquals("task-failed", f.failure().failure().code());
         assertEquals(List.of("TASK ERROR: clone failed"), f.failure().logTail());
         assertInstanceOf(TaskVerdict.Succeeded.class,
-                TaskVerdict.of(task("clone", later), status("stopped", "WARNINGS: 1"), List.of(), Instant.now()));
+                TaskVerdict.of(task("clone", later), status("stopped", "WARNINGS: 1"), List.of(), Instant.now(), e -> false));
     }
 }

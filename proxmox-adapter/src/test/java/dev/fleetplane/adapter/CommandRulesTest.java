@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fleetplane.adapter.configure.ConfigPlan;
+import dev.fleetplane.adapter.destroy.DestroyHandler;
 import dev.fleetplane.adapter.disk.ResizeRule;
 import dev.fleetplane.adapter.inventory.ConfigCache;
 import dev.fleetplane.adapter.inventory.ConfigRefresh;
@@ -175,9 +176,9 @@ class CommandRulesTest {
                 Instant.now().plusSeconds(60), Instant.now());
         TaskStatus gone = new TaskStatus("u", "pve", "qmdestroy", "111", "fleetplane@pve", "adapter", "stopped",
                 "Configuration file 'nodes/pve/qemu-server/111.conf' does not exist");
-        assertInstanceOf(TaskVerdict.Succeeded.class, TaskVerdict.of(t, gone, List.of(), Instant.now()));
+        assertInstanceOf(TaskVerdict.Succeeded.class, TaskVerdict.of(t, gone, List.of(), Instant.now(), DestroyHandler::alreadyGone));
         TaskStatus locked = new TaskStatus("u", "pve", "qmdestroy", "111", "fleetplane@pve", "adapter", "stopped",
                 "VM is locked (backup)");
-        assertInstanceOf(TaskVerdict.Failed.class, TaskVerdict.of(t, locked, List.of(), Instant.now()));
+        assertInstanceOf(TaskVerdict.Failed.class, TaskVerdict.of(t, locked, List.of(), Instant.now(), DestroyHandler::alreadyGone));
     }
 }

@@ -82,15 +82,6 @@ final class KafkaProbe implements AutoCloseable {
         return seen.stream().filter(match).toList();
     }
 
-    /** Everything matching after letting {@code quiet} pass (to show that nothing more arrives). */
-    List<ConsumerRecord<String, byte[]>> all(Predicate<ConsumerRecord<String, byte[]>> match, Duration quiet) {
-        long deadline = System.nanoTime() + quiet.toNanos();
-        while (System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-        }
-        return seen.stream().filter(match).toList();
-    }
-
     static String header(ConsumerRecord<String, byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

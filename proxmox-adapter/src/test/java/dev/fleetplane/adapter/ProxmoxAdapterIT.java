@@ -327,8 +327,11 @@ class ProxmoxAdapterIT {
                 new CloneVm("pve", PveSimulatorTestResource.TEMPLATE, 113, "cache-1", null, true));
         reply(cmd, EventCatalog.VM_CLONED);
         events.send("cache-1", cmd); // the same event id again, as Kafka redelivers after a crash
+        // Answered in the consumer's own transaction (the clone is stopped): the adapter reads the key's partition in
+        // order and the outbox publishes in commit order, so once this answer is in, an answer to the redelivery would be.
+        reply(command("cache-1", EventCatalog.STOP_VM, new StopVm("pve", 113, false, 0)), EventCatalog.VM_STOPPED);
 
-        var answers = events.all(causedBy(cmd), Duration.ofSeconds(3));
+        var answers = events.seen(causedBy(cmd));
         assertEquals(1, answers.size(), "one answer to one command");
         assertEquals(EventCatalog.VM_CLONED.type(), header(answers.get(0), "ce_type"));
     }

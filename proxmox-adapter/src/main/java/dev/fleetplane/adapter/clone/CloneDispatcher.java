@@ -4,12 +4,13 @@ import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Replies;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.adapter.limits.CloneSlots;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
 import dev.fleetplane.adapter.task.PendingTasks;
+import dev.fleetplane.adapter.task.TaskDispatch;
 import dev.fleetplane.adapter.task.Timeouts;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.messaging.Database;
-import dev.fleetplane.adapter.restore.RestoreHandler;
 import dev.fleetplane.adapter.vmid.VmidLeases;
 import dev.fleetplane.proxmox.client.CloneRequest;
 import dev.fleetplane.proxmox.client.RestoreRequest;
@@ -32,7 +33,7 @@ import org.jboss.logging.Logger;
  * sleeping, so neither the Kafka thread nor the poller waits on a busy Proxmox.
  */
 @ApplicationScoped
-public class CloneDispatcher {
+public class CloneDispatcher implements TaskDispatch {
 
     private static final Logger LOG = Logger.getLogger(CloneDispatcher.class);
     @Inject
@@ -65,12 +66,26 @@ public class CloneDispatcher {
     @Inject
     VmidLeases leases;
 
+    @Override
+    public boolean dispatches(String operation) {
+        return operation.equals(CloneQueue.QUEUED) || operation.equals(CloneQueue.DISPATCHING);
+    }
+
+    @Override
+    public boolean advance(PendingTask t) {
+        if (t.operation().equals(CloneQueue.DISPATCHING)) {
+            recover(t);
+            return true;
+        }
+        return dispatch(t);
+    }
+
     /** Tries to start the queued clone {@code t}; true when it was dispatched or answered (progress was made). */
-    public boolean dispatch(PendingTask t) {
+    private boolean dispatch(PendingTask t) {
         Map<String, String> d = t.details();
         String storage = d.getOrDefault("storage", "");
         CloneSlots limits = new CloneSlots(config.limits().clonesPerNode(), config.limits().clonesPerStorage());
-        boolean restore = RestoreHandler.KIND.equals(d.get("kind"));
+        boolean restore = CloneQueue.RESTORE_KIND.equals(d.get("kind"));
         Instant deadline = Instant.now().plus(restore ? timeouts.create(t.host()) : timeouts.clone(t.host()));
         boolean slot = database.inTransaction(c -> queue.tryTakeSlot(c, t.id(), t.node(), storage, limits, deadline));
         if (!slot) {
@@ -84,7 +99,7 @@ public class CloneDispatcher {
             String archive = d.get("archive");
             RestoreRequest request = new RestoreRequest(t.vmid(), archive, storage.isEmpty() ? null : storage,
                     Boolean.parseBoolean(d.getOrDefault("unique", "false")), false, false);
-            return post(t, RestoreHandler.OPERATION, "restore of " + archive + " into VM " + t.vmid(),
+            return post(t, CloneQueue.RESTORE_OPERATION, "restore of " + archive + " into VM " + t.vmid(),
                     () -> pve.restoreVm(t.node(), request));
         }
         int templateVmid = Integer.parseInt(d.getOrDefault("templateVmid", "0"));
@@ -150,7 +165,7 @@ public class CloneDispatcher {
     }
 
     /** A clone whose dispatcher died: follow it by the VM's lock, as after a lost answer. */
-    public void recover(PendingTask t) {
+    private void recover(PendingTask t) {
         LOG.warnf("clone of VM %d was being dispatched by an adapter that stopped; following the VM's lock (%s)",
                 t.vmid(), t.logContext());
         database.inTransaction(c -> {

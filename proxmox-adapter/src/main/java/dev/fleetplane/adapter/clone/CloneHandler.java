@@ -3,20 +3,16 @@ package dev.fleetplane.adapter.clone;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
-import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
-import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.handling.CommandFlow;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
-import dev.fleetplane.adapter.task.PendingTasks;
-import dev.fleetplane.adapter.task.Timeouts;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ClusterVm;
-import dev.fleetplane.proxmox.client.ProxmoxClient;
-import dev.fleetplane.proxmox.client.PveException;
-import dev.fleetplane.proxmox.client.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -28,7 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * {@code CloneVm}, idempotently: a VMID that exists is answered again if fleetplane cloned it for this
  * host, refused if anyone else holds it (never destroyed); otherwise the VMID is claimed in
- * {@code vm_ownership} and the clone queued in {@code pve_task}; {@link CloneDispatcher} starts it when a slot is free.
+ * {@code vm_ownership} and the clone queued in {@code pve_task}; {@link CloneDispatcher} starts it when a slot is free,
+ * {@link CreateCompletion} answers it.
  */
 @ApplicationScoped
 public class CloneHandler implements CommandHandler {
@@ -37,10 +34,7 @@ public class CloneHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(CloneHandler.class);
 
     @Inject
-    ProxmoxClient pve;
-
-    @Inject
-    RetryPolicy retry;
+    CommandFlow flow;
 
     @Inject
     Database database;
@@ -48,14 +42,10 @@ public class CloneHandler implements CommandHandler {
     @Inject
     VmOwnership ownership;
 
-    @Inject
-    PendingTasks tasks;
-
-    @Inject
-    Replies replies;
-
-    @Inject
-    Timeouts timeouts;
+    @Override
+    public EventKind<?> kind() {
+        return EventCatalog.CLONE_VM;
+    }
 
     @Override
     public Outcome handle(Command command) {
@@ -66,11 +56,8 @@ public class CloneHandler implements CommandHandler {
                 .check(cmd.vmid() != cmd.templateVmid(), "vmid " + cmd.vmid() + " is the template itself")
                 .check(cmd.full() || cmd.targetStorage() == null || cmd.targetStorage().isBlank(),
                         "targetStorage '" + cmd.targetStorage() + "' is only allowed for full clones");
-        if (!checks.ok()) {
-            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
-        }
-        try {
-            Optional<ClusterVm> existing = retry.run(pve::clusterVms).stream()
+        return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> {
+            Optional<ClusterVm> existing = flow.call(pve -> pve.clusterVms()).stream()
                     .filter(v -> v.vmid() == cmd.vmid()).findFirst();
             if (existing.isPresent()) {
                 return alreadyThere(command, cmd, existing.get());
@@ -79,16 +66,12 @@ public class CloneHandler implements CommandHandler {
             // free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
             LOG.infof("clone %d -> %d (%s) on %s queued (%s)", cmd.templateVmid(), cmd.vmid(), cmd.name(), cmd.node(),
                     command.logContext());
+            Outcome queued = flow.follow(queued(command, cmd));
             return c -> {
                 ownership.claim(c, cmd.vmid(), cmd.node(), command.event().id(), command.host());
-                tasks.insert(c, queued(command, cmd));
+                queued.write(c);
             };
-        } catch (PveException e) {
-            LOG.warnf("clone %d -> %d failed (%s): %s", cmd.templateVmid(), cmd.vmid(), command.logContext(),
-                    e.getMessage());
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
-        }
+        });
     }
 
     private Outcome alreadyThere(Command command, CloneVm cmd, ClusterVm vm) {
@@ -101,18 +84,20 @@ public class CloneHandler implements CommandHandler {
                     + vm.node() + "); refusing to touch it"
                     : "VMID " + cmd.vmid() + " is held by host " + owner.get().host() + "'s VM (cloned by command "
                     + owner.get().commandId() + "); refusing to reuse it for host " + command.host();
-            return replies.refusal(command, OPERATION, vm.node(), cmd.vmid(), "already-exists", message);
+            return flow.refuse(command, OPERATION, vm.node(), cmd.vmid(), "already-exists", message);
         }
         String upid = owner.get().upid();
         if (vm.lock() != null) {
             LOG.infof("VMID %d is ours and still locked (%s); waiting for it (%s)", cmd.vmid(), vm.lock(),
                     command.logContext());
-            return c -> tasks.insert(c, pending(command, cmd, upid));
+            return flow.follow(PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
+                    Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
+                    deadline(command)));
         }
         LOG.infof("VMID %d was already cloned by fleetplane for %s; answering again (%s)", cmd.vmid(), command.host(),
                 command.logContext());
-        VmCloned done = new VmCloned(vm.node(), cmd.vmid(), vm.name(), cmd.templateVmid(), upid);
-        return c -> replies.append(c, command, EventCatalog.VM_CLONED, done);
+        return flow.answer(command, EventCatalog.VM_CLONED, new VmCloned(vm.node(), cmd.vmid(), vm.name(),
+                cmd.templateVmid(), upid));
     }
 
     private PendingTask queued(Command command, CloneVm cmd) {
@@ -120,12 +105,10 @@ public class CloneHandler implements CommandHandler {
         return PendingTask.forCommand(command, null, cmd.node(), cmd.vmid(), CloneQueue.QUEUED,
                 Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid()),
                         "full", Boolean.toString(cmd.full()), "storage", storage),
-                Instant.now().plus(timeouts.clone(command.host())));
+                deadline(command));
     }
 
-    private PendingTask pending(Command command, CloneVm cmd, String upid) {
-        return PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
-                Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
-                Instant.now().plus(timeouts.clone(command.host())));
+    private Instant deadline(Command command) {
+        return Instant.now().plus(flow.timeouts().clone(command.host()));
     }
 }

@@ -20,6 +20,10 @@ public class CloneQueue {
     public static final String QUEUED = "clone-queued";
     public static final String DISPATCHING = "clone-dispatching";
     public static final String RUNNING = CloneHandler.OPERATION;
+    /** {@code details.kind} of a queued create that is a restore (a clone has none). */
+    public static final String RESTORE_KIND = "restore";
+    /** The operation a restore's failure names. */
+    public static final String RESTORE_OPERATION = "restore";
     private static final long SLOT_LOCK = 0x464C_434C_4F4EL; // "FLCLON": the advisory lock guarding slot counts
 
     /**

@@ -1,18 +1,5 @@
 package dev.fleetplane.adapter.commands;
 
-import dev.fleetplane.adapter.clone.CloneHandler;
-import dev.fleetplane.adapter.configure.ConfigureHandler;
-import dev.fleetplane.adapter.destroy.DestroyHandler;
-import dev.fleetplane.adapter.disk.ResizeHandler;
-import dev.fleetplane.adapter.guest.GuestNetworkHandler;
-import dev.fleetplane.adapter.inventory.InventorySync;
-import dev.fleetplane.adapter.power.RebootHandler;
-import dev.fleetplane.adapter.power.StartHandler;
-import dev.fleetplane.adapter.restore.RestoreHandler;
-import dev.fleetplane.adapter.template.TemplateHandler;
-import dev.fleetplane.adapter.power.StopHandler;
-import dev.fleetplane.adapter.task.TaskPoller;
-import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.DeadLetters;
@@ -52,40 +39,10 @@ public class PveCommandConsumer {
     DeadLetters deadLetters;
 
     @Inject
-    InventorySync inventory;
+    CommandHandlers handlers;
 
     @Inject
-    CloneHandler clone;
-
-    @Inject
-    ConfigureHandler configure;
-
-    @Inject
-    StartHandler start;
-
-    @Inject
-    GuestNetworkHandler guestNetwork;
-
-    @Inject
-    ResizeHandler resize;
-
-    @Inject
-    StopHandler stop;
-
-    @Inject
-    RebootHandler reboot;
-
-    @Inject
-    DestroyHandler destroy;
-
-    @Inject
-    RestoreHandler restore;
-
-    @Inject
-    TemplateHandler template;
-
-    @Inject
-    TaskPoller poller;
+    TaskFollower poller;
 
     @Incoming("pve-commands")
     @Blocking
@@ -95,13 +52,10 @@ public class PveCommandConsumer {
             return;
         }
         FleetEvent event = decoded.get();
-        Optional<CommandHandler> handler = handlerFor(event);
+        Optional<CommandHandler> handler = handlers.forEvent(event);
         if (handler.isEmpty()) {
             deadLetters.send(CONSUMER, record, event.type() + " (event " + event.id() + ") is not a command proxmox-adapter"
-                    + " handles; expected one of " + EventCatalog.SYNC_INVENTORY + ", " + EventCatalog.CLONE_VM + ", "
-                    + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.RESIZE_DISK + ", "
-                    + EventCatalog.STOP_VM + ", " + EventCatalog.REBOOT_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.RESTORE_VM + ", "
-                    + EventCatalog.CONVERT_TO_TEMPLATE + ", " + EventCatalog.QUERY_GUEST_NETWORK);
+                    + " handles; expected one of " + handlers.accepted());
             return;
         }
         Command command = new Command(event, record.key());
@@ -138,43 +92,6 @@ public class PveCommandConsumer {
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
-    }
-
-    private Optional<CommandHandler> handlerFor(FleetEvent event) {
-        if (event.is(EventCatalog.SYNC_INVENTORY)) {
-            return Optional.of(inventory);
-        }
-        if (event.is(EventCatalog.CLONE_VM)) {
-            return Optional.of(clone);
-        }
-        if (event.is(EventCatalog.CONFIGURE_VM)) {
-            return Optional.of(configure);
-        }
-        if (event.is(EventCatalog.START_VM)) {
-            return Optional.of(start);
-        }
-        if (event.is(EventCatalog.RESIZE_DISK)) {
-            return Optional.of(resize);
-        }
-        if (event.is(EventCatalog.STOP_VM)) {
-            return Optional.of(stop);
-        }
-        if (event.is(EventCatalog.REBOOT_VM)) {
-            return Optional.of(reboot);
-        }
-        if (event.is(EventCatalog.DESTROY_VM)) {
-            return Optional.of(destroy);
-        }
-        if (event.is(EventCatalog.RESTORE_VM)) {
-            return Optional.of(restore);
-        }
-        if (event.is(EventCatalog.CONVERT_TO_TEMPLATE)) {
-            return Optional.of(template);
-        }
-        if (event.is(EventCatalog.QUERY_GUEST_NETWORK)) {
-            return Optional.of(guestNetwork);
-        }
-        return Optional.empty();
     }
 
     private static void sleep(long millis) {

@@ -6,6 +6,7 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Json;
 import dev.fleetplane.messaging.EventSource;
 import dev.fleetplane.messaging.Outbox;
+import dev.fleetplane.proxmox.client.PveException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -29,6 +30,17 @@ public class Replies {
         FleetEvent reply = FleetEvent.causedBy(command.event(), kind, source.uri(), command.event().subject(), payload);
         outbox.append(c, command.kafkaKey(), reply);
         return reply;
+    }
+
+    /** The answer {@code payload}, to be written with the command's outcome. */
+    public <T> Outcome answer(Command command, EventKind<T> kind, T payload) {
+        return c -> append(c, command, kind, payload);
+    }
+
+    /** Proxmox failed the command's {@code operation}: logged with the command's context, answered {@code PveOperationFailed}. */
+    public Outcome failed(Command command, String operation, String node, int vmid, PveException e) {
+        LOG.warnf("%s of VM %d failed (%s): %s", operation, vmid, command.logContext(), e.getMessage());
+        return c -> append(c, command, EventCatalog.PVE_OPERATION_FAILED, OperationFailures.of(operation, node, vmid, e));
     }
 
     /**

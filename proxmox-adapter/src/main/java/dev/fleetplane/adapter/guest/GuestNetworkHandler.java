@@ -3,20 +3,18 @@ package dev.fleetplane.adapter.guest;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
-import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
-import dev.fleetplane.adapter.commands.Replies;
 import dev.fleetplane.adapter.config.AdapterConfig;
+import dev.fleetplane.adapter.handling.CommandFlow;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.GuestAddress;
 import dev.fleetplane.events.pve.GuestAgentUnavailable;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
 import dev.fleetplane.proxmox.client.GuestInterface;
 import dev.fleetplane.proxmox.client.GuestIpChoice;
-import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
-import dev.fleetplane.proxmox.client.RetryPolicy;
 import dev.fleetplane.proxmox.client.VmConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,32 +33,33 @@ public class GuestNetworkHandler implements CommandHandler {
     private static final Logger LOG = Logger.getLogger(GuestNetworkHandler.class);
 
     @Inject
-    ProxmoxClient pve;
-
-    @Inject
-    RetryPolicy retry;
-
-    @Inject
-    Replies replies;
+    CommandFlow flow;
 
     @Inject
     AdapterConfig config;
 
     @Override
+    public EventKind<?> kind() {
+        return EventCatalog.QUERY_GUEST_NETWORK;
+    }
+
+    @Override
     public Outcome handle(Command command) {
         QueryGuestNetwork cmd = command.event().dataAs(EventCatalog.QUERY_GUEST_NETWORK);
         Checks checks = Checks.of("QueryGuestNetwork for host " + command.host()).node(cmd.node()).vmid("vmid", cmd.vmid());
-        if (!checks.ok()) {
-            return replies.refusal(command, OPERATION, cmd.node(), cmd.vmid(), "invalid-parameter", checks.message());
-        }
+        return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> answer(command, cmd));
+    }
+
+    /** Agent trouble is an answer; any other failure is thrown, so it is the command's {@code PveOperationFailed}. */
+    private Outcome answer(Command command, QueryGuestNetwork cmd) {
         try {
-            VmConfig vmConfig = retry.run(() -> pve.config(cmd.node(), cmd.vmid()));
+            VmConfig vmConfig = flow.call(pve -> pve.config(cmd.node(), cmd.vmid()));
             if (!vmConfig.agentEnabled()) {
                 return unavailable(command, cmd, "not-configured", "VM " + cmd.vmid() + " has no 'agent: 1' in its config"
                         + " (found '" + vmConfig.get("agent").orElse("") + "'); enable the QEMU guest agent on the template");
             }
             String mac = vmConfig.net0Mac().orElse(null);
-            List<GuestInterface> interfaces = pve.guestInterfaces(cmd.node(), cmd.vmid());
+            List<GuestInterface> interfaces = flow.pve().guestInterfaces(cmd.node(), cmd.vmid());
             GuestIpChoice.Result choice = GuestIpChoice.choose(mac, interfaces, cmd.preferIpv6(),
                     config.guest().allowLoopback());
             List<GuestAddress> addresses = choice.addresses().stream()
@@ -68,7 +67,7 @@ public class GuestNetworkHandler implements CommandHandler {
             LOG.infof("VM %d guest network: chose %s on %s (net0 MAC %s)%s (%s)", cmd.vmid(), choice.chosenIp(),
                     choice.chosenInterface(), mac, choice.note() == null ? "" : ": " + choice.note(), command.logContext());
             var reported = new GuestNetworkReported(cmd.node(), cmd.vmid(), choice.chosenIp(), addresses, choice.note());
-            return c -> replies.append(c, command, EventCatalog.GUEST_NETWORK_REPORTED, reported);
+            return flow.answer(command, EventCatalog.GUEST_NETWORK_REPORTED, reported);
         } catch (PveException e) {
             String reason = switch (e.failure()) {
                 case AGENT_NOT_CONFIGURED -> "not-configured";
@@ -78,9 +77,7 @@ public class GuestNetworkHandler implements CommandHandler {
                 default -> "error";
             };
             if (reason == null) {
-                LOG.warnf("guest network of VM %d failed (%s): %s", cmd.vmid(), command.logContext(), e.getMessage());
-                return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                        OperationFailures.of(OPERATION, cmd.node(), cmd.vmid(), e));
+                throw e;
             }
             return unavailable(command, cmd, reason, e.getMessage());
         }
@@ -89,6 +86,6 @@ public class GuestNetworkHandler implements CommandHandler {
     private Outcome unavailable(Command command, QueryGuestNetwork cmd, String reason, String message) {
         LOG.infof("guest agent of VM %d unavailable: %s: %s (%s)", cmd.vmid(), reason, message, command.logContext());
         var payload = new GuestAgentUnavailable(cmd.node(), cmd.vmid(), reason, message);
-        return c -> replies.append(c, command, EventCatalog.GUEST_AGENT_UNAVAILABLE, payload);
+        return flow.answer(command, EventCatalog.GUEST_AGENT_UNAVAILABLE, payload);
     }
 }

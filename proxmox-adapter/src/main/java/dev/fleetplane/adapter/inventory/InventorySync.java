@@ -7,6 +7,7 @@ import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.Replies;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.messaging.Database;
@@ -60,6 +61,11 @@ public class InventorySync implements CommandHandler {
     AdapterConfig config;
 
     private ExecutorService readers;
+
+    @Override
+    public EventKind<?> kind() {
+        return EventCatalog.SYNC_INVENTORY;
+    }
 
     @Override
     public Outcome handle(Command command) {

@@ -1,25 +1,21 @@
 package dev.fleetplane.adapter.restore;
 
 import dev.fleetplane.adapter.clone.CloneQueue;
-import dev.fleetplane.adapter.clone.VmOwnership;
+import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
-import dev.fleetplane.adapter.commands.OperationFailures;
 import dev.fleetplane.adapter.commands.Outcome;
-import dev.fleetplane.adapter.commands.Replies;
+import dev.fleetplane.adapter.handling.CommandFlow;
 import dev.fleetplane.adapter.task.PendingTask;
-import dev.fleetplane.adapter.task.PendingTasks;
-import dev.fleetplane.adapter.task.Timeouts;
 import dev.fleetplane.adapter.vmid.VmidReservations;
 import dev.fleetplane.events.EventCatalog;
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.RestoreVm;
 import dev.fleetplane.events.pve.VmRestored;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ClusterVm;
-import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
-import dev.fleetplane.proxmox.client.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -37,19 +33,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RestoreHandler implements CommandHandler {
 
-    public static final String OPERATION = "restore";
-    /** {@code details.kind} of a queued create that is a restore (a clone has none). */
-    public static final String KIND = "restore";
+    public static final String OPERATION = CloneQueue.RESTORE_OPERATION;
     private static final Logger LOG = Logger.getLogger(RestoreHandler.class);
     /** {@code storage:path} as Proxmox names volumes (a PBS volid has the same shape). */
     private static final Pattern VOLID = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*:[^\\s,;=]+");
     private static final Pattern STORAGE = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
     @Inject
-    ProxmoxClient pve;
-
-    @Inject
-    RetryPolicy retry;
+    CommandFlow flow;
 
     @Inject
     Database database;
@@ -58,16 +49,12 @@ public class RestoreHandler implements CommandHandler {
     VmOwnership ownership;
 
     @Inject
-    PendingTasks tasks;
-
-    @Inject
-    Replies replies;
-
-    @Inject
-    Timeouts timeouts;
-
-    @Inject
     VmidReservations vmids;
+
+    @Override
+    public EventKind<?> kind() {
+        return EventCatalog.RESTORE_VM;
+    }
 
     @Override
     public Outcome handle(Command command) {
@@ -82,9 +69,10 @@ public class RestoreHandler implements CommandHandler {
             checks.vmid("vmid", cmd.vmid());
         }
         int given = allocate ? 0 : cmd.vmid();
-        if (!checks.ok()) {
-            return replies.refusal(command, OPERATION, cmd.node(), given, "invalid-parameter", checks.message());
-        }
+        return flow.run(command, OPERATION, cmd.node(), given, checks, () -> restore(command, cmd, allocate, given));
+    }
+
+    private Outcome restore(Command command, RestoreVm cmd, boolean allocate, int given) {
         int vmid;
         try {
             // Handled before (the adapter died before recording it)? Then the VM this command claimed is the answer.
@@ -92,30 +80,30 @@ public class RestoreHandler implements CommandHandler {
                     : Optional.empty();
             vmid = claimed.orElseGet(() -> allocate ? vmids.reserve(command.event().id()) : given);
         } catch (IllegalStateException e) {
-            return replies.refusal(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
+            return flow.refuse(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
         } catch (PveException e) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.of(OPERATION, cmd.node(), 0, e));
+            return flow.failed(command, OPERATION, cmd.node(), 0, e);
         }
+        Optional<ClusterVm> existing;
         try {
-            Optional<ClusterVm> existing = retry.run(pve::clusterVms).stream().filter(v -> v.vmid() == vmid).findFirst();
-            if (existing.isPresent()) {
-                return alreadyThere(command, cmd, vmid, existing.get());
-            }
+            existing = flow.call(pve -> pve.clusterVms()).stream().filter(v -> v.vmid() == vmid).findFirst();
         } catch (PveException e) {
-            return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
-                    OperationFailures.of(OPERATION, cmd.node(), vmid, e));
+            return flow.failed(command, OPERATION, cmd.node(), vmid, e);
+        }
+        if (existing.isPresent()) {
+            return alreadyThere(command, cmd, vmid, existing.get());
         }
         LOG.infof("restore of %s into VM %d%s on %s queued (%s)", cmd.archive(), vmid, allocate ? " (allocated)" : "",
                 cmd.node(), command.logContext());
         String storage = cmd.storage() == null ? "" : cmd.storage().strip();
         PendingTask queued = PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
-                Map.of("kind", KIND, "archive", cmd.archive(), "storage", storage,
+                Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive(), "storage", storage,
                         "unique", Boolean.toString(cmd.unique())),
-                Instant.now().plus(timeouts.create(command.host())));
+                Instant.now().plus(flow.timeouts().create(command.host())));
+        Outcome follow = flow.follow(queued);
         return c -> {
             ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
-            tasks.insert(c, queued);
+            follow.write(c);
         };
     }
 
@@ -124,20 +112,19 @@ public class RestoreHandler implements CommandHandler {
         boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id()))
                 .isPresent();
         if (!ours) {
-            return replies.refusal(command, OPERATION, vm.node(), vmid, "already-exists", "VMID " + vmid
+            return flow.refuse(command, OPERATION, vm.node(), vmid, "already-exists", "VMID " + vmid
                     + " is held by '" + vm.name() + "' on node " + vm.node() + ", which this command did not restore;"
                     + " refusing to touch it");
         }
         if (vm.lock() != null) {
             LOG.infof("VM %d is being restored by this command (lock %s); waiting for it (%s)", vmid, vm.lock(),
                     command.logContext());
-            PendingTask waiting = PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
-                    CloneQueue.RUNNING, Map.of("kind", KIND, "archive", cmd.archive()),
-                    Instant.now().plus(timeouts.create(command.host())));
-            return c -> tasks.insert(c, waiting);
+            return flow.follow(PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
+                    CloneQueue.RUNNING, Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive()),
+                    Instant.now().plus(flow.timeouts().create(command.host()))));
         }
         LOG.infof("VM %d was already restored by this command; answering again (%s)", vmid, command.logContext());
-        VmRestored done = new VmRestored(vm.node(), vmid, cmd.archive(), owner.get().upid());
-        return c -> replies.append(c, command, EventCatalog.VM_RESTORED, done);
+        return flow.answer(command, EventCatalog.VM_RESTORED,
+                new VmRestored(vm.node(), vmid, cmd.archive(), owner.get().upid()));
     }
 }

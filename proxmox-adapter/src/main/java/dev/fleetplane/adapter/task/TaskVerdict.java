@@ -7,6 +7,7 @@ import dev.fleetplane.proxmox.client.Upid;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** What one poll of a stored task means: keep waiting, succeeded, or failed (with the typed failure); pure. */
 public sealed interface TaskVerdict {
@@ -21,7 +22,12 @@ public sealed interface TaskVerdict {
     record Failed(PveException failure) implements TaskVerdict {
     }
 
-    static TaskVerdict of(PendingTask task, TaskStatus status, List<String> logTail, Instant now) {
+    /**
+     * @param failureMeansDone the operation's own word on a failed task whose failure is what the command asked for
+     *                         anyway ({@link TaskCompletion#failureMeansDone})
+     */
+    static TaskVerdict of(PendingTask task, TaskStatus status, List<String> logTail, Instant now,
+                          Predicate<PveException> failureMeansDone) {
         Upid upid = Upid.parse(task.upid());
         if (status.running()) {
             if (now.isAfter(task.deadline())) {
@@ -33,12 +39,7 @@ public sealed interface TaskVerdict {
             TaskWatch.judge(status, upid, task.operation(), logTail);
             return new Succeeded(status.exitStatus());
         } catch (PveException e) {
-            // Starting a VM that already runs is what the command asked for.
-            if (task.operation().equals("start") && e.exitStatus() != null && e.exitStatus().contains("already running")) {
-                return new Succeeded(e.exitStatus());
-            }
-            // Destroying a VM whose config is gone (destroyed meanwhile by a parallel request) is what was asked.
-            if (task.operation().equals("destroy") && e.exitStatus() != null && e.exitStatus().contains("does not exist")) {
+            if (failureMeansDone.test(e)) {
                 return new Succeeded(e.exitStatus());
             }
             return new Failed(e);

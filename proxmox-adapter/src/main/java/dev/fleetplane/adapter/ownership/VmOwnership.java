@@ -1,4 +1,4 @@
-package dev.fleetplane.adapter.clone;
+package dev.fleetplane.adapter.ownership;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
