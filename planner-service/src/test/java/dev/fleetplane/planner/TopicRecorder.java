@@ -5,7 +5,9 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.UndecodableEventException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +15,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -66,6 +69,37 @@ final class TopicRecorder implements AutoCloseable {
 
     List<Seen> all() {
         return List.copyOf(seen);
+    }
+
+    /**
+     * Everything on {@code topic} from its start up to its end offsets at the time of the call: a complete read, so a
+     * record that is absent from it was not on the topic then (no waiting for a quiet period).
+     */
+    static List<Seen> readToEnd(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<Seen> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        FleetEvent event = null;
+                        try {
+                            event = CloudEventsKafkaCodec.decode(r.headers(), r.value());
+                        } catch (UndecodableEventException | IllegalArgumentException ignored) {
+                            // kept with event == null
+                        }
+                        out.add(new Seen(r.topic(), r.key(), event, null));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Waits for a record matching {@code match}; fails naming what was seen on the topic. */
