@@ -8,7 +8,8 @@ import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
 import dev.fleetplane.events.pve.GuestNetworkReported;
 import dev.fleetplane.events.pve.PveOperationFailed;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import dev.fleetplane.planner.plan.Planning;
 import dev.fleetplane.planner.power.PowerCommands;
 import io.smallrye.common.annotation.Blocking;
@@ -32,10 +33,13 @@ public class Reconciler {
     /** The inbox name of the planner's pve.events / provisioning.events consumers. */
     public static final String CONSUMER = "planner";
 
+    /** Every type on both topics: the rest of them are other services' conversations, skipped in {@link #handle}. */
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER);
+
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     HostStore hosts;
@@ -49,13 +53,13 @@ public class Reconciler {
     @Incoming("pve-events")
     @Blocking
     public void onPveEvent(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     @Incoming("provisioning-events")
     @Blocking
     public void onProvisioningEvent(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     void handle(FleetEvent e, Connection c) throws SQLException {

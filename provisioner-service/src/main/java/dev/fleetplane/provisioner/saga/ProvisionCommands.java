@@ -3,7 +3,8 @@ package dev.fleetplane.provisioner.saga;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.provisioning.ProvisionHost;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.ssh.HostKeyPins;
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
@@ -27,10 +28,12 @@ import org.jboss.logging.Logger;
 public class ProvisionCommands {
 
     static final String CONSUMER = "provisioner.provisioning-commands";
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER)
+            .handling(EventCatalog.PROVISION_HOST, EventCatalog.RETRY_PROVISIONING);
     private static final Logger LOG = Logger.getLogger(ProvisionCommands.class);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     SagaStore store;
@@ -53,7 +56,7 @@ public class ProvisionCommands {
     @Incoming("provisioning-commands")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     void handle(FleetEvent event, Connection c) throws SQLException {
@@ -65,10 +68,6 @@ public class ProvisionCommands {
                 // A readable command that cannot be carried out: logged, not dead-lettered (nothing to replay).
                 LOG.warnf("RetryProvisioning %s refused: %s", event.id(), e.getMessage());
             }
-            return;
-        }
-        if (!event.is(EventCatalog.PROVISION_HOST)) {
-            LOG.debugf("ignoring %s %s on provisioning.commands", event.type(), event.id());
             return;
         }
         ProvisionHost command = event.dataAs(EventCatalog.PROVISION_HOST);

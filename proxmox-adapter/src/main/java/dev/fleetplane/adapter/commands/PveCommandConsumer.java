@@ -14,42 +14,33 @@ import dev.fleetplane.adapter.power.StopHandler;
 import dev.fleetplane.adapter.task.TaskPoller;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.messaging.Database;
-import dev.fleetplane.messaging.DeadLetters;
-import dev.fleetplane.messaging.EventIntake;
-import dev.fleetplane.messaging.Inbox;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
- * Reads {@code pve.commands}: unreadable records and events that are not adapter commands go to
- * {@code pve.commands.dlq}; a command already handled is skipped; otherwise its handler does the Proxmox
- * I/O outside any transaction and the outcome is written together with the inbox row. Long waits (tasks)
+ * Reads {@code pve.commands} through the {@link ConsumerPipeline}: unreadable records and events that are not adapter
+ * commands go to {@code pve.commands.dlq}; a command already handled is skipped; otherwise its handler does the
+ * Proxmox I/O outside any transaction and the outcome is written together with the inbox row, then the task poller
+ * is woken. Long waits (tasks)
  * are left to the task poller, so this thread only makes short calls.
  */
 @ApplicationScoped
 public class PveCommandConsumer {
 
     static final String CONSUMER = "proxmox-adapter";
-    private static final Logger LOG = Logger.getLogger(PveCommandConsumer.class);
-    private static final int ATTEMPTS = 5;
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER).handling(EventCatalog.SYNC_INVENTORY,
+            EventCatalog.CLONE_VM, EventCatalog.CONFIGURE_VM, EventCatalog.START_VM, EventCatalog.RESIZE_DISK,
+            EventCatalog.STOP_VM, EventCatalog.REBOOT_VM, EventCatalog.DESTROY_VM, EventCatalog.RESTORE_VM,
+            EventCatalog.CONVERT_TO_TEMPLATE, EventCatalog.QUERY_GUEST_NETWORK);
 
     @Inject
-    EventIntake intake;
-
-    @Inject
-    Inbox inbox;
-
-    @Inject
-    Database database;
-
-    @Inject
-    DeadLetters deadLetters;
+    ConsumerPipeline pipeline;
 
     @Inject
     InventorySync inventory;
@@ -90,54 +81,13 @@ public class PveCommandConsumer {
     @Incoming("pve-commands")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
-        Optional<FleetEvent> decoded = intake.decode(CONSUMER, record);
-        if (decoded.isEmpty()) {
-            return;
-        }
-        FleetEvent event = decoded.get();
-        Optional<CommandHandler> handler = handlerFor(event);
-        if (handler.isEmpty()) {
-            deadLetters.send(CONSUMER, record, event.type() + " (event " + event.id() + ") is not a command proxmox-adapter"
-                    + " handles; expected one of " + EventCatalog.SYNC_INVENTORY + ", " + EventCatalog.CLONE_VM + ", "
-                    + EventCatalog.CONFIGURE_VM + ", " + EventCatalog.START_VM + ", " + EventCatalog.RESIZE_DISK + ", "
-                    + EventCatalog.STOP_VM + ", " + EventCatalog.REBOOT_VM + ", " + EventCatalog.DESTROY_VM + ", " + EventCatalog.RESTORE_VM + ", "
-                    + EventCatalog.CONVERT_TO_TEMPLATE + ", " + EventCatalog.QUERY_GUEST_NETWORK);
-            return;
-        }
-        Command command = new Command(event, record.key());
-        if (database.read(c -> inbox.alreadyHandled(c, CONSUMER, event.id()))) {
-            LOG.infof("%s already handled, skipping redelivery (%s)", event.type(), command.logContext());
-            return;
-        }
-        long backoff = 200;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Outcome outcome = handler.get().handle(command);
-                boolean first = database.inTransaction(c -> {
-                    if (!inbox.firstDelivery(c, CONSUMER, event.id())) {
-                        return false;
-                    }
-                    outcome.write(c);
-                    return true;
-                });
-                poller.wake();
-                if (!first) {
-                    LOG.infof("%s was handled concurrently; its outcome is already recorded (%s)", event.type(),
-                            command.logContext());
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS) {
-                    deadLetters.send(CONSUMER, record, "handling " + event.type() + " failed after " + attempt
-                            + " attempts: " + e);
-                    return;
-                }
-                LOG.warnf("handling %s failed, attempt %d of %d (%s): %s", event.type(), attempt, ATTEMPTS,
-                        command.logContext(), e.toString());
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
-            }
-        }
+        pipeline.prepareThenCommit(READS, record, event -> {
+            Outcome outcome = handlerFor(event).orElseThrow().handle(new Command(event, record.key()));
+            return c -> {
+                outcome.write(c);
+                return poller::wake;
+            };
+        });
     }
 
     private Optional<CommandHandler> handlerFor(FleetEvent event) {
@@ -175,13 +125,5 @@ public class PveCommandConsumer {
             return Optional.of(guestNetwork);
         }
         return Optional.empty();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
