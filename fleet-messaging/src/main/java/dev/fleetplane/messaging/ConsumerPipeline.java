@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 /**
  * The one way every service consumes a Kafka record: decode the CloudEvent, admit its type, skip what the consumer
  * already handled, handle it with its inbox row in one transaction, retry a failure with capped backoff
- * ({@link ConsumerConfig}), and dead-letter what cannot be read, is not the consumer's, or keeps failing. Everything
+ * ({@link ConsumerPipelineConfig}), and dead-letter what cannot be read, is not the consumer's, or keeps failing. Everything
  * runs in the event's {@link StoryContext}. It never throws to the messaging layer: a consumer never stops on one
  * record.
  */
@@ -57,7 +57,7 @@ public class ConsumerPipeline {
     DeadLetters deadLetters;
 
     @Inject
-    ConsumerConfig config;
+    ConsumerPipelineConfig config;
 
     /** Decodes, dedupes and handles {@code record} once for {@code consumer}, in one transaction. */
     public void consume(EventConsumer consumer, ConsumerRecord<String, byte[]> record, Handler handler) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /** How every consumer of a service retries a failing handler before it dead-letters the record. */
 @ConfigMapping(prefix = "fleetplane.consumer")
-public interface ConsumerConfig {
+public interface ConsumerPipelineConfig {
 
     /** How often a handler is tried in all before its record goes to {@code <topic>.dlq}. */
     @WithDefault("5")
