@@ -12,7 +12,7 @@ import org.jboss.logging.MDC;
  * tells the story. Every service's log format prints {@link #STORY} ({@code [fleet=… host=… corr=… event=…] });
  * the single keys are there for structured logging.
  *
- * @param eventId the event being handled, or the command in flight for work that is not an event's
+ * @param eventId the event being handled (or that caused the work in hand)
  */
 public record StoryContext(String fleet, String host, String correlationId, String causationId, String eventId,
                            String eventType) {
@@ -39,9 +39,20 @@ public record StoryContext(String fleet, String host, String correlationId, Stri
         return new StoryContext(fleet, host, event.correlationId(), event.causationId(), event.id(), event.type());
     }
 
-    /** Work on one host outside any event (a scheduler, a worker), in the story of {@code correlationId}. */
-    public static StoryContext forHost(String host, String correlationId, String commandId) {
-        return new StoryContext(null, host, correlationId, null, commandId, null);
+    /** Work on one host (a scheduler, a worker), in the story of {@code correlationId}; null ids keep the outer ones. */
+    public static StoryContext forHost(String fleet, String host, String correlationId) {
+        return new StoryContext(fleet, host, correlationId, null, null, null);
+    }
+
+    /** The story in this thread's MDC, to carry it to another thread (a worker pool) and {@link #open()} it there. */
+    public static StoryContext current() {
+        return new StoryContext(str(MDC.get(FLEET)), str(MDC.get(HOST)), str(MDC.get(CORRELATION_ID)),
+                str(MDC.get(CAUSATION_ID)), str(MDC.get(EVENT_ID)), str(MDC.get(EVENT_TYPE)));
+    }
+
+    /** This story about {@code host}. */
+    public StoryContext withHost(String host) {
+        return new StoryContext(fleet, host, correlationId, causationId, eventId, eventType);
     }
 
     /** Puts the ids that are set into the MDC until the scope closes; ids left null keep what was there. */

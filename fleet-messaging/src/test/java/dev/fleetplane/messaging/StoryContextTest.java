@@ -45,8 +45,26 @@ class StoryContextTest {
     }
 
     @Test
+    void theCurrentStory_travelsToAnotherThread() throws Exception {
+        StoryContext carried;
+        try (StoryContext.Scope s = StoryContext.forHost("prod", "web-1", "corr-1").open()) {
+            carried = StoryContext.current();
+        }
+        java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (StoryContext.Scope s = carried.open()) {
+                seen.set(MDC.get(StoryContext.STORY));
+            }
+        });
+        worker.start();
+        worker.join();
+
+        assertEquals("[fleet=prod host=web-1 corr=corr-1] ", seen.get());
+    }
+
+    @Test
     void aNestedScope_addsWhatItKnows_andRestoresTheOuterStory() {
-        try (StoryContext.Scope outer = StoryContext.forHost("web-1", "corr-1", null).open()) {
+        try (StoryContext.Scope outer = StoryContext.forHost(null, "web-1", "corr-1").open()) {
             try (StoryContext.Scope inner = new StoryContext(null, null, null, null, "cmd-9", null).open()) {
                 assertEquals("[host=web-1 corr=corr-1 event=cmd-9] ", MDC.get(StoryContext.STORY));
             }

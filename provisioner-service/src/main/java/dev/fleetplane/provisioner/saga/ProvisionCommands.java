@@ -80,11 +80,10 @@ public class ProvisionCommands {
         }
         Optional<Saga> previous = store.lock(c, command.host());
         previous.filter(p -> p.state().isActive()).ifPresent(p -> LOG.warnf(
-                "host %s [%s]: ProvisionHost %s replaces the saga of %s still in %s", command.host(), correlation,
-                event.id(), p.commandEventId(), p.state().label()));
+                "ProvisionHost %s replaces the saga of %s still in %s", event.id(), p.commandEventId(),
+                p.state().label()));
         if (command.isNewVm() && pins.forget(c, command.host())) {
-            LOG.infof("host %s [%s]: the plan created its VM anew; the host key pinned for it is dropped", command.host(),
-                    correlation);
+            LOG.infof("the plan created its VM anew; the host key pinned for it is dropped");
         }
         Saga started = saga.start(command, event.id(), correlation, now);
         ProvisioningSaga.Tick first = saga.tick(started, now);
@@ -93,15 +92,15 @@ public class ProvisionCommands {
         }
         store.save(c, send.saga());
         events.queryGuestNetwork(c, send.saga(), config.ipResolution().preferIpv6());
-        LOG.infof("host %s [%s]: provisioning vmid %d on %s; asking the guest agent for its address (query 1)",
-                command.host(), correlation, command.vmid(), command.node());
+        LOG.infof("provisioning vmid %d on %s; asking the guest agent for its address (query 1)", command.vmid(),
+                command.node());
     }
 
     /** A command that can never succeed fails at once, naming every problem, without bothering the adapter. */
     private void reject(FleetEvent event, ProvisionHost command, String correlation, List<String> problems,
                         Connection c) throws SQLException {
         String reason = "ProvisionHost " + event.id() + " rejected: " + String.join("; ", problems);
-        LOG.errorf("host %s [%s]: %s", command.host(), correlation, reason);
+        LOG.error(reason);
         Instant now = Instant.now();
         Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
                 String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,

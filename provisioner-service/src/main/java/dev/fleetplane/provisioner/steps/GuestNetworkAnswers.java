@@ -80,26 +80,25 @@ public class GuestNetworkAnswers {
         if (reply instanceof ProvisioningSaga.Reply.Resolved r) {
             store.save(c, r.saga());
             events.ipResolved(c, r.saga());
-            LOG.infof("host %s [%s]: address %s after %d %s", host, current.correlationId(), r.saga().ip(),
-                    r.saga().attempts(), r.saga().attempts() == 1 ? "query" : "queries");
+            LOG.infof("address %s after %d %s", r.saga().ip(), r.saga().attempts(),
+                    r.saga().attempts() == 1 ? "query" : "queries");
             return () -> worker.rebuild(host);
         }
         if (reply instanceof ProvisioningSaga.Reply.Probe p) {
             store.save(c, p.saga());
-            LOG.infof("host %s [%s]: the guest agent reports %s after the switch; checking it over SSH as %s", host,
-                    current.correlationId(), p.address(), current.user());
+            LOG.infof("the guest agent reports %s after the switch; checking it over SSH as %s", p.address(),
+                    current.user());
             return () -> worker.probe(host, p.address());
         }
         if (reply instanceof ProvisioningSaga.Reply.Retry r) {
             store.save(c, r.saga());
-            LOG.infof("host %s [%s]: query %d gave no usable address: %s; asking again in %d ms", host,
-                    current.correlationId(), current.attempts(), answer.reason(), r.delay().toMillis());
+            LOG.infof("query %d gave no usable address: %s; asking again in %d ms", current.attempts(),
+                    answer.reason(), r.delay().toMillis());
         } else if (reply instanceof ProvisioningSaga.Reply.Noted r) {
             store.save(c, r.saga());
-            LOG.debugf("host %s [%s]: late answer without address: %s", host, current.correlationId(), answer.reason());
+            LOG.debugf("late answer without address: %s", answer.reason());
         } else {
-            LOG.debugf("host %s [%s]: answer ignored, the saga is %s", host, current.correlationId(),
-                    current.state().label());
+            LOG.debugf("answer ignored, the saga is %s", current.state().label());
         }
         return null;
     }
