@@ -14,7 +14,7 @@ public record Backoff(int attempts, Duration initial, Duration max) {
             throw new IllegalArgumentException("fleetplane.consumer.attempts must be at least 1, got " + attempts);
         }
         if (initial.isNegative() || max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("fleetplane.consumer backoff needs 0 <= initial-backoff <= max-backoff, got "
+            throw new IllegalArgumentException("fleetplane.consumer needs 0 <= initial-backoff <= max-backoff, got "
                     + initial + " and " + max);
         }
     }

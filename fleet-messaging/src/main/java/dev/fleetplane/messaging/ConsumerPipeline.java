@@ -16,9 +16,9 @@ import org.jboss.logging.Logger;
 /**
  * The one way every service consumes a Kafka record: decode the CloudEvent, admit its type, skip what the consumer
  * already handled, handle it with its inbox row in one transaction, retry a failure with capped backoff
- * ({@link ConsumerPipelineConfig}), and dead-letter what cannot be read, is not the consumer's, or keeps failing. Everything
- * runs in the event's {@link StoryContext}. It never throws to the messaging layer: a consumer never stops on one
- * record.
+ * ({@link ConsumerPipelineConfig}), and dead-letter what cannot be read, is not the consumer's, or keeps failing.
+ * Everything runs in the event's {@link StoryContext}. It never throws to the messaging layer: a consumer never stops
+ * on one record.
  */
 @ApplicationScoped
 public class ConsumerPipeline {
@@ -101,7 +101,8 @@ public class ConsumerPipeline {
             deadLetters.send(DeadLetter.refused(consumer.name(), e.getMessage(), Instant.now()), record);
             return Optional.empty();
         } catch (RuntimeException e) {
-            deadLetters.send(DeadLetter.failed(consumer.name(), 0, e, Instant.now()), record);
+            deadLetters.send(new DeadLetter(consumer.name(), "not readable: " + e, 0, e.getClass().getName(),
+                    Instant.now()), record);
             return Optional.empty();
         }
     }
@@ -112,8 +113,10 @@ public class ConsumerPipeline {
         Backoff backoff = config.backoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                if (skipEarly && consumer.inbox() && database.read(c -> inbox.alreadyHandled(c, consumer.name(), event.id()))) {
-                    LOG.debugf("%s already handled %s %s; redelivery skipped", consumer.name(), event.type(), event.id());
+                if (skipEarly && consumer.inbox()
+                        && database.read(c -> inbox.alreadyHandled(c, consumer.name(), event.id()))) {
+                    LOG.debugf("%s already handled %s %s; redelivery skipped", consumer.name(), event.type(),
+                            event.id());
                     return Optional.empty();
                 }
                 Effect effect = preparation.prepare(event);

@@ -24,8 +24,8 @@ public record DeadLetter(String consumer, String reason, int attempts, String ex
 
     /** A record whose handler failed {@code attempts} times, the last time with {@code failure}. */
     public static DeadLetter failed(String consumer, int attempts, RuntimeException failure, Instant now) {
-        return new DeadLetter(consumer, "handler failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
-                + failure, attempts, failure.getClass().getName(), now);
+        String reason = "handler failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + failure;
+        return new DeadLetter(consumer, reason, attempts, failure.getClass().getName(), now);
     }
 
     public static String origin(ConsumerRecord<?, ?> record) {

@@ -24,7 +24,8 @@ public class DeadLetters {
         String origin = DeadLetter.origin(record);
         try {
             producers.get().send(out).get(30, TimeUnit.SECONDS);
-            LOG.warnf("dead-lettered %s to %s (consumer %s): %s", origin, out.topic(), letter.consumer(), letter.reason());
+            LOG.warnf("dead-lettered %s to %s (consumer %s): %s", origin, out.topic(), letter.consumer(),
+                    letter.reason());
         } catch (Exception e) {
             // The consumer goes on either way; losing the copy is logged loudly with where the original is.
             LOG.errorf("could not dead-letter %s to %s: %s (reason was: %s)", origin, out.topic(), e.getMessage(),
