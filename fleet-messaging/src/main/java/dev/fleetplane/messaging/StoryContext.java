@@ -44,6 +44,11 @@ public record StoryContext(String fleet, String host, String correlationId, Stri
         return new StoryContext(fleet, host, correlationId, null, null, null);
     }
 
+    /** Work on a command after its event was handled (a task poller): the command's host, story and id. */
+    public static StoryContext forCommand(String host, String correlationId, String commandId) {
+        return new StoryContext(null, host, correlationId, null, commandId, null);
+    }
+
     /** The story in this thread's MDC, to carry it to another thread (a worker pool) and {@link #open()} it there. */
     public static StoryContext current() {
         return new StoryContext(str(MDC.get(FLEET)), str(MDC.get(HOST)), str(MDC.get(CORRELATION_ID)),

@@ -30,6 +30,7 @@ import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.proxmox.client.RetryPolicy;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
@@ -132,7 +133,8 @@ public class TaskPoller {
             if (!loop.running()) {
                 break;
             }
-            try {
+            try (StoryContext.Scope story = StoryContext.forCommand(t.host(), t.correlationId(), t.commandEventId())
+                    .open()) {
                 answered += step(t) ? 1 : 0;
             } catch (RuntimeException e) {
                 LOG.warnf("polling %s %s failed (%s): %s", t.operation(), t.vmid(), t.logContext(), e.toString());
