@@ -23,12 +23,20 @@ public final class Topics {
     /** Suffix of the dead-letter topic that sits beside every topic. */
     public static final String DLQ_SUFFIX = ".dlq";
 
-    /** Kafka header on a dead-lettered record: why it could not be read. */
-    public static final String DLQ_REASON_HEADER = "fleetplane-dlq-reason";
+    /** Prefix of every header fleetplane adds to a dead-lettered record (docs/events.md, "Dead letters"). */
+    public static final String DLQ_HEADER_PREFIX = "fleetplane-dlq-";
+    /** Kafka header on a dead-lettered record: why it could not be read or handled. */
+    public static final String DLQ_REASON_HEADER = DLQ_HEADER_PREFIX + "reason";
     /** Kafka header on a dead-lettered record: which consumer gave up on it. */
-    public static final String DLQ_CONSUMER_HEADER = "fleetplane-dlq-consumer";
+    public static final String DLQ_CONSUMER_HEADER = DLQ_HEADER_PREFIX + "consumer";
     /** Kafka header on a dead-lettered record: where the record came from (topic-partition@offset). */
-    public static final String DLQ_ORIGIN_HEADER = "fleetplane-dlq-origin";
+    public static final String DLQ_ORIGIN_HEADER = DLQ_HEADER_PREFIX + "origin";
+    /** Kafka header on a dead-lettered record: how often the handler ran (0: never, the record was refused). */
+    public static final String DLQ_ATTEMPTS_HEADER = DLQ_HEADER_PREFIX + "attempts";
+    /** Kafka header on a dead-lettered record: the class of the last failure's exception, when there was one. */
+    public static final String DLQ_EXCEPTION_HEADER = DLQ_HEADER_PREFIX + "exception";
+    /** Kafka header on a dead-lettered record: when the consumer gave up (ISO-8601, UTC). */
+    public static final String DLQ_FAILED_AT_HEADER = DLQ_HEADER_PREFIX + "failed-at";
 
     /**
      * How one topic is created.

@@ -19,6 +19,7 @@ import dev.fleetplane.events.pve.ResizeDisk;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.RequestStory;
 import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.plancore.spec.SpecValidator;
 import dev.fleetplane.planner.lifecycle.HostScheduler;
@@ -27,6 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -54,9 +57,15 @@ class LifecycleIT {
     public static class BoundOfTwo implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("fleetplane.planner.apply.max-parallel", "2");
+            return Map.of("fleetplane.planner.apply.max-parallel", "2",
+                    "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.path", LOG_FILE.toString(),
+                    "quarkus.log.file.format", "${quarkus.log.console.format}");
         }
     }
+
+    /** The planner's log in these tests, in the format every service logs with. */
+    static final Path LOG_FILE = Path.of("target/lifecycle-it.log");
 
     static final Set<String> IN_FLIGHT = Set.of("Cloning", "Configuring", "Starting", "Provisioning", "Updating",
             "Resizing", "Stopping", "Destroying");
@@ -376,6 +385,34 @@ class LifecycleIT {
         play.succeed(reclone);
         play.command(EventCatalog.CONFIGURE_VM, "r2", plan);
         assertEquals(2, play.sent(EventCatalog.CLONE_VM, "r2", plan), "a second pass finds nothing more to do");
+    }
+
+    // ---- one story per id ----
+
+    @Test
+    void oneApply_everyLogLineAboutTheHost_carriesItsFleetHostAndPlanAsCorrelationId() throws Exception {
+        String fleet = "story-" + shortId();
+        String host = "st-" + shortId();
+        String plan = apply(fleet, spec(Map.of(host, 413), ""), change(host, "create", 413));
+        driveCreate(host, plan);
+        awaitHost(fleet, host, "Ready");
+
+        // Logged before each transaction commits, so all of them are in the file once the host reads Ready.
+        List<String> lines = Files.readAllLines(LOG_FILE).stream().filter(l -> l.contains(host)).toList();
+        assertTrue(lines.size() >= 6, "into Cloning, Configuring, Resizing, Starting, Provisioning, Ready: " + lines);
+        for (String line : lines) {
+            assertTrue(line.contains("[fleet=" + fleet + " host=" + host + " corr=" + plan), line);
+        }
+    }
+
+    @Test
+    void aRequestsCorrelationId_isEchoed_andAnUnusableOneIsReplaced() {
+        String id = "it-" + shortId();
+        given().header(RequestStory.HEADER, id).queryParam("fleet", "none").when().get("/api/v1/hosts")
+                .then().statusCode(200).header(RequestStory.HEADER, id);
+        String replaced = given().header(RequestStory.HEADER, "not usable; " + id).queryParam("fleet", "none")
+                .when().get("/api/v1/hosts").then().statusCode(200).extract().header(RequestStory.HEADER);
+        assertEquals(36, replaced.length(), "a fresh UUID: " + replaced);
     }
 
     // ---- helpers ----

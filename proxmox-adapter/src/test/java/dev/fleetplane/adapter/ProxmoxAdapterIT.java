@@ -398,8 +398,9 @@ class ProxmoxAdapterIT {
         assertTrue(header(u, Topics.DLQ_REASON_HEADER).contains("unknown event type 'fleetplane.vm.exploded.v1'"),
                 header(u, Topics.DLQ_REASON_HEADER));
         var n = deadLetters.await("dead-lettered non-command", r -> notACommandKey.equals(r.key()), WAIT);
-        assertTrue(header(n, Topics.DLQ_REASON_HEADER).contains("is not a command proxmox-adapter handles"),
+        assertTrue(header(n, Topics.DLQ_REASON_HEADER).contains("is not a type proxmox-adapter handles; expected one of"),
                 header(n, Topics.DLQ_REASON_HEADER));
+        assertEquals("0", header(n, Topics.DLQ_ATTEMPTS_HEADER));
     }
 
     @Test

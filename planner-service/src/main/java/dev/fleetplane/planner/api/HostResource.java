@@ -117,7 +117,7 @@ public class HostResource {
         String requestedBy = operator == null || operator.isBlank() ? source : operator.trim();
         HostPatch patch = new HostPatch(fleet, host, body.set(), Boolean.TRUE.equals(body.remove()), source,
                 body.revision(), body.baseVersion(), Optional.ofNullable(body.autoApprove()), requestedBy);
-        IntakeResult result = intake.patch(patch, null);
+        IntakeResult result = intake.patch(patch);
         if (result instanceof IntakeResult.Rejected r) {
             int status = switch (r.reason()) {
                 case NOT_FOUND -> 404;

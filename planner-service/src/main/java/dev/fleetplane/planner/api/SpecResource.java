@@ -84,8 +84,7 @@ public class SpecResource {
         String text = read(body);
         boolean nix = contentType != null && contentType.toLowerCase().startsWith(NIX);
         Submission.Input input = nix ? new Submission.NixSource(text) : new Submission.JsonText(text);
-        IntakeResult result = intake.submit(new Submission(fleet, source, revision, autoApprove, allowRevert, input),
-                null);
+        IntakeResult result = intake.submit(new Submission(fleet, source, revision, autoApprove, allowRevert, input));
         if (result instanceof IntakeResult.Rejected r) {
             int status = r.reason() == IntakeResult.Reason.NIX_MISSING ? 503 : 400;
             throw new ApiException(status, r.error(), r.problems().stream().map(SpecProblem::toString).toList());

@@ -8,6 +8,7 @@ import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.spec.SpecStore;
@@ -169,6 +170,13 @@ public class HostScheduler {
      * @param reason shown in the event (and stored for Failed / Drifted / Gone); null = the state's own
      */
     public void enter(Connection c, HostRecord h, HostState to, String reason, FleetEvent cause) throws SQLException {
+        try (StoryContext.Scope story = StoryContext.forHost(h.fleet(), h.host(), h.planId()).open()) {
+            move(c, h, to, reason, cause);
+        }
+    }
+
+    /** {@link #enter}, in the host's story: its log lines carry its host and plan, whatever event caused the move. */
+    private void move(Connection c, HostRecord h, HostState to, String reason, FleetEvent cause) throws SQLException {
         int vmid = to == HostState.Cloning && h.desired().vmid() > 0 ? h.desired().vmid() : h.vmid();
         HostRecord moving = withVmid(h, vmid);
         String commandId = command(c, moving, to, cause);
@@ -177,8 +185,7 @@ public class HostScheduler {
         hosts.transition(c, h, to, vmid, step, stored, commandId);
         String shown = step != null ? step + ": " + reason : reason != null ? reason : to.name();
         announce(c, moving, h.state(), to, shown, cause);
-        LOG.infof("fleet %s host %s: %s -> %s (%s, vmid %d, correlation %s)%s", h.fleet(), h.host(), h.state(), to,
-                h.action(), vmid, h.planId(), reason != null ? ": " + reason : "");
+        LOG.infof("%s -> %s (%s, vmid %d)%s", h.state(), to, h.action(), vmid, reason != null ? ": " + reason : "");
         if (!to.inFlight() && to != HostState.Pending && h.state().inFlight()) {
             startPending(c, h.fleet(), cause);
         }

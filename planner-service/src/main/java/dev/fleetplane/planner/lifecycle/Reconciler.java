@@ -3,7 +3,8 @@ package dev.fleetplane.planner.lifecycle;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,10 +30,13 @@ public class Reconciler {
     /** The inbox name of the planner's pve.events / provisioning.events consumers. */
     public static final String CONSUMER = "planner";
 
+    /** Every type on both topics: the rest of them are other services' conversations, skipped in {@link #handle}. */
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER);
+
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     Instance<Reactions> contributions;
@@ -47,13 +51,13 @@ public class Reconciler {
     @Incoming("pve-events")
     @Blocking
     public void onPveEvent(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     @Incoming("provisioning-events")
     @Blocking
     public void onProvisioningEvent(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     void handle(FleetEvent e, Connection c) throws SQLException {

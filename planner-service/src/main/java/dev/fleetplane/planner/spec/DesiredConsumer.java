@@ -4,8 +4,8 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.desired.PatchHost;
 import dev.fleetplane.events.desired.SpecSubmitted;
-import dev.fleetplane.messaging.DeadLetters;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import dev.fleetplane.planner.PlannerConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,26 +14,25 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
- * Reads {@code fleet.desired}: a {@code SpecSubmitted} goes through the same intake as a REST push. Nix
- * evaluation happens in the intake before its transaction, which is why this consumer does not use
- * {@link EventIntake#consume}.
+ * Reads {@code fleet.desired} through the {@link ConsumerPipeline}: a {@code SpecSubmitted} goes through the same
+ * intake as a REST push, evaluated (Nix) before the transaction that records it with its inbox row; a
+ * {@code PatchHost} is applied like a REST patch, inside that transaction.
  */
 @ApplicationScoped
 public class DesiredConsumer {
 
-    private static final Logger LOG = Logger.getLogger(DesiredConsumer.class);
+    /** SpecAccepted and SpecRejected are the planner's own answers on this topic. */
+    private static final EventConsumer READS = EventConsumer.named(SpecIntake.CONSUMER)
+            .handling(EventCatalog.SPEC_SUBMITTED, EventCatalog.PATCH_HOST)
+            .ignoring(EventCatalog.SPEC_ACCEPTED, EventCatalog.SPEC_REJECTED);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     SpecIntake specs;
-
-    @Inject
-    DeadLetters deadLetters;
 
     @Inject
     PlannerConfig config;
@@ -41,51 +40,37 @@ public class DesiredConsumer {
     @Incoming("desired")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
-        Optional<FleetEvent> decoded = intake.decode(SpecIntake.CONSUMER, record);
-        if (decoded.isEmpty()) {
-            return;
-        }
-        FleetEvent event = decoded.get();
+        pipeline.prepareThenCommit(READS, record, this::prepare);
+    }
+
+    ConsumerPipeline.Effect prepare(FleetEvent event) {
         if (event.is(EventCatalog.PATCH_HOST)) {
             PatchHost p = event.dataAs(EventCatalog.PATCH_HOST);
-            onHostPatch(new HostPatch(p.fleet(), p.host(), p.set() == null ? Map.of() : p.set(), p.remove(),
-                    p.source(), p.revision(), p.baseVersion(), Optional.ofNullable(p.autoApprove()),
-                    p.requestedBy() == null || p.requestedBy().isBlank() ? event.source() : p.requestedBy()),
-                    event, record);
-            return;
+            HostPatch patch = hostPatch(new HostPatch(p.fleet(), p.host(), p.set() == null ? Map.of() : p.set(),
+                    p.remove(), p.source(), p.revision(), p.baseVersion(), Optional.ofNullable(p.autoApprove()),
+                    p.requestedBy() == null || p.requestedBy().isBlank() ? event.source() : p.requestedBy()));
+            return c -> {
+                specs.patch(c, patch, event);
+                return null;
+            };
         }
-        if (!event.is(EventCatalog.SPEC_SUBMITTED)) {
-            // SpecAccepted / SpecRejected are the planner's own answers on this topic.
-            return;
-        }
-        try {
-            SpecSubmitted s = event.dataAs(EventCatalog.SPEC_SUBMITTED);
-            specs.submit(submission(s), event);
-        } catch (RuntimeException e) {
-            LOG.errorf("SpecSubmitted %s (correlation %s) could not be handled: %s", event.id(), event.correlationId(),
-                    e.toString());
-            deadLetters.send(SpecIntake.CONSUMER, record, "handler failed: " + e);
-        }
+        SpecIntake.Evaluated evaluated = specs.evaluate(submission(event.dataAs(EventCatalog.SPEC_SUBMITTED)));
+        return c -> {
+            specs.record(c, evaluated, event);
+            return null;
+        };
     }
 
     /**
      * A host patch that arrived on {@code fleet.desired}: applied like a REST patch, with source {@code event}
      * unless it names one. A patch for an unknown host is answered with {@code SpecRejected} naming the host.
-     * The event is {@code PatchHost} ({@code fleetplane.spec.host-patch-requested.v1}).
      */
-    void onHostPatch(HostPatch patch, FleetEvent event, ConsumerRecord<String, byte[]> record) {
-        HostPatch p = patch.source() == null || patch.source().isBlank()
+    private HostPatch hostPatch(HostPatch patch) {
+        return patch.source() == null || patch.source().isBlank()
                 ? new HostPatch(patch.fleet() == null || patch.fleet().isBlank() ? config.spec().defaultFleet()
                         : patch.fleet(), patch.host(), patch.set(), patch.remove(), "event", patch.revision(),
                         patch.baseVersion(), patch.autoApprove(), patch.requestedBy())
                 : patch;
-        try {
-            specs.patch(p, event);
-        } catch (RuntimeException e) {
-            LOG.errorf("host patch %s of %s (correlation %s) could not be handled: %s", event.id(), patch.host(),
-                    event.correlationId(), e.toString());
-            deadLetters.send(SpecIntake.CONSUMER, record, "handler failed for host patch of " + patch.host() + ": " + e);
-        }
     }
 
     private Submission submission(SpecSubmitted s) {

@@ -18,10 +18,6 @@ public sealed interface IntakeResult {
     record Rejected(Reason reason, String error, List<SpecProblem> problems) implements IntakeResult {
     }
 
-    /** The same event was handled before (a redelivery); nothing to do. */
-    record Duplicate() implements IntakeResult {
-    }
-
     /** Why a spec was refused. */
     enum Reason {
         /** The input is wrong: 400. */

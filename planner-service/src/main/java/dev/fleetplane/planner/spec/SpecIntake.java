@@ -14,7 +14,6 @@ import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.messaging.Database;
-import dev.fleetplane.messaging.Inbox;
 import dev.fleetplane.planner.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,9 +40,6 @@ public class SpecIntake {
     Database database;
 
     @Inject
-    Inbox inbox;
-
-    @Inject
     SpecStore specs;
 
     @Inject
@@ -55,15 +51,31 @@ public class SpecIntake {
     @Inject
     PlanTrigger planning;
 
+    /** A REST submission: evaluated, then recorded in one transaction. */
+    public IntakeResult submit(Submission s) {
+        Evaluated evaluated = evaluate(s);
+        return database.inTransaction(c -> record(c, evaluated, null));
+    }
+
     /**
-     * @param cause the {@code SpecSubmitted} event, or null for a REST submission
+     * What a submission is once evaluated (Nix), parsed and validated, before anything is recorded: done outside
+     * any transaction, so no connection waits on Nix.
      */
-    public IntakeResult submit(Submission s, FleetEvent cause) {
-        if (cause != null && database.read(c -> inbox.alreadyHandled(c, CONSUMER, cause.id()))) {
-            return new IntakeResult.Duplicate();
-        }
+    public sealed interface Evaluated {
+        Submission submission();
+    }
+
+    private record Valid(Submission submission, JsonNode tree, SpecValidator.Result result, String nixSource)
+            implements Evaluated {
+    }
+
+    private record Invalid(Submission submission, IntakeResult.Reason reason, String error, List<SpecProblem> problems)
+            implements Evaluated {
+    }
+
+    public Evaluated evaluate(Submission s) {
         if (s.input() instanceof Submission.Unusable u) {
-            return reject(s, cause, IntakeResult.Reason.INVALID, u.reason(), List.of(new SpecProblem("(event)", u.reason())));
+            return new Invalid(s, IntakeResult.Reason.INVALID, u.reason(), List.of(new SpecProblem("(event)", u.reason())));
         }
         JsonNode tree;
         String nixSource = null;
@@ -77,7 +89,7 @@ public class SpecIntake {
                 tree = nix.evaluate(nixSource);
             }
         } catch (SpecJson.MalformedJsonException e) {
-            return reject(s, cause, IntakeResult.Reason.INVALID, e.getMessage(),
+            return new Invalid(s, IntakeResult.Reason.INVALID, e.getMessage(),
                     List.of(new SpecProblem("(body)", e.getMessage())));
         } catch (NixEvaluationException e) {
             IntakeResult.Reason reason = e.kind() == NixEvaluationException.Kind.NIX_MISSING
@@ -87,24 +99,38 @@ public class SpecIntake {
                 case TIMEOUT -> "hosts.nix evaluation timed out";
                 case INVALID_SOURCE -> "hosts.nix does not evaluate";
             };
-            return reject(s, cause, reason, error, List.of(new SpecProblem(NixWrapper.SOURCE_FILE, e.getMessage())));
+            return new Invalid(s, reason, error, List.of(new SpecProblem(NixWrapper.SOURCE_FILE, e.getMessage())));
         }
         SpecValidator.Result result = SpecValidator.validate(tree);
         if (!result.valid()) {
             int n = result.problems().size();
-            return reject(s, cause, IntakeResult.Reason.INVALID,
+            return new Invalid(s, IntakeResult.Reason.INVALID,
                     "spec rejected: " + n + (n == 1 ? " problem" : " problems"), result.problems());
         }
-        String storedNix = nixSource;
-        return database.inTransaction(c -> {
-            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
-                return new IntakeResult.Duplicate();
-            }
-            // A whole spec waits for a patch being applied, so the patch's result is never silently overwritten.
-            specs.lockFleet(c, s.fleet());
-            List<RevertedPatch> reverts = PatchReverts.of(tree, specs.pendingPatches(c, s.fleet()));
-            return accept(c, s, tree, result, storedNix, SpecStore.Provenance.file(reverts, s.allowRevert()), cause);
-        });
+        return new Valid(s, tree, result, nixSource);
+    }
+
+    /**
+     * Records an evaluated submission inside the caller's transaction: a new spec version, or its refusal.
+     *
+     * @param cause the {@code SpecSubmitted} event, or null for a REST submission
+     */
+    public IntakeResult record(Connection c, Evaluated evaluated, FleetEvent cause) throws SQLException {
+        Submission s = evaluated.submission();
+        if (evaluated instanceof Invalid i) {
+            return rejectIn(c, s, cause, i.reason(), i.error(), i.problems());
+        }
+        Valid v = (Valid) evaluated;
+        // A whole spec waits for a patch being applied, so the patch's result is never silently overwritten.
+        specs.lockFleet(c, s.fleet());
+        List<RevertedPatch> reverts = PatchReverts.of(v.tree(), specs.pendingPatches(c, s.fleet()));
+        return accept(c, s, v.tree(), v.result(), v.nixSource(), SpecStore.Provenance.file(reverts, s.allowRevert()),
+                cause);
+    }
+
+    /** A REST host patch, in one transaction. */
+    public IntakeResult patch(HostPatch p) {
+        return database.inTransaction(c -> patch(c, p, null));
     }
 
     /**
@@ -114,49 +140,44 @@ public class SpecIntake {
      *
      * @param cause the event that carried the patch, or null for a REST patch
      */
-    public IntakeResult patch(HostPatch p, FleetEvent cause) {
+    public IntakeResult patch(Connection c, HostPatch p, FleetEvent cause) throws SQLException {
         Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(), false,
                 new Submission.Unusable("host patch"));
-        return database.inTransaction(c -> {
-            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
-                return new IntakeResult.Duplicate();
-            }
-            specs.lockFleet(c, p.fleet());
-            Optional<SpecVersion> latest = specs.findLatest(c, p.fleet());
-            if (latest.isEmpty()) {
-                String error = "fleet " + p.fleet() + " has no spec version to patch; push a whole spec first";
-                return rejectIn(c, s, cause, IntakeResult.Reason.NOT_FOUND, error,
-                        List.of(new SpecProblem("hosts." + p.host(), error)));
-            }
-            long base = latest.get().version();
-            if (p.baseVersion() != null && p.baseVersion() != base) {
-                String error = "patch of host " + p.host() + " is based on spec version " + p.baseVersion()
-                        + " but fleet " + p.fleet() + " is at version " + base;
-                return rejectIn(c, s, cause, IntakeResult.Reason.CONFLICT, error,
-                        List.of(new SpecProblem("hosts." + p.host(), error)));
-            }
-            SpecPatch.Result patched = SpecPatch.apply(latest.get().content(), p);
-            if (patched instanceof SpecPatch.Refused r) {
-                String error = r.unknownHost()
-                        ? "fleet " + p.fleet() + " has no host '" + p.host() + "' (spec version " + base + ")"
-                        : "patch of host " + p.host() + " rejected";
-                return rejectIn(c, s, cause, r.unknownHost() ? IntakeResult.Reason.NOT_FOUND
-                        : IntakeResult.Reason.INVALID, error, r.problems());
-            }
-            SpecPatch.Patched done = (SpecPatch.Patched) patched;
-            JsonNode tree = done.spec();
-            SpecValidator.Result result = SpecValidator.validate(tree);
-            if (!result.valid()) {
-                int n = result.problems().size();
-                return rejectIn(c, s, cause, IntakeResult.Reason.INVALID, "spec version " + base + " patched ("
-                        + String.join(", ", ((SpecPatch.Patched) patched).changed()) + ") is invalid: " + n
-                        + (n == 1 ? " problem" : " problems"), result.problems());
-            }
-            String requestedBy = p.requestedBy() == null || p.requestedBy().isBlank() ? p.source() : p.requestedBy();
-            LOG.infof("fleet %s: host %s patched on spec version %d by %s: %s", p.fleet(), p.host(), base,
-                    requestedBy, done.changed());
-            return accept(c, s, tree, result, null, SpecStore.Provenance.patch(requestedBy, done.values()), cause);
-        });
+        specs.lockFleet(c, p.fleet());
+        Optional<SpecVersion> latest = specs.findLatest(c, p.fleet());
+        if (latest.isEmpty()) {
+            String error = "fleet " + p.fleet() + " has no spec version to patch; push a whole spec first";
+            return rejectIn(c, s, cause, IntakeResult.Reason.NOT_FOUND, error,
+                    List.of(new SpecProblem("hosts." + p.host(), error)));
+        }
+        long base = latest.get().version();
+        if (p.baseVersion() != null && p.baseVersion() != base) {
+            String error = "patch of host " + p.host() + " is based on spec version " + p.baseVersion()
+                    + " but fleet " + p.fleet() + " is at version " + base;
+            return rejectIn(c, s, cause, IntakeResult.Reason.CONFLICT, error,
+                    List.of(new SpecProblem("hosts." + p.host(), error)));
+        }
+        SpecPatch.Result patched = SpecPatch.apply(latest.get().content(), p);
+        if (patched instanceof SpecPatch.Refused r) {
+            String error = r.unknownHost()
+                    ? "fleet " + p.fleet() + " has no host '" + p.host() + "' (spec version " + base + ")"
+                    : "patch of host " + p.host() + " rejected";
+            return rejectIn(c, s, cause, r.unknownHost() ? IntakeResult.Reason.NOT_FOUND
+                    : IntakeResult.Reason.INVALID, error, r.problems());
+        }
+        SpecPatch.Patched done = (SpecPatch.Patched) patched;
+        JsonNode tree = done.spec();
+        SpecValidator.Result result = SpecValidator.validate(tree);
+        if (!result.valid()) {
+            int n = result.problems().size();
+            return rejectIn(c, s, cause, IntakeResult.Reason.INVALID, "spec version " + base + " patched ("
+                    + String.join(", ", ((SpecPatch.Patched) patched).changed()) + ") is invalid: " + n
+                    + (n == 1 ? " problem" : " problems"), result.problems());
+        }
+        String requestedBy = p.requestedBy() == null || p.requestedBy().isBlank() ? p.source() : p.requestedBy();
+        LOG.infof("fleet %s: host %s patched on spec version %d by %s: %s", p.fleet(), p.host(), base,
+                requestedBy, done.changed());
+        return accept(c, s, tree, result, null, SpecStore.Provenance.patch(requestedBy, done.values()), cause);
     }
 
     private IntakeResult accept(Connection c, Submission s, JsonNode tree, SpecValidator.Result result,
@@ -179,16 +200,6 @@ public class SpecIntake {
                 s.fleet(), v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
         planning.start(c, v, spec, accepted);
         return new IntakeResult.Accepted(v, result.warnings());
-    }
-
-    private IntakeResult reject(Submission s, FleetEvent cause, IntakeResult.Reason reason, String error,
-                                List<SpecProblem> problems) {
-        return database.inTransaction(c -> {
-            if (cause != null && !inbox.firstDelivery(c, CONSUMER, cause.id())) {
-                return new IntakeResult.Duplicate();
-            }
-            return rejectIn(c, s, cause, reason, error, problems);
-        });
     }
 
     /** Records the refusal ({@code SpecRejected}) and nothing else: a rejected input leaves no state behind. */

@@ -3,7 +3,8 @@ package dev.fleetplane.provisioner.saga;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.provisioning.ProvisionHost;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.ssh.HostKeyPins;
 import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
@@ -27,10 +28,12 @@ import org.jboss.logging.Logger;
 public class ProvisionCommands {
 
     static final String CONSUMER = "provisioner.provisioning-commands";
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER)
+            .handling(EventCatalog.PROVISION_HOST, EventCatalog.RETRY_PROVISIONING);
     private static final Logger LOG = Logger.getLogger(ProvisionCommands.class);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     SagaStore store;
@@ -53,7 +56,7 @@ public class ProvisionCommands {
     @Incoming("provisioning-commands")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
-        intake.consume(CONSUMER, record, this::handle);
+        pipeline.consume(READS, record, this::handle);
     }
 
     void handle(FleetEvent event, Connection c) throws SQLException {
@@ -67,10 +70,6 @@ public class ProvisionCommands {
             }
             return;
         }
-        if (!event.is(EventCatalog.PROVISION_HOST)) {
-            LOG.debugf("ignoring %s %s on provisioning.commands", event.type(), event.id());
-            return;
-        }
         ProvisionHost command = event.dataAs(EventCatalog.PROVISION_HOST);
         String correlation = event.correlationId() != null ? event.correlationId() : event.id();
         Instant now = Instant.now();
@@ -81,11 +80,10 @@ public class ProvisionCommands {
         }
         Optional<Saga> previous = store.lock(c, command.host());
         previous.filter(p -> p.state().isActive()).ifPresent(p -> LOG.warnf(
-                "host %s [%s]: ProvisionHost %s replaces the saga of %s still in %s", command.host(), correlation,
-                event.id(), p.commandEventId(), p.state().label()));
+                "ProvisionHost %s replaces the saga of %s still in %s", event.id(), p.commandEventId(),
+                p.state().label()));
         if (command.isNewVm() && pins.forget(c, command.host())) {
-            LOG.infof("host %s [%s]: the plan created its VM anew; the host key pinned for it is dropped", command.host(),
-                    correlation);
+            LOG.infof("the plan created its VM anew; the host key pinned for it is dropped");
         }
         Saga started = saga.start(command, event.id(), correlation, now);
         ProvisioningSaga.Tick first = saga.tick(started, now);
@@ -94,15 +92,15 @@ public class ProvisionCommands {
         }
         store.save(c, send.saga());
         events.queryGuestNetwork(c, send.saga(), config.ipResolution().preferIpv6());
-        LOG.infof("host %s [%s]: provisioning vmid %d on %s; asking the guest agent for its address (query 1)",
-                command.host(), correlation, command.vmid(), command.node());
+        LOG.infof("provisioning vmid %d on %s; asking the guest agent for its address (query 1)", command.vmid(),
+                command.node());
     }
 
     /** A command that can never succeed fails at once, naming every problem, without bothering the adapter. */
     private void reject(FleetEvent event, ProvisionHost command, String correlation, List<String> problems,
                         Connection c) throws SQLException {
         String reason = "ProvisionHost " + event.id() + " rejected: " + String.join("; ", problems);
-        LOG.errorf("host %s [%s]: %s", command.host(), correlation, reason);
+        LOG.error(reason);
         Instant now = Instant.now();
         Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
                 String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,

@@ -2,7 +2,8 @@ package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
-import dev.fleetplane.messaging.EventIntake;
+import dev.fleetplane.messaging.ConsumerPipeline;
+import dev.fleetplane.messaging.EventConsumer;
 import dev.fleetplane.provisioner.ipresolution.AgentAnswer;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -29,10 +29,13 @@ import org.jboss.logging.Logger;
 public class GuestNetworkAnswers {
 
     static final String CONSUMER = "provisioner.pve-events";
+    /** Most of pve.events is for the planner: the inbox is not filled with events this service never reads. */
+    private static final EventConsumer READS = EventConsumer.named(CONSUMER)
+            .handlingOnly(EventCatalog.GUEST_NETWORK_REPORTED, EventCatalog.GUEST_AGENT_UNAVAILABLE);
     private static final Logger LOG = Logger.getLogger(GuestNetworkAnswers.class);
 
     @Inject
-    EventIntake intake;
+    ConsumerPipeline pipeline;
 
     @Inject
     SagaStore store;
@@ -49,17 +52,8 @@ public class GuestNetworkAnswers {
     @Incoming("pve-events")
     @Blocking
     public void on(ConsumerRecord<String, byte[]> record) {
-        Optional<FleetEvent> peek = intake.decode(CONSUMER, record);
-        // Most of pve.events is for the planner: don't fill the inbox with events this service never reads.
-        if (peek.isEmpty() || !(peek.get().is(EventCatalog.GUEST_NETWORK_REPORTED)
-                || peek.get().is(EventCatalog.GUEST_AGENT_UNAVAILABLE))) {
-            return;
-        }
-        AtomicReference<Runnable> next = new AtomicReference<>();
-        intake.consume(CONSUMER, record, (event, c) -> next.set(handle(event, c)));
-        if (next.get() != null) {
-            next.get().run(); // after the commit: the worker must see the saga's new state
-        }
+        // The worker's job runs after the commit: the worker must see the saga's new state.
+        pipeline.prepareThenCommit(READS, record, event -> c -> handle(event, c));
     }
 
     /** Returns the worker job the answer starts (a rebuild, a probe), or null. */
@@ -86,26 +80,25 @@ public class GuestNetworkAnswers {
         if (reply instanceof ProvisioningSaga.Reply.Resolved r) {
             store.save(c, r.saga());
             events.ipResolved(c, r.saga());
-            LOG.infof("host %s [%s]: address %s after %d %s", host, current.correlationId(), r.saga().ip(),
-                    r.saga().attempts(), r.saga().attempts() == 1 ? "query" : "queries");
+            LOG.infof("address %s after %d %s", r.saga().ip(), r.saga().attempts(),
+                    r.saga().attempts() == 1 ? "query" : "queries");
             return () -> worker.rebuild(host);
         }
         if (reply instanceof ProvisioningSaga.Reply.Probe p) {
             store.save(c, p.saga());
-            LOG.infof("host %s [%s]: the guest agent reports %s after the switch; checking it over SSH as %s", host,
-                    current.correlationId(), p.address(), current.user());
+            LOG.infof("the guest agent reports %s after the switch; checking it over SSH as %s", p.address(),
+                    current.user());
             return () -> worker.probe(host, p.address());
         }
         if (reply instanceof ProvisioningSaga.Reply.Retry r) {
             store.save(c, r.saga());
-            LOG.infof("host %s [%s]: query %d gave no usable address: %s; asking again in %d ms", host,
-                    current.correlationId(), current.attempts(), answer.reason(), r.delay().toMillis());
+            LOG.infof("query %d gave no usable address: %s; asking again in %d ms", current.attempts(),
+                    answer.reason(), r.delay().toMillis());
         } else if (reply instanceof ProvisioningSaga.Reply.Noted r) {
             store.save(c, r.saga());
-            LOG.debugf("host %s [%s]: late answer without address: %s", host, current.correlationId(), answer.reason());
+            LOG.debugf("late answer without address: %s", answer.reason());
         } else {
-            LOG.debugf("host %s [%s]: answer ignored, the saga is %s", host, current.correlationId(),
-                    current.state().label());
+            LOG.debugf("answer ignored, the saga is %s", current.state().label());
         }
         return null;
     }

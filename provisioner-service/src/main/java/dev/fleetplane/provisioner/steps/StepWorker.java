@@ -1,6 +1,7 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.saga.SagaState;
@@ -31,8 +32,9 @@ import org.jboss.logging.Logger;
  * switched host must never wait behind queued rebuilds: its rollback watchdog is counting (the provisioning benchmark
  * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time. At startup
  * it resumes every saga a previous run left in a worker step; a probe that was running is dropped and its saga asks the
- * guest agent again. The steps themselves ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep},
- * {@link IntegrateStep}) are keyed by the saga state they run in.
+ * guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
+ * ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep}, {@link IntegrateStep}) are keyed by the saga state they
+ * run in.
  */
 @ApplicationScoped
 public class StepWorker {
@@ -86,9 +88,10 @@ public class StepWorker {
             return out;
         });
         for (Saga s : left) {
-            LOG.infof("host %s [%s]: resuming step %s left unfinished by a previous run", s.host(), s.correlationId(),
-                    s.state().label());
-            submit(s.host(), s.state(), null);
+            try (StoryContext.Scope story = StoryContext.forHost(null, s.host(), s.correlationId()).open()) {
+                LOG.infof("resuming step %s left unfinished by a previous run", s.state().label());
+                submit(s.host(), s.state(), null);
+            }
         }
     }
 
@@ -142,14 +145,14 @@ public class StepWorker {
             return;
         }
         WorkerStep worker = steps.get(step);
+        StoryContext story = StoryContext.current().withHost(host);
         try {
             pool.submit(() -> {
                 SagaState next = null;
-                try {
+                try (StoryContext.Scope scope = story.open()) {
                     next = worker.run(host, address);
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "host %s [%s]: step %s failed unexpectedly; it is resumed on the next start", host,
-                            correlationId(host), step.label());
+                    LOG.errorf(e, "step %s failed unexpectedly; it is resumed on the next start", step.label());
                 } finally {
                     running.remove(host);
                 }

@@ -1,5 +1,6 @@
 package dev.fleetplane.adapter.commands;
 
+import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
@@ -29,6 +30,11 @@ public class CommandHandlers {
                         + other.getClass().getName() + " and " + handler.getClass().getName());
             }
         }
+    }
+
+    /** The command kinds handled: what {@code pve.commands}' consumer admits. */
+    public EventKind<?>[] kinds() {
+        return byType.values().stream().map(CommandHandler::kind).toArray(EventKind<?>[]::new);
     }
 
     public Optional<CommandHandler> forEvent(FleetEvent event) {

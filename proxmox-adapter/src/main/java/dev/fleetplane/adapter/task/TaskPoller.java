@@ -4,6 +4,7 @@ import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.TaskFollower;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveException;
@@ -92,7 +93,8 @@ public class TaskPoller implements TaskFollower {
             if (!loop.running()) {
                 break;
             }
-            try {
+            try (StoryContext.Scope story = StoryContext.forCommand(t.host(), t.correlationId(), t.commandEventId())
+                    .open()) {
                 answered += step(t) ? 1 : 0;
             } catch (RuntimeException e) {
                 LOG.warnf("polling %s %s failed (%s): %s", t.operation(), t.vmid(), t.logContext(), e.toString());
