@@ -9,6 +9,7 @@ import dev.fleetplane.events.Topics;
 import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.localstack.shared.SharedStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +25,23 @@ import org.junit.jupiter.api.Test;
 /** {@code up --kafka … --jdbc …}: an operator's own Kafka and PostgreSQL (here a local stack's), checked and prepared. */
 class ExternalStackIT {
 
-    private static LocalStack stack;
+    private static Endpoints stack;
+    private static LocalStack own;
 
+    /** The Maven run's shared stack (reset for this JVM) where there is one, else a stack of this class. */
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.defaults());
+        stack = SharedStack.configuredDir().map(SharedStack::attach).orElseGet(() -> {
+            own = LocalStack.start(LocalStackOptions.defaults());
+            return own.endpoints();
+        });
     }
 
     @AfterAll
     static void stop() {
-        stack.close();
+        if (own != null) {
+            own.close();
+        }
     }
 
     @Test
@@ -57,7 +65,7 @@ class ExternalStackIT {
 
     @Test
     void theDatabaseAndKafka_areCheckedBeforeAnythingStarts() {
-        ExternalStack.prepare(stack.endpoints(), Duration.ofSeconds(30));
+        ExternalStack.prepare(stack, Duration.ofSeconds(30));
         var wrongUser = new Endpoints(stack.kafkaBootstrapServers(), stack.jdbcUrl(), "nobody-here", "x");
         var db = assertThrows(CliException.class, () -> ExternalStack.prepare(wrongUser, Duration.ofSeconds(10)));
         assertTrue(db.getMessage().startsWith("cannot connect to PostgreSQL at " + stack.jdbcUrl() + " as nobody-here"),

@@ -264,6 +264,15 @@ public final class LocalStack implements AutoCloseable {
         return postgres.pid();
     }
 
+    /** PostgreSQL's superuser (trust on loopback): what may drop and create the {@code fleetplane} database. */
+    public String postgresSuperuser() {
+        return postgres.superuser();
+    }
+
+    public int postgresPort() {
+        return postgres.port();
+    }
+
     public long watchdogPid() {
         return watchdog.pid();
     }

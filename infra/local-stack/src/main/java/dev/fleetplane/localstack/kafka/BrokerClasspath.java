@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * The broker JVM's classpath: the jars Maven wrote into {@value #RESOURCE} at build time, plus the jar or
  * directory that holds {@link BrokerMain}.
  */
-final class BrokerClasspath {
+public final class BrokerClasspath {
 
     static final String RESOURCE = "kafka-broker.classpath";
     private static final String REBUILD = "rebuild it: cd <repo> && mvn -B -pl infra/local-stack install";
@@ -39,9 +39,22 @@ final class BrokerClasspath {
             throw new LocalStackException("kafka: cannot read " + RESOURCE + ": " + e.getMessage(), e);
         }
         List<Path> entries = new ArrayList<>();
-        entries.add(ownLocation());
+        entries.add(locationOf(BrokerMain.class));
         entries.addAll(checked(parse(listed), Files::exists));
         return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
+    }
+
+    /**
+     * The broker's classpath plus the jars or directories of {@code classes}: enough for a JVM that runs a whole
+     * {@code LocalStack} (the broker jars already bring the Kafka clients and Jackson).
+     */
+    public static String withClassesOf(Class<?>... classes) {
+        List<String> entries = new ArrayList<>();
+        for (Class<?> c : classes) {
+            entries.add(locationOf(c).toString());
+        }
+        entries.add(resolve());
+        return String.join(File.pathSeparator, entries);
     }
 
     static List<Path> parse(String listed) {
@@ -65,9 +78,9 @@ final class BrokerClasspath {
         return entries;
     }
 
-    private static Path ownLocation() {
-        String self = BrokerMain.class.getName().replace('.', '/') + ".class";
-        URL url = BrokerMain.class.getClassLoader().getResource(self);
+    private static Path locationOf(Class<?> type) {
+        String self = type.getName().replace('.', '/') + ".class";
+        URL url = type.getClassLoader().getResource(self);
         try {
             if (url != null && url.getProtocol().equals("file")) {
                 Path file = Path.of(url.toURI());
@@ -85,14 +98,15 @@ final class BrokerClasspath {
                     return Path.of(new URL(spec.substring(0, bang)).toURI());
                 }
             }
-            var source = BrokerMain.class.getProtectionDomain().getCodeSource();
+            var source = type.getProtectionDomain().getCodeSource();
             if (source != null && source.getLocation() != null && source.getLocation().getProtocol().equals("file")) {
                 return Path.of(source.getLocation().toURI());
             }
         } catch (URISyntaxException | IOException | IllegalArgumentException e) {
-            throw new LocalStackException("kafka: cannot locate the local-stack classes at " + url + ": " + e, e);
+            throw new LocalStackException("kafka: cannot locate the classes of " + type.getName() + " at " + url + ": "
+                    + e, e);
         }
-        throw new LocalStackException("kafka: the broker JVM needs the local-stack classes as a plain jar or directory,"
-                + " but they were loaded from " + url + "; put local-stack-<version>.jar on the classpath unshaded");
+        throw new LocalStackException("kafka: the broker JVM needs the classes of " + type.getName() + " as a plain jar"
+                + " or directory, but they were loaded from " + url + "; put its jar on the classpath unshaded");
     }
 }

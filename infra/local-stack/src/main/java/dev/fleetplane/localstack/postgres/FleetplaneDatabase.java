@@ -66,6 +66,21 @@ public final class FleetplaneDatabase {
                 + (last == null ? "timed out" : last.getMessage()), last);
     }
 
+    /**
+     * Drops the {@value #NAME} database, closing whatever is still connected to it, and creates it empty again:
+     * the state of a stack that has just started.
+     */
+    public static void recreate(String host, int port, String superuser) {
+        try (Connection c = connect(jdbcUrl(host, port, "postgres"), superuser, "");
+             Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + NAME + " with (force)");
+            ensureRoleAndDatabase(c);
+        } catch (SQLException e) {
+            throw new LocalStackException("postgres on " + host + ":" + port + ": cannot recreate database " + NAME
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void ensureRoleAndDatabase(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             if (!exists(c, "select 1 from pg_roles where rolname = ?", USER)) {

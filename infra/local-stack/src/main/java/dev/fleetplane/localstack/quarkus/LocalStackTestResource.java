@@ -3,6 +3,7 @@ package dev.fleetplane.localstack.quarkus;
 import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.localstack.shared.SharedStack;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -17,9 +18,14 @@ import java.util.Optional;
  *       {@code FLEETPLANE_JDBC_USER} and optionally {@code FLEETPLANE_JDBC_PASSWORD};</li>
  *   <li>Testcontainers, when {@code -Dfleetplane.testcontainers=true} and a Docker engine answers (the module must
  *       then have {@code testcontainers-kafka} and {@code testcontainers-postgresql} on its test classpath);</li>
- *   <li>a {@link LocalStack} of this JVM, started once and shared by every test class until the JVM exits
- *       (init arg {@code shared=false} gives a test class its own stack, closed in {@link #stop()}).</li>
+ *   <li>the {@link SharedStack} of this Maven run, when {@code -D}{@value SharedStack#DIR_PROPERTY} names its directory
+ *       (the root pom does for failsafe): started by the first test JVM, attached to and reset to a fresh stack's
+ *       state by every later one;</li>
+ *   <li>a {@link LocalStack} of this JVM, started once and shared by every test class until the JVM exits.</li>
  * </ol>
+ * Init arg {@code shared=false} skips the last two: the test class gets a stack of its own, closed in {@link #stop()}.
+ * Quarkus loads this class anew for every application it boots (a test profile, other test resources), so each boot
+ * gets a fresh stack or a reset of the shared one, never the state the previous application left.
  * Use: {@code @QuarkusTestResource(LocalStackTestResource.class)} (or {@code @WithTestResource}).
  */
 public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
@@ -31,7 +37,7 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
     public static final String TESTCONTAINERS_PROPERTY = "fleetplane.testcontainers";
 
     private static final System.Logger LOG = System.getLogger(LocalStackTestResource.class.getName());
-    private static LocalStack sharedStack;
+    private static Endpoints sharedStack;
     private static volatile Endpoints current;
 
     private boolean shared = true;
@@ -77,10 +83,11 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
         }
         synchronized (LocalStackTestResource.class) {
             if (sharedStack == null) {
-                // Closed by its own shutdown hook when the test JVM exits.
-                sharedStack = LocalStack.start(LocalStackOptions.defaults());
+                // A LocalStack of this JVM is closed by its own shutdown hook when the JVM exits.
+                sharedStack = SharedStack.configuredDir().map(SharedStack::attach)
+                        .orElseGet(() -> LocalStack.start(LocalStackOptions.defaults()).endpoints());
             }
-            return sharedStack.endpoints();
+            return sharedStack;
         }
     }
 
