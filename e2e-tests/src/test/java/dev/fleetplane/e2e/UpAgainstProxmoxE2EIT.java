@@ -25,11 +25,14 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,6 +113,7 @@ class UpAgainstProxmoxE2EIT {
         assertTrue(pushed.contains("Plan: 1 to import, 2 to add, 0 to change, 0 to destroy."), pushed);
         Map<String, String> states = states(cli("status"));
         assertEquals(Map.of("dev", "Adopted", "web", "Ready", "db", "Ready"), states);
+        assertOneStory(tmp.resolve("state"), "web");
         String status = cli("status");
         String events = cli("events", "--limit", "1000");
         String plans = plans(first);
@@ -270,6 +274,38 @@ class UpAgainstProxmoxE2EIT {
         pb.environment().remove("PVE_URL");
         pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
         return pb;
+    }
+
+    /**
+     * One story per id: the plan id under which {@code host} was cloned, grepped over the planner's, the adapter's and
+     * the provisioner's logs, finds lines in each of them, and every line of those logs told in {@code host}'s story
+     * (the {@code [fleet=… host=… corr=…]} prefix every service prints) carries a correlation id.
+     */
+    private static void assertOneStory(Path state, String host) throws IOException {
+        Map<String, List<String>> logs = new LinkedHashMap<>();
+        for (String service : List.of("planner-service", "proxmox-adapter", "provisioner-service")) {
+            try (Stream<Path> files = Files.walk(state)) {
+                Path log = files.filter(f -> f.getFileName().toString().equals(service + ".log")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + service + ".log under " + state));
+                logs.put(service, Files.readAllLines(log));
+            }
+        }
+        Pattern cloning = Pattern.compile("host=" + Pattern.quote(host) + " corr=([^ \\]]+).*-> Cloning");
+        String corr = logs.get("planner-service").stream().map(cloning::matcher).filter(Matcher::find)
+                .map(m -> m.group(1)).findFirst()
+                .orElseThrow(() -> new AssertionError("the planner logged no move of " + host + " into Cloning"));
+        System.out.println("[up] grep " + corr + " over the services' logs:");
+        for (Map.Entry<String, List<String>> log : logs.entrySet()) {
+            List<String> story = log.getValue().stream().filter(l -> l.contains(corr)).toList();
+            story.forEach(l -> System.out.println("  " + log.getKey() + ".log: " + l));
+            assertFalse(story.isEmpty(), log.getKey() + " logged nothing under " + corr);
+            for (String line : log.getValue()) {
+                if (line.contains("host=" + host + " ") || line.contains("host=" + host + "]")) {
+                    assertTrue(line.contains(" corr="), log.getKey() + " logged a line of " + host
+                            + "'s story without its correlation id: " + line);
+                }
+            }
+        }
     }
 
     private String cli(String... args) throws Exception {

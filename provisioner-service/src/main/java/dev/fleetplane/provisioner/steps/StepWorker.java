@@ -156,9 +156,11 @@ public class StepWorker {
                 } finally {
                     running.remove(host);
                 }
-                // The next worker step of the same host goes out after this job released the host.
+                // The next worker step of the same host goes out after this job released the host, in the same story.
                 if (next == SagaState.REBUILDING || next == SagaState.INTEGRATING) {
-                    submit(host, next, null);
+                    try (StoryContext.Scope scope = story.open()) {
+                        submit(host, next, null);
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
