@@ -83,14 +83,21 @@ class UpAgainstProxmoxE2EIT {
             up.process().waitFor(60, TimeUnit.SECONDS);
             up.process().destroyForcibly();
         }
+        boolean exited = true;
+        List<Path> left = List.of();
         if (simulator != null) {
             simulator.destroy();
-            simulator.waitFor(30, TimeUnit.SECONDS);
+            exited = simulator.waitFor(30, TimeUnit.SECONDS);
             simulator.destroyForcibly();
+            try (Stream<Path> files = Files.list(tmp.resolve("simulator-tmp"))) {
+                left = files.toList();
+            }
         }
         try (Stream<Path> walk = Files.walk(tmp)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        assertTrue(exited, "the simulator did not stop within 30 s of a SIGTERM");
+        assertEquals(List.of(), left, "the simulator left its work directory behind after a SIGTERM");
     }
 
     @Test
@@ -183,7 +190,10 @@ class UpAgainstProxmoxE2EIT {
     }
 
     private String[] startSimulator(Path key, Path requestLog, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", Files.readString(repo.resolve("fleetctl/target/fleetctl.classpath")).strip(),
+        // Its own temporary directory, so the test can see that a SIGTERM leaves nothing of the simulator behind.
+        Path simulatorTmp = Files.createDirectories(tmp.resolve("simulator-tmp"));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Djava.io.tmpdir=" + simulatorTmp,
+                "-cp", Files.readString(repo.resolve("fleetctl/target/fleetctl.classpath")).strip(),
                 "dev.fleetplane.pvesim.PveSimulatorMain", "--https", "--port", "0", "--node", "pve",
                 "--token-id", TOKEN_ID, "--seed", repo.resolve("examples/pve-seed.json").toString(),
                 "--guest-netns", "--guest-ssh-authorized-keys", key + ".pub", "--request-log", requestLog.toString(),

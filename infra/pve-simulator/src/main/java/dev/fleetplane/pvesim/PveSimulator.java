@@ -7,6 +7,7 @@ import dev.fleetplane.pvesim.access.Privileges;
 import dev.fleetplane.pvesim.cluster.ClusterApi;
 import dev.fleetplane.pvesim.console.TermProxyApi;
 import dev.fleetplane.pvesim.faults.Faults;
+import dev.fleetplane.pvesim.guest.FileTrees;
 import dev.fleetplane.pvesim.guest.NetnsGuests;
 import dev.fleetplane.pvesim.guest.SshGuests;
 import dev.fleetplane.pvesim.http.AccessApi;
@@ -35,10 +36,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -370,23 +369,7 @@ public final class PveSimulator implements AutoCloseable {
         }
         tasks.close();
         guests.close();
-        deleteTree(workDir);
+        FileTrees.deleteTree(workDir);
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.fine(() -> "cannot delete " + p + ": " + e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.warning(() -> "cannot delete " + dir + ": " + e);
-        }
-    }
 }

@@ -58,7 +58,7 @@ final class GuestUsers {
         }
 
         Path keysDir = dir.resolve("etc/ssh/authorized_keys.d");
-        SshGuests.deleteTree(keysDir);
+        FileTrees.deleteTree(keysDir);
         Files.createDirectories(keysDir);
         // Without sshkeys in the VM config, the simulator-wide keys are copied in at boot: sshd reads a user's keys with
         // that user's rights, and the file may lie in a directory only root can enter (a private temp dir).

@@ -432,7 +432,7 @@ public final class NetnsGuests implements GuestRuntime {
         }
         Path dir = dirs.remove(vmid);
         if (dir != null) {
-            SshGuests.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
     }
 
@@ -447,7 +447,7 @@ public final class NetnsGuests implements GuestRuntime {
             network.close();
         }
         dirs.clear();
-        SshGuests.deleteTree(root);
+        FileTrees.deleteTree(root);
     }
 
     static void chown(Path path, int uid, int gid) throws IOException {

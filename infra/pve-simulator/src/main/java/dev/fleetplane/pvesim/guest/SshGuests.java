@@ -233,7 +233,7 @@ public final class SshGuests implements GuestRuntime {
         Path dir = dirs.remove(vmid);
         hostnames.remove(vmid);
         if (dir != null) {
-            deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
     }
 
@@ -244,23 +244,6 @@ public final class SshGuests implements GuestRuntime {
             halt(vmid);
         }
         dirs.clear();
-        deleteTree(root);
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "cannot delete " + p, e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete " + dir, e);
-        }
+        FileTrees.deleteTree(root);
     }
 }
