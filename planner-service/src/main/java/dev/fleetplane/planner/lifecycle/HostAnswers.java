@@ -79,8 +79,7 @@ public class HostAnswers implements Reactions {
         HostRecord host = found.get();
         Optional<HostState> next = HostLifecycle.next(host.state(), host.route(), kind);
         if (next.isEmpty()) {
-            LOG.infof("host %s: %s does not move it from %s (%s); ignored (correlation %s)", host.host(), kind.name(),
-                    host.state(), host.action(), e.correlationId());
+            LOG.infof("%s does not move it from %s (%s); ignored", kind.name(), host.state(), host.action());
             return;
         }
         if (ip != null && !ip.equals(host.ip())) {
@@ -102,8 +101,7 @@ public class HostAnswers implements Reactions {
         HostRecord host = found.get();
         boolean causedByStep = host.commandId() != null && host.commandId().equals(e.causationId());
         if (!HostLifecycle.failsStep(host.state(), kind, operation) && !(host.state().inFlight() && causedByStep)) {
-            LOG.infof("host %s: %s (%s) is not about its step in flight (%s); ignored (correlation %s)", host.host(),
-                    kind.name(), operation, host.state(), e.correlationId());
+            LOG.infof("%s (%s) is not about its step in flight (%s); ignored", kind.name(), operation, host.state());
             return;
         }
         String failedStep = step != null && !step.isBlank() ? step : HostLifecycle.step(host.state());
@@ -113,8 +111,7 @@ public class HostAnswers implements Reactions {
     private Optional<HostRecord> find(Connection c, FleetEvent e, EventKind<?> kind, int vmid) throws SQLException {
         Optional<HostRecord> found = e.subject() == null ? Optional.empty() : hosts.lockByHostAndVmid(c, e.subject(), vmid);
         if (found.isEmpty()) {
-            LOG.debugf("%s %s about %s (vmid %d) matches no managed host; ignored (correlation %s)", kind.name(),
-                    e.id(), e.subject(), vmid, e.correlationId());
+            LOG.debugf("%s about vmid %d matches no managed host; ignored", kind.name(), vmid);
         }
         return found;
     }
@@ -126,7 +123,7 @@ public class HostAnswers implements Reactions {
         Optional<HostRecord> host = hosts.lockByHostAndVmid(c, e.subject(), vmid);
         if (host.isPresent() && !ip.equals(host.get().ip())) {
             hosts.setIp(c, host.get(), ip);
-            LOG.infof("host %s: ip %s (correlation %s)", e.subject(), ip, e.correlationId());
+            LOG.infof("ip %s", ip);
         }
     }
 }

@@ -75,8 +75,11 @@ public class HostScheduler {
             Optional<HostRecord> before = hosts.lock(c, fleet, change.host());
             HostState from = before.map(HostRecord::state).orElse(null);
             if (!HostLifecycle.acceptsPlan(from)) {
-                LOG.warnf("fleet %s host %s: is %s with a step in flight; %s of plan %s left for a later plan",
-                        fleet, change.host(), from, change.action(), planId);
+                // In the host's story of this plan, as every move of the host (enter) is.
+                try (StoryContext.Scope story = StoryContext.forHost(fleet, change.host(), planId).open()) {
+                    LOG.warnf("is %s with a step in flight; %s of this plan left for a later plan", from,
+                            change.action());
+                }
                 continue;
             }
             HostRecord queued = QueuedHost.of(fleet, planId, change, spec, content, before);
@@ -199,8 +202,9 @@ public class HostScheduler {
     public void provisioningRetried(Connection c, HostRecord h, String step, FleetEvent cause) throws SQLException {
         hosts.transition(c, h, HostState.Provisioning, h.vmid(), null, null, h.commandId());
         announce(c, h, h.state(), HostState.Provisioning, "provisioning retried from step " + step, cause);
-        LOG.infof("fleet %s host %s: %s -> Provisioning (retried from step %s, correlation %s)", h.fleet(), h.host(),
-                h.state(), step, cause.correlationId());
+        try (StoryContext.Scope story = StoryContext.forHost(h.fleet(), h.host(), cause.correlationId()).open()) {
+            LOG.infof("%s -> Provisioning (retried from step %s)", h.state(), step);
+        }
     }
 
     /** Fails the step {@code h} is running. */

@@ -69,8 +69,7 @@ public class Reconciler {
         if (PowerStory.is(e.correlationId()) && !reaction.inPowerStories()) {
             // A day-2 power action's answer (VmStarted, VmStopped, VmRebooted, PveOperationFailed) is no step of a plan:
             // it must neither complete nor fail the host's step in flight. The event log keeps it.
-            LOG.debugf("%s %s belongs to day-2 power story %s; not a lifecycle answer", e.type(), e.id(),
-                    e.correlationId());
+            LOG.debugf("%s belongs to a day-2 power story; not a lifecycle answer", e.type());
             return;
         }
         reaction.react(c, e);

@@ -103,8 +103,7 @@ public class InventoryRequests {
             ps.setString(3, event.causationId());
             boolean ours = ps.executeUpdate() == 1;
             if (ours) {
-                LOG.debugf("inventory %s answers request %s (correlation %s)", event.id(), event.causationId(),
-                        event.correlationId());
+                LOG.debugf("inventory answers request %s", event.causationId());
             }
             return ours;
         }

@@ -5,6 +5,7 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.plans.PlanApplied;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.plancore.plan.PlanDraft;
 import dev.fleetplane.plancore.spec.HostSpec;
 import dev.fleetplane.plancore.spec.HostsSpec;
@@ -102,6 +103,14 @@ public class PlanApproval {
     public Plan approve(String planId, String approvedBy, Selection selection) {
         Plan plan = database.read(c -> plans.find(c, planId, false))
                 .orElseThrow(() -> new RefusedException(404, "no plan " + planId, List.of()));
+        // An operator's approval starts the plan's story (PlanApplied carries the plan id as its correlation id).
+        try (StoryContext.Scope story = StoryContext.forHost(plan.fleet(), null, planId).open()) {
+            return approveInStory(plan, approvedBy, selection);
+        }
+    }
+
+    private Plan approveInStory(Plan plan, String approvedBy, Selection selection) {
+        String planId = plan.id();
         refuseIfNotApplicable(plan);
         refuseIfNewerSpec(plan, database.read(c -> specs.latest(c, plan.fleet())));
         HostsSpec spec = database.read(c -> specOf(c, plan));
@@ -116,8 +125,7 @@ public class PlanApproval {
                 if (details.isEmpty()) {
                     details.add("inventory digest " + plan.inventoryDigest() + " → " + now.digest());
                 }
-                LOG.infof("fleet %s: plan %s is stale, the inventory changed: %s (correlation %s)", plan.fleet(),
-                        planId, details, planId);
+                LOG.infof("plan %s is stale, the inventory changed: %s", planId, details);
                 throw new RefusedException(409, "stale plan: Proxmox changed since plan " + planId + " was computed; "
                         + "run `fleetplane plan` again and apply the new plan", details);
             }
@@ -140,8 +148,8 @@ public class PlanApproval {
         plans.markApplied(c, plan.id(), approvedBy, hosts);
         FleetEvent applied = publisher.publish(c, plan.fleet(), EventCatalog.PLAN_APPLIED, plan.fleet(),
                 new PlanApplied(plan.id(), plan.fleet(), approvedBy, hosts), plan.id(), cause);
-        LOG.infof("fleet %s: plan %s applied by %s; hosts %s%s (correlation %s)", plan.fleet(), plan.id(), approvedBy,
-                hosts, selection.equals(Selection.ALL) ? "" : " (selected by " + selection + ")", plan.id());
+        LOG.infof("plan %s applied by %s; hosts %s%s", plan.id(), approvedBy, hosts,
+                selection.equals(Selection.ALL) ? "" : " (selected by " + selection + ")");
         scheduler.schedule(c, plan.fleet(), plan.id(), selected, specOf(c, plan), plan.inventory(), applied);
     }
 

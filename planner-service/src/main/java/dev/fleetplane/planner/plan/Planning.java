@@ -11,6 +11,7 @@ import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.SyncInventory;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.plancore.plan.DiffEngine;
 import dev.fleetplane.plancore.plan.PlanDraft;
 import dev.fleetplane.plancore.plan.PlanJson;
@@ -105,8 +106,7 @@ public class Planning implements PlanTrigger {
         }
         Optional<Long> version = specVersionOf(event.correlationId());
         if (version.isEmpty()) {
-            LOG.debugf("inventory %s (correlation %s) answers no spec version; ignored", event.id(),
-                    event.correlationId());
+            LOG.debugf("inventory answers no spec version; ignored");
             return;
         }
         Optional<SpecVersion> v = specs.find(c, version.get());
@@ -141,6 +141,14 @@ public class Planning implements PlanTrigger {
 
     private Plan record(Connection c, SpecVersion v, HostsSpec spec, List<ObservedVm> observed, String digest,
                         FleetEvent cause, String origin) throws SQLException {
+        try (StoryContext.Scope story = StoryContext.forHost(v.fleet(), null, v.correlationId()).open()) {
+            return recordInStory(c, v, spec, observed, digest, cause, origin);
+        }
+    }
+
+    /** {@link #record}, in the spec version's story: the plan is computed (and auto-approved) in it. */
+    private Plan recordInStory(Connection c, SpecVersion v, HostsSpec spec, List<ObservedVm> observed, String digest,
+                               FleetEvent cause, String origin) throws SQLException {
         Set<String> inSpec = spec.managedHosts().stream().map(HostSpec::name).collect(Collectors.toSet());
         PlanDraft draft = DiffEngine.diff(spec, observed, managedHosts.of(c, v.fleet(), inSpec));
         String base = planId(v.version(), digest, draft);
@@ -151,8 +159,7 @@ public class Planning implements PlanTrigger {
                 break;
             }
             if (!same.get().applied()) {
-                LOG.infof("fleet %s: plan %s computed again, unchanged (correlation %s)", v.fleet(), id,
-                        v.correlationId());
+                LOG.infof("plan %s computed again, unchanged", id);
                 return same.get();
             }
             // The same content was applied already (e.g. a targeted apply left the rest): a new, applicable plan.
@@ -172,15 +179,15 @@ public class Planning implements PlanTrigger {
                 new PlanComputed(id, v.fleet(), v.version(), digest, draft.changes(), draft.toAdd(), draft.toChange(),
                         draft.toDestroy(), draft.toAdopt(), draft.toForget(), draft.errors(), text),
                 v.correlationId(), cause);
-        LOG.infof("fleet %s: plan %s (%s) for spec version %d: %s %d errors (correlation %s)", v.fleet(), id, origin,
-                v.version(), PlanRenderer.summary(draft), draft.errors().size(), v.correlationId());
+        LOG.infof("plan %s (%s) for spec version %d: %s %d errors", id, origin, v.version(),
+                PlanRenderer.summary(draft), draft.errors().size());
         scheduler.observePlan(c, v.fleet(), id, draft.changes(), computed);
         if (origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove()) {
             if (draft.hasErrors()) {
-                LOG.warnf("fleet %s: plan %s has errors; auto-approve skipped", v.fleet(), id);
+                LOG.warnf("plan %s has errors; auto-approve skipped", id);
             } else if (withheld) {
-                LOG.warnf("fleet %s: plan %s reverts %d host patch(es) the push did not allow; auto-approve withheld"
-                        + " (correlation %s)", v.fleet(), id, v.reverts().size(), v.correlationId());
+                LOG.warnf("plan %s reverts %d host patch(es) the push did not allow; auto-approve withheld", id,
+                        v.reverts().size());
             } else {
                 approval.apply(c, plans.find(c, id, true).orElseThrow(), "auto-approve", computed,
                         PlanApproval.Selection.ALL);

@@ -2,6 +2,7 @@ package dev.fleetplane.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.plancore.plan.DiffEngine;
 import dev.fleetplane.plancore.plan.ManagedHost;
 import dev.fleetplane.plancore.plan.PlanDraft;
@@ -85,6 +86,14 @@ public class SpeculativePlanning {
             what = "the spec in the request";
         }
         String correlation = "speculative-" + UUID.randomUUID().toString().substring(0, 8);
+        try (StoryContext.Scope story = StoryContext.forHost(fleet, null, correlation).open()) {
+            return planInStory(fleet, version, hosts, what, allowDestroy, correlation);
+        }
+    }
+
+    /** {@link #plan(String, JsonNode, List)} once the spec is known, in its own story ({@code correlation}). */
+    private Speculative planInStory(String fleet, Long version, HostsSpec hosts, String what, List<String> allowDestroy,
+                                    String correlation) {
         InventoryRequests.Observation seen = hosts.proxmox().isEmpty() ? null
                 : inventories.fetch(fleet, hosts.proxmox().get().node(), "speculative plan of fleet " + fleet,
                         correlation);
@@ -97,8 +106,8 @@ public class SpeculativePlanning {
         PlanDraft draft = DiffEngine.diff(hosts, seen == null ? List.of() : seen.vms(), managed);
         String context = "fleet " + fleet + ", speculative: " + what
                 + (allowDestroy.isEmpty() ? "" : ", destroy allowed for " + String.join(", ", allowDestroy));
-        LOG.infof("fleet %s: speculative plan of %s: %s %d errors, not stored (correlation %s)", fleet, what,
-                PlanRenderer.summary(draft), draft.errors().size(), correlation);
+        LOG.infof("speculative plan of %s: %s %d errors, not stored", what, PlanRenderer.summary(draft),
+                draft.errors().size());
         return new Speculative(fleet, version, digest, draft, PlanRenderer.render(context, draft),
                 PlanJson.render(fleet, version, digest, draft));
     }

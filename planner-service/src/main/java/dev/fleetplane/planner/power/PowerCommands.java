@@ -7,6 +7,7 @@ import dev.fleetplane.events.pve.RebootVm;
 import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.lifecycle.ApplyConfig;
 import dev.fleetplane.planner.lifecycle.PowerStory;
@@ -108,15 +109,21 @@ public class PowerCommands {
     }
 
     private Accepted send(PowerTarget t, PowerAction action, boolean force, String operator, String story) {
+        // The day-2 action's own story: its log lines carry the power story id its command and answers carry.
+        try (StoryContext.Scope scope = StoryContext.forHost(t.fleet(), t.host(), story).open()) {
+            return sendInStory(t, action, force, operator, story);
+        }
+    }
+
+    private Accepted sendInStory(PowerTarget t, PowerAction action, boolean force, String operator, String story) {
         Optional<String> refusal = PowerRules.refusal(action, t, force);
         if (refusal.isPresent()) {
-            LOG.infof("day-2 %s of %s by %s refused: %s (correlation %s)", action.word(), t.describe(), operator,
-                    refusal.get(), story);
+            LOG.infof("day-2 %s of %s by %s refused: %s", action.word(), t.describe(), operator, refusal.get());
             throw new RefusedException(409, refusal.get());
         }
         FleetEvent command = database.inTransaction(c -> publish(c, t, action, story));
-        LOG.infof("day-2 %s of %s on %s by %s%s: %s (correlation %s)", action.word(), t.describe(), t.node(), operator,
-                force ? " (forced)" : "", command.type(), story);
+        LOG.infof("day-2 %s of %s on %s by %s%s: %s", action.word(), t.describe(), t.node(), operator,
+                force ? " (forced)" : "", command.type());
         return new Accepted(t.fleet(), t.owned() ? t.host() : null, t.vmid(), t.vmName(), t.node(), action.word(), force,
                 operator,
                 command.id(), story);

@@ -14,6 +14,7 @@ import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.planner.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -116,6 +117,13 @@ public class SpecIntake {
      * @param cause the {@code SpecSubmitted} event, or null for a REST submission
      */
     public IntakeResult record(Connection c, Evaluated evaluated, FleetEvent cause) throws SQLException {
+        try (StoryContext.Scope story = StoryContext.forHost(evaluated.submission().fleet(), null, null).open()) {
+            return recordInStory(c, evaluated, cause);
+        }
+    }
+
+    /** {@link #record}, in the fleet's story: its log lines carry the fleet (a REST submission has no story). */
+    private IntakeResult recordInStory(Connection c, Evaluated evaluated, FleetEvent cause) throws SQLException {
         Submission s = evaluated.submission();
         if (evaluated instanceof Invalid i) {
             return rejectIn(c, s, cause, i.reason(), i.error(), i.problems());
@@ -141,6 +149,13 @@ public class SpecIntake {
      * @param cause the event that carried the patch, or null for a REST patch
      */
     public IntakeResult patch(Connection c, HostPatch p, FleetEvent cause) throws SQLException {
+        try (StoryContext.Scope story = StoryContext.forHost(p.fleet(), null, null).open()) {
+            return patchInStory(c, p, cause);
+        }
+    }
+
+    /** {@link #patch(Connection, HostPatch, FleetEvent)}, in the fleet's story. */
+    private IntakeResult patchInStory(Connection c, HostPatch p, FleetEvent cause) throws SQLException {
         Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(), false,
                 new Submission.Unusable("host patch"));
         specs.lockFleet(c, p.fleet());
@@ -175,7 +190,7 @@ public class SpecIntake {
                     + (n == 1 ? " problem" : " problems"), result.problems());
         }
         String requestedBy = p.requestedBy() == null || p.requestedBy().isBlank() ? p.source() : p.requestedBy();
-        LOG.infof("fleet %s: host %s patched on spec version %d by %s: %s", p.fleet(), p.host(), base,
+        LOG.infof("host %s patched on spec version %d by %s: %s", p.host(), base,
                 requestedBy, done.changed());
         return accept(c, s, tree, result, null, SpecStore.Provenance.patch(requestedBy, done.values()), cause);
     }
@@ -189,15 +204,16 @@ public class SpecIntake {
         SpecVersion v = specs.insert(c, s.fleet(), hash, s.source(), s.revision(), tree, nixSource, autoApprove,
                 provenance);
         for (RevertedPatch r : v.reverts()) {
-            LOG.warnf("fleet %s: spec version %d %s%s", s.fleet(), v.version(), r.note(),
+            LOG.warnf("spec version %d %s%s", v.version(), r.note(),
                     v.allowRevert() ? " (allowed by the push)" : "");
         }
         FleetEvent accepted = publisher.publish(c, s.fleet(), EventCatalog.SPEC_ACCEPTED, s.fleet(),
                 new SpecAccepted(s.fleet(), v.version(), hash, s.source(), s.revision(), spec.hostNames(),
                         result.warnings(), autoApprove),
                 v.correlationId(), cause);
-        LOG.infof("fleet %s: spec version %d accepted (source %s, revision %s, %d hosts, correlation %s)",
-                s.fleet(), v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
+        // The spec version starts its own story (its correlation id), named here in the story of its submission.
+        LOG.infof("spec version %d accepted (source %s, revision %s, %d hosts, correlation %s)",
+                v.version(), s.source(), s.revision(), spec.hosts().size(), v.correlationId());
         planning.start(c, v, spec, accepted);
         return new IntakeResult.Accepted(v, result.warnings());
     }
@@ -207,7 +223,7 @@ public class SpecIntake {
                                   String error, List<SpecProblem> problems) throws SQLException {
         publisher.publish(c, s.fleet(), EventCatalog.SPEC_REJECTED, s.fleet(),
                 new SpecRejected(s.fleet(), s.source(), s.revision(), problems), null, cause);
-        LOG.infof("fleet %s: spec rejected (source %s, revision %s): %s %s", s.fleet(), s.source(),
+        LOG.infof("spec rejected (source %s, revision %s): %s %s", s.source(),
                 s.revision(), error, problems);
         return new IntakeResult.Rejected(reason, error, problems);
     }

@@ -1,5 +1,6 @@
 package dev.fleetplane.provisioner.saga;
 
+import dev.fleetplane.messaging.StoryContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -51,8 +52,10 @@ public class Retries {
         Saga again = saga.retry(failed, Instant.now());
         store.save(c, again);
         events.retried(c, again, step, requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy);
-        LOG.infof("host %s [%s]: retrying from step %s (asked by %s), now %s", host, again.correlationId(), step,
-                requestedBy, again.state().label());
+        // The retry goes on in the saga's story (a REST request has none, a command may carry its own).
+        try (StoryContext.Scope story = StoryContext.forHost(null, host, again.correlationId()).open()) {
+            LOG.infof("retrying from step %s (asked by %s), now %s", step, requestedBy, again.state().label());
+        }
         return again;
     }
 }

@@ -60,8 +60,8 @@ class CheckoutRebuild {
         }
         RebuildOutput.Stream stream = output.open(s);
         String display = CheckoutCommand.display(argv);
-        LOG.infof("host %s [%s]: rebuild run %d from the checkout %s, host key %s pinned: %s", s.host(),
-                s.correlationId(), s.rebuildRuns(), dir, pinned, display);
+        LOG.infof("rebuild run %d from the checkout %s, host key %s pinned: %s", s.rebuildRuns(), dir, pinned,
+                display);
         RemoteRun run;
         try {
             run = localRebuild.run(s.host(), pinned, dir, argv, config.rebuild().timeout(), stream.tail().sink());

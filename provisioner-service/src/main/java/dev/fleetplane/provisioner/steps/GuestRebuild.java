@@ -27,8 +27,7 @@ class GuestRebuild {
 
     RebuildRun run(GuestSession g, Saga s, String command) throws SshLoginException {
         RebuildOutput.Stream stream = output.open(s);
-        LOG.infof("host %s [%s]: rebuild run %d over SSH as %s: %s", s.host(), s.correlationId(), s.rebuildRuns(),
-                g.where(), command);
+        LOG.infof("rebuild run %d over SSH as %s: %s", s.rebuildRuns(), g.where(), command);
         // nixos-rebuild switch needs root: a login as the host's user (root login is off after the first switch) runs
         // it through sudo, never prompting.
         RemoteRun run = g.exec(ShellCommand.asRoot(g.user(), command), config.rebuild().timeout(), stream.tail().sink(),

@@ -69,8 +69,7 @@ class HardwareConfigStep {
             }
             events.hardwareConfig(c, s, new HardwareConfigGenerated(s.host(), s.vmid(), d.action(), policy,
                     HardwareConfigPolicy.sha256(generated), generated, d.diff()));
-            LOG.infof("host %s [%s]: hardware configuration %s (policy %s)", s.host(), s.correlationId(), d.action(),
-                    policy);
+            LOG.infof("hardware configuration %s (policy %s)", d.action(), policy);
             return null;
         });
     }
@@ -110,7 +109,7 @@ class HardwareConfigStep {
                     HardwareConfigPolicy.sha256(generated), generated, d.diff(), relative));
             return null;
         });
-        LOG.infof("host %s [%s]: hardware configuration %s in %s at %s (policy %s)%s", s.host(), s.correlationId(),
+        LOG.infof("hardware configuration %s in %s at %s (policy %s)%s",
                 d.action(), dir, relative, policy, staged ? ", staged with git add (not committed)" : "");
     }
 }

@@ -64,7 +64,7 @@ class IntegrateStep implements WorkerStep {
                 }
                 events.provisioned(c, next);
             });
-            LOG.infof("host %s [%s]: provisioned at %s; host key %s, age recipient %s", host, s.correlationId(), s.ip(),
+            LOG.infof("provisioned at %s; host key %s, age recipient %s", s.ip(),
                     result.hostKey().fingerprint(), result.hostKey().ageRecipient());
         } catch (SshLoginException e) {
             recorder.fail(s, ProvisioningSaga.STEP_INTEGRATE, e.getMessage(), List.of());

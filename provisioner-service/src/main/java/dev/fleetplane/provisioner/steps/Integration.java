@@ -61,8 +61,8 @@ public class Integration {
         }
         Ed25519HostKey key = snippets.hostKey();
         pins.pinned(s.host()).filter(pinned -> pinned.keyType().equals(Ed25519HostKey.KEY_TYPE)
-                && !pinned.publicKey().equals(key.blob())).ifPresent(pinned -> LOG.warnf("host %s [%s]: %s on %s"
-                + " holds %s, but its SSH server showed %s (the key pinned for %s)", s.host(), s.correlationId(),
+                && !pinned.publicKey().equals(key.blob())).ifPresent(pinned -> LOG.warnf("%s on %s"
+                + " holds %s, but its SSH server showed %s (the key pinned for %s)",
                 HOST_KEY_FILE, g.where(), key.fingerprint(), pinned.fingerprint(), s.host()));
         HostKeyDiscovered discovered = new HostKeyDiscovered(s.host(), s.vmid(), key.publicKeyLine(), key.fingerprint(),
                 snippets.recipient().value(), snippets.hostsNixAttrPath() + " = "

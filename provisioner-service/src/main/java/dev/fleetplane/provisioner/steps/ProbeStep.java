@@ -75,7 +75,7 @@ class ProbeStep implements WorkerStep {
                         events.failed(c, n, n.failedStep(), n.lastReason(), n.rebuildTail());
                     }
                 });
-                LOG.warnf("host %s [%s]: %s answers, but %s: %s", host, s.correlationId(), address, verdict.reason(),
+                LOG.warnf("%s answers, but %s: %s", address, verdict.reason(),
                         next == null ? "(saga changed)" : next.lastReason());
                 return next != null && next.state() == SagaState.REBUILDING ? SagaState.REBUILDING : null;
             }
@@ -97,7 +97,7 @@ class ProbeStep implements WorkerStep {
                 }
                 events.rebuildSucceeded(c, next, command, next.rebuildTail(), current);
             });
-            LOG.infof("host %s [%s]: switch confirmed at %s as %s: %s -> %s%s", host, s.correlationId(), address,
+            LOG.infof("switch confirmed at %s as %s: %s -> %s%s", address,
                     g.user(), s.systemBefore(), current, from != null && !from.equals(address)
                             ? " (address changed from " + from + ")" : "");
             return SagaState.INTEGRATING;
@@ -114,8 +114,7 @@ class ProbeStep implements WorkerStep {
     /** Not confirmed at this address: the saga asks the agent again, until its confirm deadline. */
     private void notYet(Saga s, String address, ProbeVerdict verdict) {
         recorder.record(s, cur -> saga.probeFailed(cur, verdict.reason(), Instant.now()));
-        LOG.infof("host %s [%s]: not confirmed at %s yet: %s", s.host(), s.correlationId(), address,
-                verdict.reason());
+        LOG.infof("not confirmed at %s yet: %s", address, verdict.reason());
     }
 
     /** A probe that could not run: the saga asks the agent again. */

@@ -1,6 +1,7 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
@@ -75,17 +76,17 @@ public class QueryScheduler {
         return database.inTransaction(c -> {
             List<Saga> due = store.lockDue(c, now, BATCH);
             for (Saga s : due) {
-                ProvisioningSaga.Tick tick = saga.tick(s, now);
-                if (tick instanceof ProvisioningSaga.Tick.SendQuery q) {
-                    store.save(c, q.saga());
-                    events.queryGuestNetwork(c, q.saga(), config.ipResolution().preferIpv6());
-                    LOG.infof("host %s [%s]: asking the guest agent for its address (query %d)", s.host(),
-                            s.correlationId(), q.saga().attempts());
-                } else if (tick instanceof ProvisioningSaga.Tick.GiveUp g) {
-                    store.save(c, g.saga());
-                    events.failed(c, g.saga(), g.saga().failedStep(), g.saga().lastReason(), List.of());
-                    LOG.errorf("host %s [%s]: provisioning failed at step %s: %s", s.host(), s.correlationId(),
-                            g.saga().failedStep(), g.saga().lastReason());
+                try (StoryContext.Scope story = StoryContext.forHost(null, s.host(), s.correlationId()).open()) {
+                    ProvisioningSaga.Tick tick = saga.tick(s, now);
+                    if (tick instanceof ProvisioningSaga.Tick.SendQuery q) {
+                        store.save(c, q.saga());
+                        events.queryGuestNetwork(c, q.saga(), config.ipResolution().preferIpv6());
+                        LOG.infof("asking the guest agent for its address (query %d)", q.saga().attempts());
+                    } else if (tick instanceof ProvisioningSaga.Tick.GiveUp g) {
+                        store.save(c, g.saga());
+                        events.failed(c, g.saga(), g.saga().failedStep(), g.saga().lastReason(), List.of());
+                        LOG.errorf("provisioning failed at step %s: %s", g.saga().failedStep(), g.saga().lastReason());
+                    }
                 }
             }
             return due.size();

@@ -80,8 +80,7 @@ class RebuildStep implements WorkerStep {
             String current = CurrentSystem.read(g);
             if (ProbeVerdict.switchedBeforeRestart(s.systemBefore(), current)) {
                 recorder.record(s, cur -> saga.alreadySwitched(cur, Instant.now()));
-                LOG.infof("host %s [%s]: the switch to %s already happened (before a restart); confirming it", host,
-                        s.correlationId(), current);
+                LOG.infof("the switch to %s already happened (before a restart); confirming it", current);
                 return null;
             }
             Saga ready = recorder.record(s, cur -> saga.beforeRebuild(cur, current));
@@ -120,15 +119,15 @@ class RebuildStep implements WorkerStep {
         if (run instanceof RemoteRun.Exited x && x.status() == 0) {
             recorder.record(s, cur -> saga.afterRebuild(cur, Saga.EXITED_0, x.duration(), tail, ended.ran(),
                     Instant.now()));
-            LOG.infof("host %s [%s]: rebuild exited 0 after %s (%d output lines); confirming over a fresh connection",
-                    s.host(), s.correlationId(), StepText.seconds(x.duration()), ended.tail().totalLines());
+            LOG.infof("rebuild exited 0 after %s (%d output lines); confirming over a fresh connection",
+                    StepText.seconds(x.duration()), ended.tail().totalLines());
             return;
         }
         if (run instanceof RemoteRun.ConnectionLost lost) {
             recorder.record(s, cur -> saga.afterRebuild(cur, Saga.CONNECTION_LOST, lost.duration(), tail, ended.ran(),
                     Instant.now()));
-            LOG.infof("host %s [%s]: the SSH connection dropped %s into the rebuild (%s): the switch restarted the"
-                    + " network; finding the guest again through its agent", s.host(), s.correlationId(),
+            LOG.infof("the SSH connection dropped %s into the rebuild (%s): the switch restarted the"
+                    + " network; finding the guest again through its agent",
                     StepText.seconds(lost.duration()), lost.reason());
             return;
         }
@@ -152,6 +151,6 @@ class RebuildStep implements WorkerStep {
 
     private void waitingForSsh(Saga s, String reason) {
         recorder.record(s, cur -> saga.waitingForSsh(cur, reason));
-        LOG.infof("host %s [%s]: waiting for sshd at %s: %s", s.host(), s.correlationId(), s.ip(), reason);
+        LOG.infof("waiting for sshd at %s: %s", s.ip(), reason);
     }
 }

@@ -60,8 +60,7 @@ class StepRecorder {
             Optional<Saga> current = store.lock(c, ran.host());
             if (current.isEmpty() || current.get().state() != ran.state()
                     || !current.get().commandEventId().equals(ran.commandEventId())) {
-                LOG.warnf("host %s [%s]: the saga changed while step %s ran; its result is dropped", ran.host(),
-                        ran.correlationId(), ran.state().label());
+                LOG.warnf("the saga changed while step %s ran; its result is dropped", ran.state().label());
                 return null;
             }
             Saga next = change.apply(current.get());
@@ -79,7 +78,7 @@ class StepRecorder {
         Saga failed = record(s, cur -> saga.failed(cur, step, reason), (c, next) -> events.failed(c, next, step,
                 reason, tail));
         if (failed != null) {
-            LOG.errorf("host %s [%s]: provisioning failed at step %s: %s", s.host(), s.correlationId(), step, reason);
+            LOG.errorf("provisioning failed at step %s: %s", step, reason);
         }
     }
 }

@@ -150,9 +150,11 @@ public class StepWorker {
             pool.submit(() -> {
                 SagaState next = null;
                 try (StoryContext.Scope scope = story.open()) {
-                    next = worker.run(host, address);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "step %s failed unexpectedly; it is resumed on the next start", step.label());
+                    try {
+                        next = worker.run(host, address);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "step %s failed unexpectedly; it is resumed on the next start", step.label());
+                    }
                 } finally {
                     running.remove(host);
                 }

@@ -36,8 +36,8 @@ class WatchdogOnGuest {
                     + " (systemd-run exited " + out.status() + "); set fleetplane.provisioner.rollback.enabled=false"
                     + " for guests without systemd", StepText.lastLines(out.output(), 10));
         }
-        LOG.infof("host %s [%s]: rollback watchdog %s armed: %d s after the switch unless confirmed", s.host(),
-                s.correlationId(), RollbackWatchdog.unit(s.host()), confirm);
+        LOG.infof("rollback watchdog %s armed: %d s after the switch unless confirmed", RollbackWatchdog.unit(s.host()),
+                confirm);
     }
 
     /** Stops it; the answer's status says whether it no longer runs. */
@@ -50,8 +50,7 @@ class WatchdogOnGuest {
         try {
             disarm(g, s);
         } catch (SshLoginException e) {
-            LOG.debugf("host %s [%s]: disarming the watchdog after a failed rebuild: %s", s.host(), s.correlationId(),
-                    e.getMessage());
+            LOG.debugf("disarming the watchdog after a failed rebuild: %s", e.getMessage());
         }
     }
 }

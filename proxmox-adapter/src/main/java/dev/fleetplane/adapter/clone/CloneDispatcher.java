@@ -121,7 +121,7 @@ public class CloneDispatcher implements TaskDispatch {
         boolean answerLost = Boolean.parseBoolean(d.getOrDefault("answerLost", "false"));
         try {
             Upid upid = request.get();
-            LOG.infof("%s dispatched on %s: %s (%s)", what, t.node(), upid, t.logContext());
+            LOG.infof("%s dispatched on %s: %s", what, t.node(), upid);
             database.inTransaction(c -> {
                 ownership.recordTask(c, t.vmid(), upid.value());
                 queue.dispatched(c, t.id(), upid.value());
@@ -130,7 +130,7 @@ public class CloneDispatcher implements TaskDispatch {
             return true;
         } catch (PveException e) {
             if (e.failure() == Failure.ALREADY_EXISTS && answerLost) {
-                LOG.infof("%s: an earlier attempt created the VM; waiting for its lock (%s)", what, t.logContext());
+                LOG.infof("%s: an earlier attempt created the VM; waiting for its lock", what);
                 database.inTransaction(c -> {
                     queue.dispatched(c, t.id(), null);
                     return null;
@@ -140,15 +140,15 @@ public class CloneDispatcher implements TaskDispatch {
             boolean lost = answerLost || e.httpStatus() == 0;
             if (e.retryable() && attempt < retry.attempts()) {
                 Duration backoff = retry.delay(attempt);
-                LOG.infof("%s attempt %d failed (%s); retrying in %d ms (%s)", what, attempt, e.getMessage(),
-                        backoff.toMillis(), t.logContext());
+                LOG.infof("%s attempt %d failed (%s); retrying in %d ms", what, attempt, e.getMessage(),
+                        backoff.toMillis());
                 database.inTransaction(c -> {
                     queue.requeue(c, t.id(), attempt, lost, Instant.now().plus(backoff));
                     return null;
                 });
                 return true;
             }
-            LOG.warnf("%s failed (%s): %s", what, t.logContext(), e.getMessage());
+            LOG.warnf("%s failed: %s", what, e.getMessage());
             return database.inTransaction(c -> {
                 if (!tasks.take(c, t.id())) {
                     return false;
@@ -166,8 +166,7 @@ public class CloneDispatcher implements TaskDispatch {
 
     /** A clone whose dispatcher died: follow it by the VM's lock, as after a lost answer. */
     private void recover(PendingTask t) {
-        LOG.warnf("clone of VM %d was being dispatched by an adapter that stopped; following the VM's lock (%s)",
-                t.vmid(), t.logContext());
+        LOG.warnf("clone of VM %d was being dispatched by an adapter that stopped; following the VM's lock", t.vmid());
         database.inTransaction(c -> {
             queue.dispatched(c, t.id(), null);
             return null;

@@ -64,8 +64,7 @@ public class CloneHandler implements CommandHandler {
             }
             // Claim and queue in the answer's transaction; the task poller dispatches when the node/storage has a
             // free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
-            LOG.infof("clone %d -> %d (%s) on %s queued (%s)", cmd.templateVmid(), cmd.vmid(), cmd.name(), cmd.node(),
-                    command.logContext());
+            LOG.infof("clone %d -> %d (%s) on %s queued", cmd.templateVmid(), cmd.vmid(), cmd.name(), cmd.node());
             Outcome queued = flow.follow(queued(command, cmd));
             return c -> {
                 ownership.claim(c, cmd.vmid(), cmd.node(), command.event().id(), command.host());
@@ -88,14 +87,12 @@ public class CloneHandler implements CommandHandler {
         }
         String upid = owner.get().upid();
         if (vm.lock() != null) {
-            LOG.infof("VMID %d is ours and still locked (%s); waiting for it (%s)", cmd.vmid(), vm.lock(),
-                    command.logContext());
+            LOG.infof("VMID %d is ours and still locked (%s); waiting for it", cmd.vmid(), vm.lock());
             return flow.follow(PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
                     Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
                     deadline(command)));
         }
-        LOG.infof("VMID %d was already cloned by fleetplane for %s; answering again (%s)", cmd.vmid(), command.host(),
-                command.logContext());
+        LOG.infof("VMID %d was already cloned by fleetplane for %s; answering again", cmd.vmid(), command.host());
         return flow.answer(command, EventCatalog.VM_CLONED, new VmCloned(vm.node(), cmd.vmid(), vm.name(),
                 cmd.templateVmid(), upid));
     }

@@ -11,9 +11,4 @@ public record Command(FleetEvent event, String kafkaKey) {
     public String host() {
         return event.subject();
     }
-
-    /** For log lines: the host and the story (correlation id), so one grep finds everything. */
-    public String logContext() {
-        return "host=" + event.subject() + " correlation=" + event.correlationId() + " command=" + event.id();
-    }
 }

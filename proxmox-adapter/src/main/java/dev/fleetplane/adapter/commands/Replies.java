@@ -39,7 +39,7 @@ public class Replies {
 
     /** Proxmox failed the command's {@code operation}: logged with the command's context, answered {@code PveOperationFailed}. */
     public Outcome failed(Command command, String operation, String node, int vmid, PveException e) {
-        LOG.warnf("%s of VM %d failed (%s): %s", operation, vmid, command.logContext(), e.getMessage());
+        LOG.warnf("%s of VM %d failed: %s", operation, vmid, e.getMessage());
         return c -> append(c, command, EventCatalog.PVE_OPERATION_FAILED, OperationFailures.of(operation, node, vmid, e));
     }
 
@@ -48,7 +48,7 @@ public class Replies {
      * command's context and answered with {@code PveOperationFailed}, which is not retryable.
      */
     public Outcome refusal(Command command, String operation, String node, int vmid, String failure, String message) {
-        LOG.warnf("%s (%s)", message, command.logContext());
+        LOG.warnf("%s", message);
         return c -> append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                 OperationFailures.refused(operation, node, vmid, failure, message));
     }

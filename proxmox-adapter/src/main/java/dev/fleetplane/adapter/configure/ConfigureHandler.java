@@ -65,8 +65,8 @@ public class ConfigureHandler implements CommandHandler, TaskCompletion {
             }
             if (plan.allocatesStorage()) {
                 Upid upid = flow.call(pve -> pve.updateConfigAsync(cmd.node(), cmd.vmid(), plan.values()));
-                LOG.infof("VM %d on %s: config update with a new volume dispatched: %s %s (%s)", cmd.vmid(), cmd.node(),
-                        plan.keys(), upid, command.logContext());
+                LOG.infof("VM %d on %s: config update with a new volume dispatched: %s %s", cmd.vmid(), cmd.node(),
+                        plan.keys(), upid);
                 Outcome task = flow.follow(command, upid, cmd.node(), cmd.vmid(), OPERATION,
                         Map.of("keys", String.join(",", plan.keys())),
                         Instant.now().plus(flow.timeouts().configure(command.host())));
@@ -79,7 +79,7 @@ public class ConfigureHandler implements CommandHandler, TaskCompletion {
                 pve.updateConfig(cmd.node(), cmd.vmid(), plan.values());
                 return null;
             });
-            LOG.infof("VM %d on %s configured: %s (%s)", cmd.vmid(), cmd.node(), plan.keys(), command.logContext());
+            LOG.infof("VM %d on %s configured: %s", cmd.vmid(), cmd.node(), plan.keys());
             return configured(command, cmd.node(), cmd.vmid(), plan.keys());
         });
     }

@@ -77,7 +77,7 @@ public class DestroyHandler implements CommandHandler, TaskCompletion {
         }
         Optional<ClusterVm> vm = flow.call(pve -> pve.clusterVms()).stream().filter(v -> v.vmid() == cmd.vmid()).findFirst();
         if (vm.isEmpty()) {
-            LOG.infof("VM %d is gone already (%s)", cmd.vmid(), command.logContext());
+            LOG.infof("VM %d is gone already", cmd.vmid());
             return gone(command, cmd.node(), cmd.vmid(), null);
         }
         ClusterVm v = vm.get();
@@ -87,7 +87,7 @@ public class DestroyHandler implements CommandHandler, TaskCompletion {
                     + " (that one was destroyed); refusing to destroy it");
         }
         if ("destroyed".equals(v.lock())) {
-            LOG.infof("VM %d is being destroyed already; waiting for it to go (%s)", cmd.vmid(), command.logContext());
+            LOG.infof("VM %d is being destroyed already; waiting for it to go", cmd.vmid());
             return flow.follow(command, null, v.node(), cmd.vmid(), OPERATION, Map.of(), deadline(command));
         }
         if (v.lock() != null) {
@@ -100,8 +100,8 @@ public class DestroyHandler implements CommandHandler, TaskCompletion {
                     + v.status() + "; stop it first (StopVm), a running VM is never destroyed");
         }
         if (cmd.name() != null && !cmd.name().isBlank() && !cmd.name().equals(v.name())) {
-            LOG.warnf("VM %d is named '%s' in Proxmox, the command says '%s'; destroying it as fleetplane's VM of %s (%s)",
-                    cmd.vmid(), v.name(), cmd.name(), command.host(), command.logContext());
+            LOG.warnf("VM %d is named '%s' in Proxmox, the command says '%s'; destroying it as fleetplane's VM of %s",
+                    cmd.vmid(), v.name(), cmd.name(), command.host());
         }
         Upid upid;
         try {
@@ -112,8 +112,7 @@ public class DestroyHandler implements CommandHandler, TaskCompletion {
             }
             throw e;
         }
-        LOG.infof("destroy of VM %d ('%s') on %s dispatched: %s (%s)", cmd.vmid(), v.name(), v.node(), upid,
-                command.logContext());
+        LOG.infof("destroy of VM %d ('%s') on %s dispatched: %s", cmd.vmid(), v.name(), v.node(), upid);
         return flow.follow(command, upid, v.node(), cmd.vmid(), OPERATION, Map.of(), deadline(command));
     }
 

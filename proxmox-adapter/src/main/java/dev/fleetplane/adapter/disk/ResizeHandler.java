@@ -67,13 +67,13 @@ public class ResizeHandler implements CommandHandler, TaskCompletion {
                         "ResizeDisk for host " + command.host() + " rejected: " + r.message());
             }
             if (verdict instanceof ResizeRule.Verdict.AlreadyThere) {
-                LOG.infof("VM %d disk %s is %s already (%s)", cmd.vmid(), disk, cmd.size(), command.logContext());
+                LOG.infof("VM %d disk %s is %s already", cmd.vmid(), disk, cmd.size());
                 return flow.answer(command, EventCatalog.VM_RESIZED,
                         new VmResized(cmd.node(), cmd.vmid(), disk, cmd.size(), null));
             }
             Optional<Upid> upid = flow.call(pve -> pve.resize(cmd.node(), cmd.vmid(), disk, cmd.size()));
-            LOG.infof("resize of VM %d disk %s to %s dispatched: %s (%s)", cmd.vmid(), disk, cmd.size(),
-                    upid.map(Upid::value).orElse("done synchronously"), command.logContext());
+            LOG.infof("resize of VM %d disk %s to %s dispatched: %s", cmd.vmid(), disk, cmd.size(),
+                    upid.map(Upid::value).orElse("done synchronously"));
             Outcome next = upid.isEmpty()
                     ? flow.answer(command, EventCatalog.VM_RESIZED, new VmResized(cmd.node(), cmd.vmid(), disk, cmd.size(), null))
                     : flow.follow(command, upid.get(), cmd.node(), cmd.vmid(), OPERATION,

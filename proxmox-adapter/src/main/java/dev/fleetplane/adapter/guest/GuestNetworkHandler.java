@@ -64,8 +64,8 @@ public class GuestNetworkHandler implements CommandHandler {
                     config.guest().allowLoopback());
             List<GuestAddress> addresses = choice.addresses().stream()
                     .map(a -> new GuestAddress(a.interfaceName(), a.mac(), a.ip(), a.family(), a.prefix())).toList();
-            LOG.infof("VM %d guest network: chose %s on %s (net0 MAC %s)%s (%s)", cmd.vmid(), choice.chosenIp(),
-                    choice.chosenInterface(), mac, choice.note() == null ? "" : ": " + choice.note(), command.logContext());
+            LOG.infof("VM %d guest network: chose %s on %s (net0 MAC %s)%s", cmd.vmid(), choice.chosenIp(),
+                    choice.chosenInterface(), mac, choice.note() == null ? "" : ": " + choice.note());
             var reported = new GuestNetworkReported(cmd.node(), cmd.vmid(), choice.chosenIp(), addresses, choice.note());
             return flow.answer(command, EventCatalog.GUEST_NETWORK_REPORTED, reported);
         } catch (PveException e) {
@@ -84,7 +84,7 @@ public class GuestNetworkHandler implements CommandHandler {
     }
 
     private Outcome unavailable(Command command, QueryGuestNetwork cmd, String reason, String message) {
-        LOG.infof("guest agent of VM %d unavailable: %s: %s (%s)", cmd.vmid(), reason, message, command.logContext());
+        LOG.infof("guest agent of VM %d unavailable: %s: %s", cmd.vmid(), reason, message);
         var payload = new GuestAgentUnavailable(cmd.node(), cmd.vmid(), reason, message);
         return flow.answer(command, EventCatalog.GUEST_AGENT_UNAVAILABLE, payload);
     }

@@ -71,9 +71,9 @@ public class InventorySync implements CommandHandler {
     public Outcome handle(Command command) {
         Observation seen;
         try {
-            seen = observe(command.logContext());
+            seen = observe("requested");
         } catch (PveException e) {
-            LOG.warnf("inventory failed (%s): %s", command.logContext(), e.getMessage());
+            LOG.warnf("inventory failed: %s", e.getMessage());
             return c -> replies.append(c, command, EventCatalog.PVE_OPERATION_FAILED,
                     OperationFailures.of("inventory", null, 0, e));
         }
@@ -88,7 +88,8 @@ public class InventorySync implements CommandHandler {
      * One look at Proxmox: the {@code /cluster/resources} answer with each QEMU guest's config from the cache or read
      * anew. Calls Proxmox (outside any transaction); {@link Observation#remember} then stores the configs read.
      *
-     * @param context for log lines (the command's context, or the schedule's)
+     * @param context for log lines: {@code requested} (a SyncInventory command, whose story the line is in) or
+     *                {@code scheduled}
      */
     public Observation observe(String context) {
         List<ClusterVm> guests = retry.run(pve::clusterVms);

@@ -47,7 +47,7 @@ public class RebootHandler implements CommandHandler, TaskCompletion {
         return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> {
             Integer timeout = cmd.timeoutSeconds() > 0 ? cmd.timeoutSeconds() : null;
             Upid upid = flow.call(pve -> pve.reboot(cmd.node(), cmd.vmid(), timeout));
-            LOG.infof("reboot of VM %d on %s dispatched: %s (%s)", cmd.vmid(), cmd.node(), upid, command.logContext());
+            LOG.infof("reboot of VM %d on %s dispatched: %s", cmd.vmid(), cmd.node(), upid);
             Instant deadline = Instant.now().plusSeconds(cmd.timeoutSeconds()).plus(flow.timeouts().reboot(command.host()));
             return flow.follow(command, upid, cmd.node(), cmd.vmid(), OPERATION, Map.of(), deadline);
         });

@@ -43,11 +43,11 @@ public class StartHandler implements CommandHandler, TaskCompletion {
         return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> {
             VmStatus status = flow.call(pve -> pve.status(cmd.node(), cmd.vmid()));
             if (status.running()) {
-                LOG.infof("VM %d on %s is already running (%s)", cmd.vmid(), cmd.node(), command.logContext());
+                LOG.infof("VM %d on %s is already running", cmd.vmid(), cmd.node());
                 return flow.answer(command, EventCatalog.VM_STARTED, new VmStarted(cmd.node(), cmd.vmid(), null));
             }
             Upid upid = flow.call(pve -> pve.start(cmd.node(), cmd.vmid()));
-            LOG.infof("start of VM %d on %s dispatched: %s (%s)", cmd.vmid(), cmd.node(), upid, command.logContext());
+            LOG.infof("start of VM %d on %s dispatched: %s", cmd.vmid(), cmd.node(), upid);
             return flow.follow(command, upid, cmd.node(), cmd.vmid(), OPERATION, Map.of(),
                     Instant.now().plus(flow.timeouts().start(command.host())));
         });

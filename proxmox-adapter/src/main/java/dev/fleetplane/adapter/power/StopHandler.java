@@ -52,21 +52,21 @@ public class StopHandler implements CommandHandler, TaskCompletion {
         return flow.run(command, operation, cmd.node(), cmd.vmid(), checks, () -> {
             VmStatus status = flow.call(pve -> pve.status(cmd.node(), cmd.vmid()));
             if (!status.running()) {
-                LOG.infof("VM %d on %s is already stopped (%s)", cmd.vmid(), cmd.node(), command.logContext());
+                LOG.infof("VM %d on %s is already stopped", cmd.vmid(), cmd.node());
                 // Nothing had to be forced: graceful = true.
                 return flow.answer(command, EventCatalog.VM_STOPPED, new VmStopped(cmd.node(), cmd.vmid(), true, null));
             }
             if (cmd.graceful()) {
                 Upid upid = flow.call(pve -> pve.shutdown(cmd.node(), cmd.vmid(), cmd.timeoutSeconds(), false));
-                LOG.infof("shutdown of VM %d on %s dispatched (timeout %d s): %s (%s)", cmd.vmid(), cmd.node(),
-                        cmd.timeoutSeconds(), upid, command.logContext());
+                LOG.infof("shutdown of VM %d on %s dispatched (timeout %d s): %s", cmd.vmid(), cmd.node(),
+                        cmd.timeoutSeconds(), upid);
                 Instant deadline = Instant.now().plusSeconds(cmd.timeoutSeconds())
                         .plus(flow.timeouts().shutdownGrace(command.host()));
                 return flow.follow(command, upid, cmd.node(), cmd.vmid(), SHUTDOWN,
                         Map.of("timeoutSeconds", Integer.toString(cmd.timeoutSeconds())), deadline);
             }
             Upid upid = flow.call(pve -> pve.stop(cmd.node(), cmd.vmid()));
-            LOG.infof("hard stop of VM %d on %s dispatched: %s (%s)", cmd.vmid(), cmd.node(), upid, command.logContext());
+            LOG.infof("hard stop of VM %d on %s dispatched: %s", cmd.vmid(), cmd.node(), upid);
             return flow.follow(command, upid, cmd.node(), cmd.vmid(), STOP, Map.of(),
                     Instant.now().plus(flow.timeouts().stop(command.host())));
         });
@@ -93,13 +93,13 @@ public class StopHandler implements CommandHandler, TaskCompletion {
         if (!task.operation().equals(SHUTDOWN)) {
             return flow.taskFailed(task, failure);
         }
-        LOG.infof("graceful shutdown of VM %d did not finish (%s); stopping it hard (%s)", task.vmid(),
-                failure.getMessage(), task.logContext());
+        LOG.infof("graceful shutdown of VM %d did not finish (%s); stopping it hard (shutdown task %s)", task.vmid(),
+                failure.getMessage(), task.upid());
         Upid stop;
         try {
             stop = flow.call(pve -> pve.stop(task.node(), task.vmid()));
         } catch (PveException e) {
-            LOG.warnf("hard stop of VM %d failed too (%s): %s", task.vmid(), task.logContext(), e.getMessage());
+            LOG.warnf("hard stop of VM %d failed too: %s", task.vmid(), e.getMessage());
             return flow.taskFailed(task, e);
         }
         return flow.follow(new PendingTask(0, stop.value(), task.node(), task.vmid(), STOP, task.commandEventId(),

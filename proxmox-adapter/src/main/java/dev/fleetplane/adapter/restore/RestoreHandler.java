@@ -93,8 +93,8 @@ public class RestoreHandler implements CommandHandler {
         if (existing.isPresent()) {
             return alreadyThere(command, cmd, vmid, existing.get());
         }
-        LOG.infof("restore of %s into VM %d%s on %s queued (%s)", cmd.archive(), vmid, allocate ? " (allocated)" : "",
-                cmd.node(), command.logContext());
+        LOG.infof("restore of %s into VM %d%s on %s queued", cmd.archive(), vmid, allocate ? " (allocated)" : "",
+                cmd.node());
         String storage = cmd.storage() == null ? "" : cmd.storage().strip();
         PendingTask queued = PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
                 Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive(), "storage", storage,
@@ -117,13 +117,12 @@ public class RestoreHandler implements CommandHandler {
                     + " refusing to touch it");
         }
         if (vm.lock() != null) {
-            LOG.infof("VM %d is being restored by this command (lock %s); waiting for it (%s)", vmid, vm.lock(),
-                    command.logContext());
+            LOG.infof("VM %d is being restored by this command (lock %s); waiting for it", vmid, vm.lock());
             return flow.follow(PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
                     CloneQueue.RUNNING, Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive()),
                     Instant.now().plus(flow.timeouts().create(command.host()))));
         }
-        LOG.infof("VM %d was already restored by this command; answering again (%s)", vmid, command.logContext());
+        LOG.infof("VM %d was already restored by this command; answering again", vmid);
         return flow.answer(command, EventCatalog.VM_RESTORED,
                 new VmRestored(vm.node(), vmid, cmd.archive(), owner.get().upid()));
     }

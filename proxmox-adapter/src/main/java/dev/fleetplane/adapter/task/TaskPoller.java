@@ -95,9 +95,12 @@ public class TaskPoller implements TaskFollower {
             }
             try (StoryContext.Scope story = StoryContext.forCommand(t.host(), t.correlationId(), t.commandEventId())
                     .open()) {
-                answered += step(t) ? 1 : 0;
-            } catch (RuntimeException e) {
-                LOG.warnf("polling %s %s failed (%s): %s", t.operation(), t.vmid(), t.logContext(), e.toString());
+                try {
+                    answered += step(t) ? 1 : 0;
+                } catch (RuntimeException e) {
+                    LOG.warnf("polling %s %s failed%s: %s", t.operation(), t.vmid(),
+                            t.upid() == null ? "" : " (" + t.upid() + ")", e.toString());
+                }
             }
         }
         return answered;
@@ -131,10 +134,10 @@ public class TaskPoller implements TaskFollower {
             return false;
         }
         if (verdict instanceof TaskVerdict.Failed f) {
-            LOG.warnf("%s of VM %d failed: %s (%s)", t.operation(), t.vmid(), f.failure().getMessage(), t.logContext());
+            LOG.warnf("%s of VM %d failed: %s (%s)", t.operation(), t.vmid(), f.failure().getMessage(), upid);
             return fail(t, f.failure());
         }
-        LOG.infof("%s of VM %d finished: %s (%s)", t.operation(), t.vmid(), status.exitStatus(), t.logContext());
+        LOG.infof("%s of VM %d finished: %s (%s)", t.operation(), t.vmid(), status.exitStatus(), upid);
         return finish(t, succeeded(t));
     }
 

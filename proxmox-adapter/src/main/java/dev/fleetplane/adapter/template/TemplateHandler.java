@@ -64,7 +64,7 @@ public class TemplateHandler implements CommandHandler, TaskCompletion {
             }
             VmConfig config = flow.call(pve -> pve.config(cmd.node(), cmd.vmid()));
             if (config.get("template").map("1"::equals).orElse(false)) {
-                LOG.infof("VM %d is a template already (%s)", cmd.vmid(), command.logContext());
+                LOG.infof("VM %d is a template already", cmd.vmid());
                 return flow.answer(command, EventCatalog.VM_TEMPLATED, new VmTemplated(cmd.node(), cmd.vmid(), null));
             }
             VmStatus status = flow.call(pve -> pve.status(cmd.node(), cmd.vmid()));
@@ -73,7 +73,7 @@ public class TemplateHandler implements CommandHandler, TaskCompletion {
                         + " is running; stop it before it becomes a template");
             }
             Upid upid = flow.call(pve -> pve.template(cmd.node(), cmd.vmid()));
-            LOG.infof("VM %d becoming a template: %s (%s)", cmd.vmid(), upid, command.logContext());
+            LOG.infof("VM %d becoming a template: %s", cmd.vmid(), upid);
             return flow.follow(command, upid, cmd.node(), cmd.vmid(), OPERATION, Map.of(),
                     Instant.now().plus(flow.timeouts().template(command.host())));
         });
