@@ -27,10 +27,18 @@ else
   [ -n "$pg_pid" ] && kill -QUIT "$pg_pid" 2>/dev/null
 fi
 [ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null
+# A zombie has exited (PID 1 reaps our orphans, on some machines only now and then): it does not count as running.
+running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat:0:1}" != Z ]
+}
 for _ in $(seq 1 150); do
   alive=
-  [ -n "$pg_pid" ] && kill -0 "$pg_pid" 2>/dev/null && alive=1
-  [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null && alive=1
+  [ -n "$pg_pid" ] && running "$pg_pid" && alive=1
+  [ -n "$broker_pid" ] && running "$broker_pid" && alive=1
   [ -z "$alive" ] && break
   sleep 0.1
 done

@@ -96,7 +96,19 @@ class LocalStackOrphanIT {
         }
     }
 
+    /**
+     * Whether {@code pid} still runs. A zombie does not: it has exited and waits for its parent to reap it, and an
+     * orphan's parent is PID 1, which on some machines (a VM's minimal init) reaps only now and then.
+     */
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 }
