@@ -350,11 +350,6 @@ public final class PveSimulator implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: this is the hook, or it runs beside it
-        }
         if (server != null) {
             server.close();
         }
@@ -370,6 +365,14 @@ public final class PveSimulator implements AutoCloseable {
         tasks.close();
         guests.close();
         FileTrees.deleteTree(workDir);
+        // Only now: a SIGTERM during this close must still find the hook, which waits on this monitor until the
+        // close is done; removed first, the JVM would halt half-way (PveSimulatorMain closes on stdin EOF, and a
+        // parent's Process.destroy() sends SIGTERM and closes the pipe at the same moment).
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: this is the hook, or it runs beside it
+        }
     }
 
 }
