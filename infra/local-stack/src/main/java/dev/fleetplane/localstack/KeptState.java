@@ -2,11 +2,9 @@ package dev.fleetplane.localstack;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -39,16 +37,8 @@ record KeptState(String kafkaClusterId, int kafkaPort, int controllerPort, int p
         p.setProperty("kafka.port", Integer.toString(kafkaPort));
         p.setProperty("kafka.controller-port", Integer.toString(controllerPort));
         p.setProperty("postgres.port", Integer.toString(postgresPort));
-        Path file = workDir.resolve(FILE);
-        Path tmp = workDir.resolve(FILE + ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(out, "fleetplane local stack: Kafka's cluster id and the ports of the last start");
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LocalStackException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        PropertiesFiles.writeAtomically(workDir.resolve(FILE), p,
+                "fleetplane local stack: Kafka's cluster id and the ports of the last start");
     }
 
     private static String require(Properties p, String key, Path file) {

@@ -2,15 +2,14 @@ package dev.fleetplane.localstack.shared;
 
 import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.localstack.LocalStackException;
+import dev.fleetplane.localstack.PropertiesFiles;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -58,16 +57,7 @@ record Lease(Endpoints endpoints, int postgresPort, String postgresSuperuser, lo
         props.setProperty("server.start", String.valueOf(serverStartMillis));
         props.setProperty("kafka.pid", String.valueOf(kafkaPid));
         props.setProperty("postgres.pid", String.valueOf(postgresPid));
-        Path file = leaseDir.resolve(FILE);
-        Path partial = leaseDir.resolve(FILE + ".partial");
-        try {
-            try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                props.store(out, "fleetplane shared local stack");
-            }
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new LocalStackException("shared stack: cannot write " + file + ": " + e.getMessage(), e);
-        }
+        PropertiesFiles.writeAtomically(leaseDir.resolve(FILE), props, "fleetplane shared local stack");
     }
 
     /** The server named here still runs: same pid and, where the system tells, same start time. */
