@@ -27,6 +27,9 @@ import dev.fleetplane.events.pve.ConvertToTemplate;
 import dev.fleetplane.events.pve.DestroyVm;
 import dev.fleetplane.events.pve.GuestAgentUnavailable;
 import dev.fleetplane.events.pve.GuestNetworkReported;
+import dev.fleetplane.events.pve.ImageUploadProgress;
+import dev.fleetplane.events.pve.ImageUploaded;
+import dev.fleetplane.events.pve.ImportVm;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.events.pve.QueryGuestNetwork;
@@ -36,15 +39,29 @@ import dev.fleetplane.events.pve.RestoreVm;
 import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.events.pve.SyncInventory;
+import dev.fleetplane.events.pve.UploadImage;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmRebooted;
 import dev.fleetplane.events.pve.VmDestroyed;
+import dev.fleetplane.events.pve.VmImported;
 import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmRestored;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.events.pve.VmTemplated;
+import dev.fleetplane.events.templates.BuildTemplate;
+import dev.fleetplane.events.templates.TemplateBuildOutput;
+import dev.fleetplane.events.templates.TemplateBuildStarted;
+import dev.fleetplane.events.templates.TemplateBuilt;
+import dev.fleetplane.events.templates.TemplateCandidateCreated;
+import dev.fleetplane.events.templates.TemplateDeleted;
+import dev.fleetplane.events.templates.TemplateImageChecked;
+import dev.fleetplane.events.templates.TemplateReady;
+import dev.fleetplane.events.templates.TemplateRejected;
+import dev.fleetplane.events.templates.TemplateSmokeTested;
+import dev.fleetplane.events.templates.TemplateUploadProgress;
+import dev.fleetplane.events.templates.TemplateUploaded;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +111,10 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.restore-requested", 1, RestoreVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<ConvertToTemplate> CONVERT_TO_TEMPLATE =
             new EventKind<>("fleetplane.vm.template-requested", 1, ConvertToTemplate.class, Topics.PVE_COMMANDS);
+    public static final EventKind<UploadImage> UPLOAD_IMAGE =
+            new EventKind<>("fleetplane.image.upload-requested", 1, UploadImage.class, Topics.PVE_COMMANDS);
+    public static final EventKind<ImportVm> IMPORT_VM =
+            new EventKind<>("fleetplane.vm.import-requested", 1, ImportVm.class, Topics.PVE_COMMANDS);
     public static final EventKind<QueryGuestNetwork> QUERY_GUEST_NETWORK =
             new EventKind<>("fleetplane.guest.network-requested", 1, QueryGuestNetwork.class, Topics.PVE_COMMANDS);
 
@@ -106,6 +127,12 @@ public final class EventCatalog {
             new EventKind<>("fleetplane.vm.restored", 1, VmRestored.class, Topics.PVE_EVENTS);
     public static final EventKind<VmTemplated> VM_TEMPLATED =
             new EventKind<>("fleetplane.vm.templated", 1, VmTemplated.class, Topics.PVE_EVENTS);
+    public static final EventKind<ImageUploadProgress> IMAGE_UPLOAD_PROGRESS =
+            new EventKind<>("fleetplane.image.upload-progressed", 1, ImageUploadProgress.class, Topics.PVE_EVENTS);
+    public static final EventKind<ImageUploaded> IMAGE_UPLOADED =
+            new EventKind<>("fleetplane.image.uploaded", 1, ImageUploaded.class, Topics.PVE_EVENTS);
+    public static final EventKind<VmImported> VM_IMPORTED =
+            new EventKind<>("fleetplane.vm.imported", 1, VmImported.class, Topics.PVE_EVENTS);
     public static final EventKind<VmConfigured> VM_CONFIGURED =
             new EventKind<>("fleetplane.vm.configured", 1, VmConfigured.class, Topics.PVE_EVENTS);
     public static final EventKind<VmStarted> VM_STARTED =
@@ -154,17 +181,48 @@ public final class EventCatalog {
     public static final EventKind<ProvisioningFailed> PROVISIONING_FAILED =
             new EventKind<>("fleetplane.host.provisioning-failed", 1, ProvisioningFailed.class, Topics.PROVISIONING_EVENTS);
 
+    // templates.commands / templates.events
+    public static final EventKind<BuildTemplate> BUILD_TEMPLATE =
+            new EventKind<>("fleetplane.template.build-requested", 1, BuildTemplate.class, Topics.TEMPLATES_COMMANDS);
+    public static final EventKind<TemplateBuildStarted> TEMPLATE_BUILD_STARTED =
+            new EventKind<>("fleetplane.template.build-started", 1, TemplateBuildStarted.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateBuildOutput> TEMPLATE_BUILD_OUTPUT =
+            new EventKind<>("fleetplane.template.build-output", 1, TemplateBuildOutput.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateBuilt> TEMPLATE_BUILT =
+            new EventKind<>("fleetplane.template.built", 1, TemplateBuilt.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateImageChecked> TEMPLATE_IMAGE_CHECKED =
+            new EventKind<>("fleetplane.template.image-checked", 1, TemplateImageChecked.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateUploadProgress> TEMPLATE_UPLOAD_PROGRESS =
+            new EventKind<>("fleetplane.template.upload-progressed", 1, TemplateUploadProgress.class,
+                    Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateUploaded> TEMPLATE_UPLOADED =
+            new EventKind<>("fleetplane.template.uploaded", 1, TemplateUploaded.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateCandidateCreated> TEMPLATE_CANDIDATE_CREATED =
+            new EventKind<>("fleetplane.template.candidate-created", 1, TemplateCandidateCreated.class,
+                    Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateSmokeTested> TEMPLATE_SMOKE_TESTED =
+            new EventKind<>("fleetplane.template.smoke-tested", 1, TemplateSmokeTested.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateReady> TEMPLATE_READY =
+            new EventKind<>("fleetplane.template.ready", 1, TemplateReady.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateRejected> TEMPLATE_REJECTED =
+            new EventKind<>("fleetplane.template.rejected", 1, TemplateRejected.class, Topics.TEMPLATES_EVENTS);
+    public static final EventKind<TemplateDeleted> TEMPLATE_DELETED =
+            new EventKind<>("fleetplane.template.deleted", 1, TemplateDeleted.class, Topics.TEMPLATES_EVENTS);
+
     private static final Map<String, EventKind<?>> BY_TYPE = index(
             SPEC_SUBMITTED, PATCH_HOST, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
             SYNC_INVENTORY, CLONE_VM, CONFIGURE_VM, START_VM, RESIZE_DISK, STOP_VM, REBOOT_VM, DESTROY_VM, RESTORE_VM,
-            CONVERT_TO_TEMPLATE, QUERY_GUEST_NETWORK,
+            CONVERT_TO_TEMPLATE, UPLOAD_IMAGE, IMPORT_VM, QUERY_GUEST_NETWORK,
             INVENTORY_OBSERVED, VM_CLONED, VM_RESTORED, VM_TEMPLATED, VM_CONFIGURED, VM_STARTED, VM_RESIZED, VM_STOPPED, VM_REBOOTED, VM_DESTROYED,
-            GUEST_NETWORK_REPORTED,
+            IMAGE_UPLOAD_PROGRESS, IMAGE_UPLOADED, VM_IMPORTED, GUEST_NETWORK_REPORTED,
             GUEST_AGENT_UNAVAILABLE, PVE_OPERATION_FAILED,
             PROVISION_HOST, RETRY_PROVISIONING, IP_RESOLVED, REBUILD_OUTPUT, HARDWARE_CONFIG_GENERATED, IP_CHANGED,
             HOST_KEY_DISCOVERED, TAILSCALE_ENROLLED, PROVISIONING_RETRIED, REBUILD_SUCCEEDED, PROVISIONING_SUCCEEDED,
-            PROVISIONING_FAILED);
+            PROVISIONING_FAILED,
+            BUILD_TEMPLATE, TEMPLATE_BUILD_STARTED, TEMPLATE_BUILD_OUTPUT, TEMPLATE_BUILT, TEMPLATE_IMAGE_CHECKED,
+            TEMPLATE_UPLOAD_PROGRESS, TEMPLATE_UPLOADED, TEMPLATE_CANDIDATE_CREATED, TEMPLATE_SMOKE_TESTED,
+            TEMPLATE_READY, TEMPLATE_REJECTED, TEMPLATE_DELETED);
 
     private EventCatalog() {
     }
