@@ -23,6 +23,7 @@ class ModuleBoundariesTest {
     static final String MESSAGING = "dev.fleetplane.messaging..";
     static final String PLAN_CORE = "dev.fleetplane.plancore..";
     static final String PROXMOX_CLIENT = "dev.fleetplane.proxmox.client..";
+    static final String IMAGE_FORMATS = "dev.fleetplane.images..";
     static final String LOCAL_STACK = "dev.fleetplane.localstack..";
     static final String PVE_SIMULATOR = "dev.fleetplane.pvesim..";
 
@@ -44,7 +45,7 @@ class ModuleBoundariesTest {
 
     @ArchTest
     static final ArchRule templateBuilder = usesOnly("template-builder", TEMPLATE_BUILDER, EVENTS, MESSAGING,
-            PROXMOX_CLIENT);
+            PROXMOX_CLIENT, IMAGE_FORMATS);
 
     @ArchTest
     static final ArchRule consoleGateway = usesOnly("console-gateway", CONSOLE_GATEWAY, EVENTS, MESSAGING,
@@ -53,14 +54,20 @@ class ModuleBoundariesTest {
     /** The CLI runs the local stack and the simulator for {@code up}/{@code demo}; it talks to services over HTTP. */
     @ArchTest
     static final ArchRule fleetctl = usesOnly("fleetctl", FLEETCTL, EVENTS, PLAN_CORE, PROXMOX_CLIENT, LOCAL_STACK,
-            PVE_SIMULATOR);
+            PVE_SIMULATOR, IMAGE_FORMATS);
+
+    /** The image readers stand alone: the simulator and the template builder use them, not the other way round. */
+    @ArchTest
+    static final ArchRule imageFormats = usesOnly("image-formats", IMAGE_FORMATS);
 
     @ArchTest
     static final ArchRule librariesUseNoService = noClasses()
-            .that().resideInAnyPackage(EVENTS, MESSAGING, PLAN_CORE, PROXMOX_CLIENT, LOCAL_STACK, PVE_SIMULATOR)
+            .that().resideInAnyPackage(EVENTS, MESSAGING, PLAN_CORE, PROXMOX_CLIENT, IMAGE_FORMATS, LOCAL_STACK,
+                    PVE_SIMULATOR)
             .should().dependOnClassesThat().resideInAnyPackage(PLANNER, ADAPTER, PROVISIONER, TEMPLATE_BUILDER,
                     CONSOLE_GATEWAY, FLEETCTL)
-            .as("libraries (fleet-events, fleet-messaging, plan-core, proxmox-client, local-stack, pve-simulator)"
+            .as("libraries (fleet-events, fleet-messaging, plan-core, proxmox-client, image-formats, local-stack,"
+                    + " pve-simulator)"
                     + " depend on no service");
 
     /**

@@ -9,7 +9,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Packages by feature (STYLE.md) only help while no two features need each other: no package cycles inside a module.
- * Every module with more than one package is checked (fleet-messaging, proxmox-client and bench have one each);
+ * Every module with more than one package is checked (fleet-messaging, proxmox-client, image-formats and
+ * bench have one each);
  * a new module adds its rule here.
  */
 @AnalyzeClasses(packages = "dev.fleetplane", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -74,16 +74,16 @@ public enum Compression {
             n = in.readNBytes(head, 0, head.length);
         }
         if (n == 0) {
-            throw new ImageRejected(file + ": empty file");
+            throw new ImageRejected(file.getFileName() + ": empty file");
         }
         Compression byMagic = ofMagic(head, n);
         if (byName != NONE && byMagic != byName) {
-            throw new ImageRejected(file + ": named ." + byName.label() + " but " + (byMagic == NONE
+            throw new ImageRejected(file.getFileName() + ": named ." + byName.label() + " but " + (byMagic == NONE
                     ? "does not start with the " + byName.label() + " magic: starts with " + hex(head, n)
                     : "is " + byMagic.label() + " (starts with " + hex(head, n) + ")"));
         }
         if (byName == NONE && byMagic != NONE) {
-            throw new ImageRejected(file + ": is " + byMagic.label() + " compressed but its name has no ."
+            throw new ImageRejected(file.getFileName() + ": is " + byMagic.label() + " compressed but its name has no ."
                     + byMagic.label() + " suffix");
         }
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -101,7 +101,7 @@ public enum Compression {
             }
         } catch (IOException e) {
             raw.close();
-            throw new ImageRejected(file + ": cannot start " + byName.label() + " decompression: " + e.getMessage(), e);
+            throw new ImageRejected(file.getFileName() + ": cannot start " + byName.label() + " decompression: " + e.getMessage(), e);
         }
     }
 
@@ -111,7 +111,7 @@ public enum Compression {
             p = new ProcessBuilder("lzop", "-dc", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
-            throw new ImageRejected(file + ": .lzo archives need the lzop program (apt-get install lzop), "
+            throw new ImageRejected(file.getFileName() + ": .lzo archives need the lzop program (apt-get install lzop), "
                     + "which is not installed: " + e.getMessage());
         }
         p.getOutputStream().close();
@@ -168,14 +168,14 @@ public enum Compression {
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    throw new ImageRejected(file + ": lzop did not finish");
+                    throw new ImageRejected(file.getFileName() + ": lzop did not finish");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UncheckedIOException(new IOException("interrupted", e));
             }
             if (process.exitValue() != 0) {
-                throw new ImageRejected(file + ": lzop -dc failed (exit " + process.exitValue()
+                throw new ImageRejected(file.getFileName() + ": lzop -dc failed (exit " + process.exitValue()
                         + "): the .lzo file is corrupt or truncated");
             }
         }

@@ -32,6 +32,11 @@ public final class ImageCheck {
         int n;
         try (InputStream in = Compression.open(file)) {
             n = in.readNBytes(head, 0, head.length);
+        } catch (ImageRejected e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageRejected(file.getFileName() + ": cannot read its first bytes through ." + compression.label()
+                    + " decompression (corrupt or truncated?): " + e.getMessage(), e);
         }
         if (n >= 4 && java.util.Arrays.equals(head, 0, 4, VmaArchive.MAGIC, 0, 4)) {
             VmaHeader h = VmaArchive.verify(file);
