@@ -64,8 +64,13 @@ public final class VmaArchive {
 
     /** Walks every extent of the archive in {@code file}; its header when the archive is whole and sound. */
     public static VmaHeader verify(Path file) throws IOException {
+        return verify(file, null);
+    }
+
+    /** As {@link #verify(Path)}, handing the non-zero data to {@code sink} (may be null). */
+    public static VmaHeader verify(Path file, BlockSink sink) throws IOException {
         try (InputStream in = Compression.open(file)) {
-            return verify(in, file.getFileName().toString(), null);
+            return verify(in, file.getFileName().toString(), sink);
         }
     }
 

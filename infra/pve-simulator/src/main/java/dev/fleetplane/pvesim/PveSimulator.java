@@ -310,6 +310,18 @@ public final class PveSimulator implements AutoCloseable {
         return inventory.nodes();
     }
 
+    /**
+     * {@code node}'s dump directory (Proxmox's {@code /var/lib/vz/dump}), created if missing: a
+     * {@code vzdump-qemu-….vma[.zst|.gz|.lzo]} file copied in here (by SFTP or a test) is the backup volume
+     * {@code local:backup/<name>}, listed and restorable from its real bytes.
+     */
+    public Path dumpDir(String node) {
+        if (!inventory.nodes().contains(node)) {
+            throw new IllegalArgumentException("no node '" + node + "' (nodes: " + inventory.nodes() + ")");
+        }
+        return storages.dumpDir(node);
+    }
+
     /** How many API requests were answered since start (or the last {@link #resetCounts()}), all endpoints. */
     public long requestCount() {
         requireStarted();

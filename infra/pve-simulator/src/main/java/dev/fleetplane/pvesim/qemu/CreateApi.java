@@ -1,5 +1,6 @@
 package dev.fleetplane.pvesim.qemu;
 
+import dev.fleetplane.images.Qcow2Image;
 import dev.fleetplane.pvesim.http.ApiCall;
 import dev.fleetplane.pvesim.http.ApiException;
 import dev.fleetplane.pvesim.http.ApiRouter;
@@ -7,6 +8,7 @@ import dev.fleetplane.pvesim.storage.Storages;
 import dev.fleetplane.pvesim.task.TaskFailure;
 import dev.fleetplane.pvesim.task.TaskRunner;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,9 @@ import java.util.regex.Pattern;
  * {@code POST /nodes/{node}/qemu}: create a VM from config keys ({@code qmcreate}) or restore one from a backup
  * archive ({@code qmrestore}), as qemu-server's {@code create_vm}: parameter checks and the duplicate-VMID check
  * answer before a task exists, the new VM holds {@code lock: create} while its task runs, and a failed create
- * removes the VM while a failed restore only drops the lock ("VM … state is NOT cleaned up").
+ * removes the VM while a failed restore only drops the lock ("VM … state is NOT cleaned up"). A backup that is a
+ * real file is read and verified through image-formats ({@link VmaRestore}); an uploaded qcow2 imported with
+ * {@code import-from} gives the new disk its virtual size.
  */
 final class CreateApi {
 
@@ -152,6 +156,14 @@ final class CreateApi {
 
     private long importSize(String node, String source) {
         Optional<Storages.Volume> file = storages.volume(node, source);
+        if (file.isPresent() && file.get().file() != null && "qcow2".equals(file.get().format())) {
+            // qemu-img takes the guest-visible (virtual) size from the header, not the file's length
+            try {
+                return Qcow2Image.read(file.get().file()).virtualSize();
+            } catch (IOException e) {
+                throw new TaskFailure("unable to import '" + source + "' - " + e.getMessage());
+            }
+        }
         if (file.isPresent() && List.of("import", "images").contains(file.get().content())) {
             return file.get().size();
         }
@@ -179,7 +191,7 @@ final class CreateApi {
         }
         Storages.Volume backup = storages.volume(node, archive)
                 .orElseThrow(() -> ApiException.internal("can't find file '" + archive + "'"));
-        if (!backup.content().equals("backup") || backup.archiveConfig() == null) {
+        if (!backup.content().equals("backup") || (backup.archiveConfig() == null && backup.file() == null)) {
             throw ApiException.internal("volume '" + archive + "' is not a backup archive");
         }
         if (storage != null) {
@@ -203,14 +215,23 @@ final class CreateApi {
             }
         }
         return tasks.submit(node, "qmrestore", Integer.toString(vmid), call.user(), t -> {
-            t.log("restore vma archive: zstd -q -d -c /var/lib/vz/dump/" + archive.substring(archive.indexOf('/') + 1)
-                    + " | vma extract -v -r /var/tmp/vzdumptmp" + vmid + ".fifo - /var/tmp/vzdumptmp" + vmid);
+            Map<String, String> source;
+            Map<String, Long> diskBytes;
+            if (backup.file() != null) {
+                VmaRestore.Archive read = VmaRestore.read(backup, vmid, t); // outside the lock: it reads the file
+                source = read.config();
+                diskBytes = read.diskBytes();
+            } else {
+                t.log("restore vma archive: zstd -q -d -c /var/lib/vz/dump/" + archive.substring(archive.indexOf('/') + 1)
+                        + " | vma extract -v -r /var/tmp/vzdumptmp" + vmid + ".fifo - /var/tmp/vzdumptmp" + vmid);
+                source = backup.archiveConfig();
+                diskBytes = Map.of();
+            }
             synchronized (inventory) {
                 QemuVm vm = inventory.find(vmid);
                 if (vm == null) {
                     throw new TaskFailure(Inventory.missingConfig(node, vmid));
                 }
-                Map<String, String> source = backup.archiveConfig();
                 boolean template = "1".equals(source.get("template"));
                 Map<String, Object> config = new LinkedHashMap<>();
                 int disk = 0;
@@ -222,6 +243,10 @@ final class CreateApi {
                     }
                     if (QemuVm.DISK_KEY.matcher(key).matches()) {
                         value = restoredDisk(value, vmid, storage, template, disk, t);
+                        Long bytes = diskBytes.get(key);
+                        if (bytes != null && !QemuVm.isCdrom(e.getValue())) {
+                            value = withSize(value, bytes); // the rescan after extract reports the volume's size
+                        }
                         if (!QemuVm.isCdrom(e.getValue())) {
                             disk++;
                         }
@@ -274,6 +299,15 @@ final class CreateApi {
         t.log("new volume ID is '" + target + ":" + volname + "'");
         String rest = PropertyString.print(props);
         return target + ":" + volname + (rest.isEmpty() ? "" : "," + rest);
+    }
+
+    /** {@code value} with {@code size=} set to {@code bytes} rounded up to whole LVM extents. */
+    private static String withSize(String value, long bytes) {
+        Map<String, String> props = PropertyString.parse(value, "file");
+        String volume = props.remove("file");
+        long rounded = (bytes + EXTENT - 1) / EXTENT * EXTENT;
+        props.put("size", DiskSize.format(Math.max(rounded, EXTENT)));
+        return volume + "," + PropertyString.print(props);
     }
 
     // ---------------------------------------------------------------- shared
