@@ -172,7 +172,8 @@ public final class PveSimulator implements AutoCloseable {
         }
     }
 
-    private void startNodeSshds() throws IOException {
+    // Its own error, not start()'s "cannot start the simulator on host:port": the API is up, the node's sshd is not.
+    private void startNodeSshds() {
         if (config.nodeSsh == null) {
             return;
         }
@@ -181,9 +182,11 @@ public final class PveSimulator implements AutoCloseable {
             try {
                 nodeSshds.put(node, NodeSshd.start(node, workDir.resolve("nodes").resolve(node).resolve("ssh"),
                         dumpDir(node), n.authorizedKey(), n.sshd(), n.sshKeygen()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting the SSH server of node " + node, e);
+                throw new IllegalStateException("interrupted while starting the SSH server of node " + node, e);
             }
         }
     }

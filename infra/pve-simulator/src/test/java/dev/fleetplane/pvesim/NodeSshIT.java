@@ -160,6 +160,16 @@ class NodeSshIT {
         assertFalse(notAKey.getMessage().contains("b3BlbnNzaC1rZXktdjEAAAAA"), "the value is not echoed whole");
     }
 
+    @Test
+    void aMissingSshd_failsTheStartNamingIt_andLeavesNothingRunning() {
+        PveSimulator broken = PveSimulator.builder().apiToken(PveTestClient.TOKEN_ID, PveTestClient.SECRET)
+                .nodeSsh(NodeSsh.fromFile(Path.of(key + ".pub")).withSshd(Path.of("/nonexistent/sshd"))).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, broken::start);
+        assertEquals("cannot start the SSH server of node pve: /nonexistent/sshd is not installed"
+                + " (apt-get install openssh-server)", e.getMessage());
+        assertThrows(IllegalStateException.class, broken::start, "start() closed it");
+    }
+
     private static boolean listening(NodeSshEndpoint node) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(node.host(), node.port()), 500);
