@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Fault switches for tests and demos, flipped at runtime ({@code sim.faults().lockContention("clone", 2)}) or set on
  * the builder: latency per operation, a 5xx rate, lock contention, an agent that never comes up, a task failing on its
- * Nth run, and bad answers (HTML, truncated JSON, a stall). Operations are named by {@link #operationOf}; {@code "*"}
+ * Nth run, bad answers (HTML, truncated JSON, a stall), and broken guest images ({@link GuestDefect}) in new VMs. Operations are named by {@link #operationOf}; {@code "*"}
  * means every operation. Faulted requests that never reach the API (errors, HTML) are not in the request counter;
  * {@link #injected()} counts them.
  */
