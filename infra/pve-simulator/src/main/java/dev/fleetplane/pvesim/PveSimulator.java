@@ -22,6 +22,8 @@ import dev.fleetplane.pvesim.http.RequestLog;
 import dev.fleetplane.pvesim.http.SelfSignedCertificate;
 import dev.fleetplane.pvesim.http.TicketAuthority;
 import dev.fleetplane.pvesim.http.TokenAuthenticator;
+import dev.fleetplane.pvesim.nodessh.NodeSshEndpoint;
+import dev.fleetplane.pvesim.nodessh.NodeSshd;
 import dev.fleetplane.pvesim.qemu.DiskVolumes;
 import dev.fleetplane.pvesim.qemu.GuestAddresses;
 import dev.fleetplane.pvesim.qemu.GuestRuntime;
@@ -71,6 +73,7 @@ public final class PveSimulator implements AutoCloseable {
     private ApiDispatcher dispatcher;
     private TermProxyApi termProxy; // console sessions, closed with the simulator
     private RequestLog requestLog; // with PveSimulatorBuilder.requestLog
+    private final Map<String, NodeSshd> nodeSshds = new java.util.concurrent.ConcurrentHashMap<>(); // with PveSimulatorBuilder.nodeSsh
     private boolean closed;
 
     PveSimulator(PveSimulatorBuilder b) {
@@ -80,6 +83,7 @@ public final class PveSimulator implements AutoCloseable {
         faults.knownPrivileges(Privileges.of(b.pveVersion).all());
         b.faultSetup.forEach(setup -> setup.accept(faults));
         this.tasks.injectFailures(faults::taskFailure);
+        this.inventory.defects(faults::newVmDefects);
         try {
             this.workDir = Files.createTempDirectory("fleetplane-pvesim-");
         } catch (IOException e) {
@@ -156,6 +160,7 @@ public final class PveSimulator implements AutoCloseable {
             } else {
                 server = new PveHttpServer(bind, config.port, api).uploadDir(uploads).start();
             }
+            startNodeSshds();
             LOG.info(() -> "pve-simulator listening on " + url() + " (nodes " + config.nodes + ")");
             return this;
         } catch (IOException e) {
@@ -165,6 +170,35 @@ public final class PveSimulator implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    // Its own error, not start()'s "cannot start the simulator on host:port": the API is up, the node's sshd is not.
+    private void startNodeSshds() {
+        if (config.nodeSsh == null) {
+            return;
+        }
+        NodeSsh n = config.nodeSsh;
+        for (String node : inventory.nodes()) {
+            try {
+                nodeSshds.put(node, NodeSshd.start(node, workDir.resolve("nodes").resolve(node).resolve("ssh"),
+                        dumpDir(node), n.authorizedKey(), n.sshd(), n.sshKeygen()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the SSH server of node " + node, e);
+            }
+        }
+    }
+
+    /**
+     * Where a node's SSH server listens and how to trust it, with {@link PveSimulatorBuilder#nodeSsh}; empty without
+     * it. Only once started.
+     */
+    public Optional<NodeSshEndpoint> nodeSsh(String node) {
+        requireStarted();
+        dumpDir(node); // an unknown node is an error, not "no SSH"
+        return Optional.ofNullable(nodeSshds.get(node)).map(NodeSshd::endpoint);
     }
 
     private void checkPath(Map<String, String> pathParams) {
@@ -374,6 +408,7 @@ public final class PveSimulator implements AutoCloseable {
         if (requestLog != null) {
             requestLog.close();
         }
+        nodeSshds.values().forEach(NodeSshd::close);
         tasks.close();
         guests.close();
         FileTrees.deleteTree(workDir);

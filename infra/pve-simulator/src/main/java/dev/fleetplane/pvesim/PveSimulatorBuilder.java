@@ -37,6 +37,7 @@ public final class PveSimulatorBuilder {
     Duration guestBootDelay = Duration.ZERO;
     Duration guestDhcpDelay = Duration.ZERO;
     GuestSsh guestSsh;
+    NodeSsh nodeSsh;
     boolean netnsGuests;
     final List<SeedVm> seeds = new ArrayList<>();
     final List<VolumeSeed> volumeSeeds = new ArrayList<>();
@@ -185,6 +186,15 @@ public final class PveSimulatorBuilder {
     /** Backs guests by real OpenSSH servers (absent: the agent reports addresses, nothing listens there). */
     public PveSimulatorBuilder guestSsh(GuestSsh ssh) {
         this.guestSsh = ssh;
+        return this;
+    }
+
+    /**
+     * Gives every node a real {@code sshd} on 127.0.0.1 (root, this one key, SFTP) for copying files into its dump
+     * directory; see {@link PveSimulator#nodeSsh(String)}. Off by default (null); started by {@link PveSimulator#start()}.
+     */
+    public PveSimulatorBuilder nodeSsh(NodeSsh ssh) {
+        this.nodeSsh = ssh;
         return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.fleetplane.pvesim;
 
+import dev.fleetplane.pvesim.qemu.GuestDefect;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -33,6 +35,10 @@ public final class PveSimulatorMain {
             "  --guest-netns                    guests as network namespaces with DHCP-like addresses and sshd on port 22",
             "                                   (needs root; falls back to loopback guests otherwise)",
             "  --no-ip-change                   netns guests keep their address when nixos-rebuild restarts the network",
+            "  --node-ssh-key FILE              give each node an sshd on 127.0.0.1 (root with this one public key, SFTP);",
+            "                                   prints pve-node-ssh-* lines and pve-node-dump-dir",
+            "  --guest-defect DEFECT[@VMID]     new VMs (or only clones of VMID) boot broken: no-agent (agent never runs)",
+            "                                   or no-dhcp (agent answers, no IPv4 lease); repeatable",
             "  --https                          serve HTTPS (self-signed; prints pve-fingerprint) and plain HTTP beside it",
             "  --http-port N                    the plain-HTTP port beside HTTPS (default any free port)",
             "  --user USER@REALM:PASSWORD       a user for the ticket login (POST /access/ticket); repeatable",
@@ -50,6 +56,7 @@ public final class PveSimulatorMain {
         String tokenId = "root@pam!fleetplane";
         String secret = System.getenv("PVESIM_TOKEN_SECRET");
         Path authorizedKeys = null;
+        Path nodeSshKey = null;
         int guestPort = GuestSsh.DEFAULT_PORT;
         boolean netns = false;
         int port = 8006;
@@ -75,6 +82,11 @@ public final class PveSimulatorMain {
                         netns = true;
                     }
                     case "--no-ip-change" -> builder.faults(f -> f.ipChangeOnNetworkRestart(false));
+                    case "--node-ssh-key" -> nodeSshKey = Path.of(value(args, ++i, arg));
+                    case "--guest-defect" -> {
+                        String v = value(args, ++i, arg);
+                        builder.faults(guestDefect(v));
+                    }
                     case "--https" -> builder.https(true);
                     case "--http-port" -> builder.plainHttpPort(intArg(args, ++i, arg));
                     case "--user" -> {
@@ -118,7 +130,10 @@ public final class PveSimulatorMain {
             if (authorizedKeys != null) {
                 builder.guestSsh(GuestSsh.of(authorizedKeys, guestPort));
             }
-        } catch (IllegalArgumentException e) {
+            if (nodeSshKey != null) {
+                builder.nodeSsh(NodeSsh.fromFile(nodeSshKey));
+            }
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("pve-simulator: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
@@ -138,12 +153,45 @@ public final class PveSimulatorMain {
             System.out.println("pve-simulator-http: " + sim.plainUrl());
             System.out.println("pve-fingerprint: " + sim.fingerprint());
         }
+        for (String node : sim.nodes()) {
+            sim.nodeSsh(node).ifPresent(ssh -> {
+                System.out.println("pve-node-ssh-node: " + ssh.node());
+                System.out.println("pve-node-ssh-host: " + ssh.host());
+                System.out.println("pve-node-ssh-port: " + ssh.port());
+                System.out.println("pve-node-ssh-user: " + ssh.user());
+                System.out.println("pve-node-ssh-fingerprint: " + ssh.hostKeyFingerprint());
+                System.out.println("pve-node-dump-dir: " + ssh.dumpDir());
+            });
+        }
         System.out.flush();
         if (ignoreStdin) {
             Thread.currentThread().join();
         }
         drain(System.in);
         sim.close();
+    }
+
+    /** {@code no-agent} or {@code no-dhcp}, optionally {@code @VMID}: only clones of that VM. */
+    static java.util.function.Consumer<dev.fleetplane.pvesim.faults.Faults> guestDefect(String value) {
+        int at = value.indexOf('@');
+        String name = at < 0 ? value : value.substring(0, at);
+        GuestDefect defect = switch (name) {
+            case "no-agent" -> GuestDefect.NO_AGENT;
+            case "no-dhcp" -> GuestDefect.NO_DHCP;
+            default -> throw new IllegalArgumentException("--guest-defect: unknown defect '" + name
+                    + "'; expected no-agent or no-dhcp, optionally @VMID");
+        };
+        if (at < 0) {
+            return f -> f.guestDefectInNewVms(defect, true);
+        }
+        int source;
+        try {
+            source = Integer.parseInt(value.substring(at + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--guest-defect: '" + value.substring(at + 1)
+                    + "' after @ is not a VMID in '" + value + "'");
+        }
+        return f -> f.guestDefectInClonesOf(source, defect, true);
     }
 
     private static void drain(InputStream in) {

@@ -85,7 +85,7 @@ final class Seeder {
             }
             for (SeedVm s : seeds) {
                 String node = s.node() != null ? s.node() : nodes.get(0);
-                QemuVm vm = inventory.create(s.vmid(), node);
+                QemuVm vm = inventory.createSeeded(s.vmid(), node);
                 inventory.seedConfig(vm, s.name(), s.cores(), s.memoryMb(), s.diskGb(), s.agent(), s.template(),
                         s.tags(), s.description(), s.diskInterface());
                 if (sshGuests != null) {

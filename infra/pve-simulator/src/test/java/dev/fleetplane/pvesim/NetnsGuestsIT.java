@@ -128,6 +128,21 @@ class NetnsGuestsIT {
     }
 
     @Test
+    void noDhcpDefect_leavesEns18WithItsLinkLocalAddressOnly() throws Exception {
+        // DHCP delay zero: a lease would be on ens18 before the start task ends, so its absence is settled then
+        start(Duration.ZERO, false, f -> f.guestDefectInClonesOf(9003, dev.fleetplane.pvesim.qemu.GuestDefect.NO_DHCP, true));
+        powerOn(GUEST);
+        JsonNode nic = interfaces(GUEST).get(1);
+        assertEquals("ens18", nic.get("name").asText());
+        assertTrue(ipv4(nic).isEmpty(), "no lease: " + nic);
+        assertEquals(1, nic.get("ip-addresses").size(), nic.toString());
+        assertTrue(nic.get("ip-addresses").get(0).get("ip-address").asText().startsWith("fe80::"), nic.toString());
+        String ns = sim.guestNetns(GUEST).orElseThrow();
+        assertEquals("", run(List.of("ip", "-n", ns, "-4", "-br", "addr", "show", "ens18"), 5).output().strip()
+                .replaceAll("^ens18\\s+UP\\s*$", ""), "the namespace has no IPv4 on ens18 either");
+    }
+
+    @Test
     void stoppedSshd_refusesConnections_whileTheAgentReportsTheAddress_untilItIsStartedAgain() throws Exception {
         start(Duration.ZERO, true, f -> { });
         powerOn(GUEST);

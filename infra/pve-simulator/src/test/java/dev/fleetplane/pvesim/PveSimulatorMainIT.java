@@ -143,6 +143,71 @@ class PveSimulatorMainIT {
         }
     }
 
+    @Test
+    void main_nodeSshKey_printsTheNodesSshEndpoint_andSigtermStopsItsSshd() throws Exception {
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
+                "OpenSSH server is required");
+        Path key = tmp.resolve("id_ed25519");
+        assertEquals(0, exitCode(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .redirectErrorStream(true).start()));
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        Process p = launch(List.of("-Djava.io.tmpdir=" + javaTmp), "--port", "0", "--token-id", PveTestClient.TOKEN_ID,
+                "--token-secret", PveTestClient.SECRET, "--ignore-stdin", "--node-ssh-key", key + ".pub",
+                "--guest-defect", "no-agent@9003", "--guest-defect", "no-dhcp");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            java.util.Map<String, String> printed = new java.util.LinkedHashMap<>();
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                int colon = line.indexOf(": ");
+                printed.put(line.substring(0, colon), line.substring(colon + 2));
+                if (line.startsWith("pve-node-dump-dir: ")) {
+                    break;
+                }
+            }
+            assertEquals(List.of("pve-simulator", "pve-node-ssh-node", "pve-node-ssh-host", "pve-node-ssh-port",
+                    "pve-node-ssh-user", "pve-node-ssh-fingerprint", "pve-node-dump-dir"), List.copyOf(printed.keySet()));
+            assertEquals("pve", printed.get("pve-node-ssh-node"));
+            assertEquals("127.0.0.1", printed.get("pve-node-ssh-host"));
+            assertEquals("root", printed.get("pve-node-ssh-user"));
+            assertTrue(printed.get("pve-node-ssh-fingerprint").matches("SHA256:[A-Za-z0-9+/]{43}"), printed.toString());
+            Path dumpDir = Path.of(printed.get("pve-node-dump-dir"));
+            assertTrue(dumpDir.startsWith(javaTmp) && dumpDir.endsWith(Path.of("storage/pve/local/dump")), dumpDir.toString());
+            assertTrue(Files.isDirectory(dumpDir), dumpDir.toString());
+            int port = Integer.parseInt(printed.get("pve-node-ssh-port"));
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                String banner = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                assertTrue(banner.startsWith("SSH-2.0-OpenSSH"), banner);
+            }
+            List<ProcessHandle> sshds = p.descendants()
+                    .filter(h -> h.info().command().filter(c -> c.endsWith("/sshd")).isPresent()).toList();
+            assertEquals(1, sshds.size(), "the node's sshd");
+
+            p.destroy(); // SIGTERM
+
+            assertEquals(143, exitCode(p), "128 + SIGTERM");
+            sshds.get(0).onExit().get(10, TimeUnit.SECONDS);
+            assertFalse(Files.exists(dumpDir.getParent().getParent().getParent().getParent()), "work directory left behind");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void main_unknownGuestDefect_refusesToStartNamingIt() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PveSimulatorMain.class.getName(),
+                "--port", "0", "--token-secret", "s", "--guest-defect", "no-disk@9003"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, exitCode(p));
+            assertTrue(out.startsWith("pve-simulator: --guest-defect: unknown defect 'no-disk'; expected no-agent or"
+                    + " no-dhcp, optionally @VMID"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private record WithGuest(Process process, Path workDir, ProcessHandle sshd) {
     }
 

@@ -3,6 +3,7 @@ package dev.fleetplane.pvesim.faults;
 import dev.fleetplane.pvesim.http.ApiDispatcher;
 import dev.fleetplane.pvesim.http.ApiResponse;
 import dev.fleetplane.pvesim.http.RawRequest;
+import dev.fleetplane.pvesim.qemu.GuestDefect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Fault switches for tests and demos, flipped at runtime ({@code sim.faults().lockContention("clone", 2)}) or set on
  * the builder: latency per operation, a 5xx rate, lock contention, an agent that never comes up, a task failing on its
- * Nth run, and bad answers (HTML, truncated JSON, a stall). Operations are named by {@link #operationOf}; {@code "*"}
+ * Nth run, bad answers (HTML, truncated JSON, a stall), and broken guest images ({@link GuestDefect}) in new VMs. Operations are named by {@link #operationOf}; {@code "*"}
  * means every operation. Faulted requests that never reach the API (errors, HTML) are not in the request counter;
  * {@link #injected()} counts them.
  */
@@ -87,6 +88,8 @@ public final class Faults {
     private final Map<String, AtomicInteger> taskRuns = new ConcurrentHashMap<>();
     private final AtomicLong injected = new AtomicLong();
     private volatile boolean agentNeverUp;
+    private final java.util.Set<GuestDefect> newVmDefects = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, java.util.Set<GuestDefect>> cloneDefects = new ConcurrentHashMap<>();
     private volatile boolean ipChangeAll = true;
     private final Map<Integer, Boolean> ipChange = new ConcurrentHashMap<>();
     private final Random random = new Random(0x5EED);
@@ -150,6 +153,43 @@ public final class Faults {
     public Faults agentNeverUp(boolean on) {
         this.agentNeverUp = on;
         return this;
+    }
+
+    /**
+     * Every VM made from now on (create, restore, clone) carries {@code defect} for its life, as a broken image would:
+     * {@link GuestDefect#NO_AGENT} (agent calls fail {@code 500 QEMU guest agent is not running}) or
+     * {@link GuestDefect#NO_DHCP} (the agent reports loopback and link-local addresses only). Switching it off spares
+     * VMs made afterwards; those made meanwhile keep it, and so do their clones.
+     */
+    public Faults guestDefectInNewVms(GuestDefect defect, boolean on) {
+        Objects.requireNonNull(defect, "defect");
+        if (on) {
+            newVmDefects.add(defect);
+        } else {
+            newVmDefects.remove(defect);
+        }
+        return this;
+    }
+
+    /** As {@link #guestDefectInNewVms} for the clones of VM {@code sourceVmid} only (a broken template). */
+    public Faults guestDefectInClonesOf(int sourceVmid, GuestDefect defect, boolean on) {
+        Objects.requireNonNull(defect, "defect");
+        if (on) {
+            cloneDefects.computeIfAbsent(sourceVmid, id -> ConcurrentHashMap.newKeySet()).add(defect);
+        } else {
+            cloneDefects.getOrDefault(sourceVmid, java.util.Set.of()).remove(defect);
+        }
+        return this;
+    }
+
+    /** For the inventory: the defects a VM made now gets; {@code cloneSource} is null unless it is a clone. */
+    public java.util.Set<GuestDefect> newVmDefects(Integer cloneSource) {
+        java.util.Set<GuestDefect> out = java.util.EnumSet.noneOf(GuestDefect.class);
+        out.addAll(newVmDefects);
+        if (cloneSource != null) {
+            out.addAll(cloneDefects.getOrDefault(cloneSource, java.util.Set.of()));
+        }
+        return out;
     }
 
     /**
@@ -234,6 +274,8 @@ public final class Faults {
         failTaskOnRun.clear();
         taskRuns.clear();
         agentNeverUp = false;
+        newVmDefects.clear();
+        cloneDefects.clear();
         ipChangeAll = true;
         ipChange.clear();
         return this;

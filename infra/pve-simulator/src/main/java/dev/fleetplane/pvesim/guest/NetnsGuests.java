@@ -173,7 +173,9 @@ public final class NetnsGuests implements GuestRuntime {
         offerNextLease(vmid, dir);
         Files.createDirectories(dir.resolve("run/sshd"));
         launchSshd(vmid, ns, dir);
-        if (spec.ipv4Delay().isZero()) {
+        if (!spec.dhcp()) {
+            LOG.fine(() -> "guest VM " + vmid + " gets no lease (GuestDefect.NO_DHCP)");
+        } else if (spec.ipv4Delay().isZero()) {
             addLease(vmid, ns, lease);
         } else {
             pendingLeases.put(vmid, dhcp.schedule(() -> addLease(vmid, ns, lease),

@@ -88,6 +88,7 @@ final class CloneApi {
                 throw ApiException.internal("unable to create VM " + newid + ": config file already exists");
             }
             QemuVm clone = inventory.create(newid, target != null ? target : node);
+            inventory.inheritDefects(clone, src);
             List<String> log = copyConfig(src, clone, isFull, storage, name, call.opt("description").orElse(null));
             clone.config().put("lock", "clone");
             task = tasks.submit(node, "qmclone", Integer.toString(srcId), call.user(), t -> {

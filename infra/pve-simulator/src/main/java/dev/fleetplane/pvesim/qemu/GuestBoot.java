@@ -10,9 +10,10 @@ import java.util.Optional;
  * when its agent answers and its DHCP lease arrives (counted from the moment {@code boot} returns).
  *
  * @param sshKeys the decoded {@code sshkeys} (Proxmox stores them percent-encoded), one public key per line
+ * @param dhcp    whether the guest gets its lease at all ({@link GuestDefect#NO_DHCP}: never)
  */
 public record GuestBoot(int vmid, String name, Optional<String> mac, Optional<String> ciuser, Optional<String> sshKeys,
-                        Duration agentDelay, Duration dhcpDelay) {
+                        Duration agentDelay, Duration dhcpDelay, boolean dhcp) {
 
     /** Reads the spec from a VM; callers hold the inventory's monitor. */
     public static GuestBoot of(QemuVm vm, Duration agentDelay, Duration dhcpDelay) {
@@ -22,7 +23,7 @@ public record GuestBoot(int vmid, String name, Optional<String> mac, Optional<St
                 Optional.ofNullable(ciuser).map(Object::toString).filter(s -> !s.isBlank()),
                 Optional.ofNullable(keys).map(k -> RequestParams.percentDecode(k.toString(), false))
                         .filter(s -> !s.isBlank()),
-                agentDelay, dhcpDelay);
+                agentDelay, dhcpDelay, !vm.defects().contains(GuestDefect.NO_DHCP));
     }
 
     /** Where the IPv4 lease arrives after boot: agent up plus the DHCP delay. */

@@ -24,6 +24,7 @@ public final class Inventory {
     public static final int MIN_VMID = 100;
     public static final int MAX_VMID = 999_999_999;
 
+    private java.util.function.Function<Integer, java.util.Set<GuestDefect>> defects = source -> java.util.Set.of();
     private final List<String> nodes;
     private final Map<Integer, QemuVm> vms = new TreeMap<>();
     private final MacAddresses macs;
@@ -75,14 +76,38 @@ public final class Inventory {
         return "Configuration file 'nodes/" + node + "/qemu-server/" + vmid + ".conf' does not exist";
     }
 
-    /** Adds an empty VM; the caller fills its config. Fails if the VMID is taken anywhere in the cluster. */
+    /**
+     * Adds an empty VM made through the API (create, restore, clone); the caller fills its config. It gets the
+     * defects armed for every new VM ({@link #defects}). Fails if the VMID is taken anywhere in the cluster.
+     */
     public synchronized QemuVm create(int vmid, String node) {
+        QemuVm vm = createSeeded(vmid, node);
+        vm.addDefects(defects.apply(null));
+        return vm;
+    }
+
+    /** Adds an empty VM that existed before the simulator started (a seed): no armed defects. */
+    public synchronized QemuVm createSeeded(int vmid, String node) {
         if (vms.containsKey(vmid)) {
             throw new IllegalStateException("VM " + vmid + " already exists on node '" + vms.get(vmid).node() + "'");
         }
         QemuVm vm = new QemuVm(vmid, node);
         vms.put(vmid, vm);
         return vm;
+    }
+
+    /**
+     * Where new VMs' defects come from: given null, those of every new VM; given a clone's source VMID, those of
+     * that source's clones as well (the fault switches decide; default none).
+     */
+    public synchronized void defects(java.util.function.Function<Integer, java.util.Set<GuestDefect>> source) {
+        this.defects = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    /** A new clone of {@code source}: its disk's defects, plus those armed for clones of it. */
+    synchronized void inheritDefects(QemuVm clone, QemuVm source) {
+        clone.addDefects(source.defects());
+        clone.addDefects(defects.apply(source.vmid()));
     }
 
     public synchronized void remove(int vmid) {

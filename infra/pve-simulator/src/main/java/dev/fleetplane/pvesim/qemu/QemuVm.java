@@ -30,6 +30,7 @@ public final class QemuVm {
     private Long agentUpAtMillis;   // null: the agent has not started (yet)
     private Long ipv4AtMillis;
     private Path guestDir;
+    private final java.util.EnumSet<GuestDefect> defects = java.util.EnumSet.noneOf(GuestDefect.class);
 
     QemuVm(int vmid, String node) {
         this.vmid = vmid;
@@ -124,11 +125,20 @@ public final class QemuVm {
     }
 
     public boolean agentUp(long now) {
-        return running && agentUpAtMillis != null && now >= agentUpAtMillis;
+        return running && !defects.contains(GuestDefect.NO_AGENT) && agentUpAtMillis != null && now >= agentUpAtMillis;
     }
 
     public boolean hasIpv4(long now) {
-        return agentUp(now) && ipv4AtMillis != null && now >= ipv4AtMillis;
+        return agentUp(now) && !defects.contains(GuestDefect.NO_DHCP) && ipv4AtMillis != null && now >= ipv4AtMillis;
+    }
+
+    /** What is broken in this VM's image (set when it is made, see {@link Inventory#create}); callers hold the monitor. */
+    public java.util.Set<GuestDefect> defects() {
+        return java.util.Set.copyOf(defects);
+    }
+
+    void addDefects(java.util.Collection<GuestDefect> more) {
+        defects.addAll(more);
     }
 
     public Optional<Path> guestDir() {
