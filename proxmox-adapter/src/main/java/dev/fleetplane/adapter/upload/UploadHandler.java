@@ -88,8 +88,13 @@ public class UploadHandler implements CommandHandler {
                     + "; refusing to overwrite it (delete the volume or upload under another filename)");
         }
         String sha256 = cmd.sha256() == null ? null : cmd.sha256().toLowerCase(Locale.ROOT);
-        UploadRequest request = new UploadRequest("import", file, cmd.filename(), sha256 == null ? null : "sha256",
-                sha256);
+        UploadRequest request;
+        try {
+            request = new UploadRequest("import", file, cmd.filename(), sha256 == null ? null : "sha256", sha256);
+        } catch (IllegalArgumentException e) { // the file went away since the check
+            return flow.refuse(command, OPERATION, cmd.node(), 0, "invalid-parameter",
+                    "UploadImage for " + command.host() + " rejected: " + e.getMessage());
+        }
         ProgressSteps steps = new ProgressSteps(size);
         AtomicLong sent = new AtomicLong();
         LOG.infof("uploading %s (%d bytes) to %s on %s", cmd.path(), size, volid, cmd.node());
