@@ -24,11 +24,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Starts queued creates, clones and restores alike (task poller thread), when their node and storage have a free
+ * Starts queued creates, clones, restores and imports alike (task poller thread), when their node and storage have a free
  * slot: one POST per attempt; lock contention and transient trouble put the create back in the queue with jittered exponential backoff instead of
  * sleeping, so neither the Kafka thread nor the poller waits on a busy Proxmox.
  */
@@ -86,7 +87,8 @@ public class CloneDispatcher implements TaskDispatch {
         String storage = d.getOrDefault("storage", "");
         CloneSlots limits = new CloneSlots(config.limits().clonesPerNode(), config.limits().clonesPerStorage());
         boolean restore = CloneQueue.RESTORE_KIND.equals(d.get("kind"));
-        Instant deadline = Instant.now().plus(restore ? timeouts.create(t.host()) : timeouts.clone(t.host()));
+        boolean imported = CloneQueue.IMPORT_KIND.equals(d.get("kind"));
+        Instant deadline = Instant.now().plus(restore || imported ? timeouts.create(t.host()) : timeouts.clone(t.host()));
         boolean slot = database.inTransaction(c -> queue.tryTakeSlot(c, t.id(), t.node(), storage, limits, deadline));
         if (!slot) {
             database.inTransaction(c -> {
@@ -101,6 +103,16 @@ public class CloneDispatcher implements TaskDispatch {
                     Boolean.parseBoolean(d.getOrDefault("unique", "false")), false, false);
             return post(t, CloneQueue.RESTORE_OPERATION, "restore of " + archive + " into VM " + t.vmid(),
                     () -> pve.restoreVm(t.node(), request));
+        }
+        if (imported) {
+            Map<String, String> create = new TreeMap<>();
+            d.forEach((k, v) -> {
+                if (k.startsWith(CloneQueue.CONFIG_PREFIX)) {
+                    create.put(k.substring(CloneQueue.CONFIG_PREFIX.length()), v);
+                }
+            });
+            return post(t, CloneQueue.IMPORT_OPERATION, "import of " + d.get("importFrom") + " into VM " + t.vmid(),
+                    () -> pve.createVm(t.node(), t.vmid(), create));
         }
         int templateVmid = Integer.parseInt(d.getOrDefault("templateVmid", "0"));
         boolean full = Boolean.parseBoolean(d.getOrDefault("full", "true"));

@@ -7,6 +7,7 @@ import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.handling.CommandFlow;
 import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
+import dev.fleetplane.adapter.vmid.VmidReservations;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.CloneVm;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code CloneVm}, idempotently: a VMID that exists is answered again if fleetplane cloned it for this
- * host, refused if anyone else holds it (never destroyed); otherwise the VMID is claimed in
+ * host, refused if anyone else holds it (never destroyed); vmid 0 takes one from the adapter's range (held by the
+ * command's id, as a {@code RestoreVm} does); otherwise the VMID is claimed in
  * {@code vm_ownership} and the clone queued in {@code pve_task}; {@link CloneDispatcher} starts it when a slot is free,
  * {@link CreateCompletion} answers it.
  */
@@ -42,6 +44,9 @@ public class CloneHandler implements CommandHandler {
     @Inject
     VmOwnership ownership;
 
+    @Inject
+    VmidReservations vmids;
+
     @Override
     public EventKind<?> kind() {
         return EventCatalog.CLONE_VM;
@@ -50,56 +55,77 @@ public class CloneHandler implements CommandHandler {
     @Override
     public Outcome handle(Command command) {
         CloneVm cmd = command.event().dataAs(EventCatalog.CLONE_VM);
+        boolean allocate = cmd.vmid() == 0;
         Checks checks = Checks.of("CloneVm for host " + command.host())
-                .node(cmd.node()).vmid("templateVmid", cmd.templateVmid()).vmid("vmid", cmd.vmid())
+                .node(cmd.node()).vmid("templateVmid", cmd.templateVmid())
                 .dnsName("name", cmd.name())
                 .check(cmd.vmid() != cmd.templateVmid(), "vmid " + cmd.vmid() + " is the template itself")
                 .check(cmd.full() || cmd.targetStorage() == null || cmd.targetStorage().isBlank(),
                         "targetStorage '" + cmd.targetStorage() + "' is only allowed for full clones");
+        if (!allocate) {
+            checks.vmid("vmid", cmd.vmid());
+        }
         return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> {
+            int vmid;
+            try {
+                vmid = allocate ? allocated(command) : cmd.vmid();
+            } catch (IllegalStateException e) {
+                return flow.refuse(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
+            }
             Optional<ClusterVm> existing = flow.call(pve -> pve.clusterVms()).stream()
-                    .filter(v -> v.vmid() == cmd.vmid()).findFirst();
+                    .filter(v -> v.vmid() == vmid).findFirst();
             if (existing.isPresent()) {
-                return alreadyThere(command, cmd, existing.get());
+                return alreadyThere(command, cmd, vmid, existing.get());
             }
             // Claim and queue in the answer's transaction; the task poller dispatches when the node/storage has a
             // free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
-            LOG.infof("clone %d -> %d (%s) on %s queued", cmd.templateVmid(), cmd.vmid(), cmd.name(), cmd.node());
-            Outcome queued = flow.follow(queued(command, cmd));
+            LOG.infof("clone %d -> %d%s (%s) on %s queued", cmd.templateVmid(), vmid, allocate ? " (allocated)" : "",
+                    cmd.name(), cmd.node());
+            Outcome queued = flow.follow(queued(command, cmd, vmid));
             return c -> {
-                ownership.claim(c, cmd.vmid(), cmd.node(), command.event().id(), command.host());
+                ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
                 queued.write(c);
             };
         });
     }
 
-    private Outcome alreadyThere(Command command, CloneVm cmd, ClusterVm vm) {
-        var owner = database.read(c -> ownership.find(c, cmd.vmid()));
+    /**
+     * A VMID from the adapter's range for a clone without one (a smoke-test clone of a template candidate): the one this
+     * command claimed when it was handled before (the adapter died before recording it), else a new reservation held by
+     * the command's id. Throws {@link IllegalStateException} naming the range when it is exhausted.
+     */
+    private int allocated(Command command) {
+        Optional<Integer> claimed = database.read(c -> ownership.claimedBy(c, command.event().id()));
+        return claimed.orElseGet(() -> vmids.reserve(command.event().id()));
+    }
+
+    private Outcome alreadyThere(Command command, CloneVm cmd, int vmid, ClusterVm vm) {
+        var owner = database.read(c -> ownership.find(c, vmid));
         boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id())
                 || (o.host() != null && Objects.equals(o.host(), command.host()))).isPresent();
         if (!ours) {
             String message = owner.isEmpty() || owner.get().destroyed()
-                    ? "VMID " + cmd.vmid() + " is held by a VM fleetplane did not create ('" + vm.name() + "' on node "
+                    ? "VMID " + vmid + " is held by a VM fleetplane did not create ('" + vm.name() + "' on node "
                     + vm.node() + "); refusing to touch it"
-                    : "VMID " + cmd.vmid() + " is held by host " + owner.get().host() + "'s VM (cloned by command "
+                    : "VMID " + vmid + " is held by host " + owner.get().host() + "'s VM (cloned by command "
                     + owner.get().commandId() + "); refusing to reuse it for host " + command.host();
-            return flow.refuse(command, OPERATION, vm.node(), cmd.vmid(), "already-exists", message);
+            return flow.refuse(command, OPERATION, vm.node(), vmid, "already-exists", message);
         }
         String upid = owner.get().upid();
         if (vm.lock() != null) {
-            LOG.infof("VMID %d is ours and still locked (%s); waiting for it", cmd.vmid(), vm.lock());
-            return flow.follow(PendingTask.forCommand(command, upid, cmd.node(), cmd.vmid(), OPERATION,
+            LOG.infof("VMID %d is ours and still locked (%s); waiting for it", vmid, vm.lock());
+            return flow.follow(PendingTask.forCommand(command, upid, cmd.node(), vmid, OPERATION,
                     Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid())),
                     deadline(command)));
         }
-        LOG.infof("VMID %d was already cloned by fleetplane for %s; answering again", cmd.vmid(), command.host());
-        return flow.answer(command, EventCatalog.VM_CLONED, new VmCloned(vm.node(), cmd.vmid(), vm.name(),
+        LOG.infof("VMID %d was already cloned by fleetplane for %s; answering again", vmid, command.host());
+        return flow.answer(command, EventCatalog.VM_CLONED, new VmCloned(vm.node(), vmid, vm.name(),
                 cmd.templateVmid(), upid));
     }
 
-    private PendingTask queued(Command command, CloneVm cmd) {
+    private PendingTask queued(Command command, CloneVm cmd, int vmid) {
         String storage = cmd.full() && cmd.targetStorage() != null ? cmd.targetStorage().strip() : "";
-        return PendingTask.forCommand(command, null, cmd.node(), cmd.vmid(), CloneQueue.QUEUED,
+        return PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
                 Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid()),
                         "full", Boolean.toString(cmd.full()), "storage", storage),
                 deadline(command));

@@ -24,6 +24,12 @@ public class CloneQueue {
     public static final String RESTORE_KIND = "restore";
     /** The operation a restore's failure names. */
     public static final String RESTORE_OPERATION = "restore";
+    /** {@code details.kind} of a queued create that imports a disk ({@code POST /nodes/{node}/qemu} with import-from). */
+    public static final String IMPORT_KIND = "import";
+    /** The operation an import's failure names. */
+    public static final String IMPORT_OPERATION = "import";
+    /** Prefix of the {@code details} keys that carry an import's create parameters ({@code config.scsi0}, …). */
+    public static final String CONFIG_PREFIX = "config.";
     private static final long SLOT_LOCK = 0x464C_434C_4F4EL; // "FLCLON": the advisory lock guarding slot counts
 
     /**

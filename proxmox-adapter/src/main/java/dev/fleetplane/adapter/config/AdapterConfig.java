@@ -136,6 +136,13 @@ public interface AdapterConfig {
         Duration rebootTimeout();
 
         /**
+         * An image upload's {@code imgcopy} task (Proxmox copies the spooled file into the storage, verifying its
+         * checksum) still running after this fails with {@code timeout}; the streaming before it is not counted.
+         */
+        @WithDefault("PT30M")
+        Duration uploadTimeout();
+
+        /**
          * Per-host overrides, keyed by the command's subject (host name), e.g.
          * {@code fleetplane.adapter.tasks.host."big-db".clone-timeout=PT2H}; unset keys fall back to the global value.
          */
@@ -162,6 +169,8 @@ public interface AdapterConfig {
         Optional<Duration> templateTimeout();
 
         Optional<Duration> rebootTimeout();
+
+        Optional<Duration> uploadTimeout();
 
         Optional<Duration> shutdownGrace();
     }

@@ -134,10 +134,10 @@ public class TaskPoller implements TaskFollower {
             return false;
         }
         if (verdict instanceof TaskVerdict.Failed f) {
-            LOG.warnf("%s of VM %d failed: %s (%s)", t.operation(), t.vmid(), f.failure().getMessage(), upid);
+            LOG.warnf("%s failed: %s (%s)", what(t), f.failure().getMessage(), upid);
             return fail(t, f.failure());
         }
-        LOG.infof("%s of VM %d finished: %s (%s)", t.operation(), t.vmid(), status.exitStatus(), upid);
+        LOG.infof("%s finished: %s (%s)", what(t), status.exitStatus(), upid);
         return finish(t, succeeded(t));
     }
 
@@ -178,6 +178,12 @@ public class TaskPoller implements TaskFollower {
             return null;
         });
         return false;
+    }
+
+    /** The row's task for a log line: a create names what it creates; an upload has no VM, only a node. */
+    private static String what(PendingTask t) {
+        String kind = t.details().getOrDefault("kind", t.operation());
+        return t.vmid() == 0 ? kind + " on node " + t.node() : kind + " of VM " + t.vmid();
     }
 
     private Outcome succeeded(PendingTask t) {

@@ -56,6 +56,10 @@ public class Timeouts {
         return pick(host, HostTimeouts::rebootTimeout, config.tasks().rebootTimeout());
     }
 
+    public Duration upload(String host) {
+        return pick(host, HostTimeouts::uploadTimeout, config.tasks().uploadTimeout());
+    }
+
     private Duration pick(String host, Function<HostTimeouts, Optional<Duration>> key, Duration global) {
         return of(config.tasks(), host, key, global);
     }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -286,9 +287,17 @@ public class ProxmoxClient implements AutoCloseable {
      * node that owns the storage (uploads are not proxied).
      */
     public Upid upload(String node, String storage, UploadRequest request) {
+        return upload(node, storage, request, sent -> { });
+    }
+
+    /**
+     * As {@link #upload(String, String, UploadRequest)}; {@code progress} hears how many bytes of the file were sent
+     * so far after each chunk, on the calling thread (it decides itself how often to report).
+     */
+    public Upid upload(String node, String storage, UploadRequest request, LongConsumer progress) {
         PveCall c = call("upload", "POST", "/nodes/" + node + "/storage/" + storage + "/upload");
         try {
-            JsonNode data = uploader.send(c, request, session).get("data");
+            JsonNode data = uploader.send(c, request, session, progress).get("data");
             if (data == null || !data.isTextual()) {
                 throw redact(ResponseReader.bad(c, 200, "no task id where a UPID was expected: " + JsonFields.kind(data)));
             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
@@ -26,6 +27,8 @@ import javax.net.ssl.SSLSocketFactory;
  * TLS trust and credentials are the connection's ({@link PveTls}, token header or ticket cookie + CSRF token).
  */
 final class PveUpload {
+
+    private static final int CHUNK = 256 * 1024;
 
     private final PveConnection connection;
     private final SSLSocketFactory tls; // null: the JDK default
@@ -46,14 +49,17 @@ final class PveUpload {
         }
     }
 
-    /** Sends the upload; returns the answer's envelope or throws the typed failure. */
-    JsonNode send(PveCall c, UploadRequest request, TicketSession session) {
+    /**
+     * Sends the upload; returns the answer's envelope or throws the typed failure. {@code progress} hears the bytes of
+     * the file written so far after each chunk (on the calling thread; a second attempt after a 401 starts from 0).
+     */
+    JsonNode send(PveCall c, UploadRequest request, TicketSession session, LongConsumer progress) {
         TicketSession.Ticket used = session == null ? null : session.ensureFresh();
-        Answer a = post(c, request, used);
+        Answer a = post(c, request, used, progress);
         if (used != null && a.status == 401) {
             // the ticket died early: log in once more (a 401 ran nothing, and the file can be read again)
             session.invalidate(used);
-            a = post(c, request, session.ensureFresh());
+            a = post(c, request, session.ensureFresh(), progress);
         }
         return ResponseReader.envelope(c, a.status, a.reason, a.body);
     }
@@ -82,7 +88,19 @@ final class PveUpload {
         return new byte[][]{head.toString().getBytes(StandardCharsets.UTF_8), tail.getBytes(StandardCharsets.UTF_8)};
     }
 
-    private Answer post(PveCall c, UploadRequest request, TicketSession.Ticket ticket) {
+    /** {@code InputStream.transferTo}, telling {@code progress} the running total after each chunk. */
+    private static long copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        long total = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            out.write(buffer, 0, n);
+            total += n;
+            progress.accept(total);
+        }
+        return total;
+    }
+
+    private Answer post(PveCall c, UploadRequest request, TicketSession.Ticket ticket, LongConsumer progress) {
         String boundary = "----fleetplane" + UUID.randomUUID().toString().replace("-", "");
         byte[][] frame = frame(request, boundary);
         try {
@@ -112,7 +130,7 @@ final class PveUpload {
             }
             try (OutputStream out = http.getOutputStream(); InputStream file = Files.newInputStream(request.file())) {
                 out.write(frame[0]);
-                long copied = file.transferTo(out);
+                long copied = copy(file, out, progress);
                 if (copied != size) {
                     throw new IOException(request.file() + " changed size while being uploaded");
                 }
