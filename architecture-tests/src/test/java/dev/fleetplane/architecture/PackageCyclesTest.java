@@ -43,6 +43,9 @@ class PackageCyclesTest {
     @ArchTest
     static final ArchRule pveSimulator = noCycles("dev.fleetplane.pvesim.(*)..", "inside pve-simulator");
 
+    @ArchTest
+    static final ArchRule templateBuilder = noCycles("dev.fleetplane.templates.(*)..", "inside template-builder");
+
     private static ArchRule noCycles(String slices, String where) {
         return slices().matching(slices).should().beFreeOfCycles().as("no package cycles " + where);
     }

@@ -42,10 +42,19 @@ class PureCoreTest {
             // provisioner: the probe's verdict, the rollback watchdog's commands, shell quoting
             "dev.fleetplane.provisioner.steps.ProbeVerdict",
             "dev.fleetplane.provisioner.steps.RollbackWatchdog",
-            "dev.fleetplane.provisioner.ssh.ShellCommand");
+            "dev.fleetplane.provisioner.ssh.ShellCommand",
+            // template-builder: the build's saga, retention, the build command and its bounded output
+            "dev.fleetplane.templates.saga.BuildSaga",
+            "dev.fleetplane.templates.saga.Build",
+            "dev.fleetplane.templates.saga.BuildState",
+            "dev.fleetplane.templates.saga.Move",
+            "dev.fleetplane.templates.catalog.Retention",
+            "dev.fleetplane.templates.build.BuildCommand",
+            "dev.fleetplane.templates.build.OutputBatches");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
-            "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice",
+            "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice, the template"
+                    + " builder's saga and retention",
             c -> c.getPackageName().startsWith("dev.fleetplane.plancore")
                     || PURE_CLASSES.stream().anyMatch(p -> c.getName().equals(p) || c.getName().startsWith(p + "$")));
 
