@@ -72,6 +72,9 @@ class ImageRulesTest {
         assertTrue(UploadRules.check(new UploadImage("pve", "local", "/x", null, null), "t").message()
                 .contains("filename is missing"));
         assertEquals("local:import/n.qcow2", UploadRules.volid("local", "n.qcow2"));
+        assertEquals("upload of /w/n.qcow2 to local:import/n.qcow2 on node pve was cut after 1048576 of 33554432 bytes:"
+                + " upload failed: POST … got no answer", UploadRules.cut("/w/n.qcow2", "local:import/n.qcow2", "pve",
+                1048576, 33554432, "upload failed: POST … got no answer"));
     }
 
     @Test

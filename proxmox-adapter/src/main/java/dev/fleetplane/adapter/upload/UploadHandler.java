@@ -109,9 +109,8 @@ public class UploadHandler implements CommandHandler {
             });
         } catch (PveException e) {
             PveException failure = e.failure() == Failure.TRANSIENT && e.httpStatus() == 0
-                    ? PveException.of(Failure.TRANSIENT, OPERATION, "upload of " + cmd.path() + " to " + volid
-                    + " on node " + cmd.node() + " was cut after " + sent.get() + " of " + size + " bytes: "
-                    + e.getMessage())
+                    ? PveException.of(Failure.TRANSIENT, OPERATION,
+                    UploadRules.cut(cmd.path(), volid, cmd.node(), sent.get(), size, e.getMessage()))
                     : e;
             return flow.failed(command, OPERATION, cmd.node(), 0, failure);
         }

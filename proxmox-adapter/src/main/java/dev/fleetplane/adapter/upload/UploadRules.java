@@ -34,6 +34,12 @@ public final class UploadRules {
                         "sha256 '" + cmd.sha256() + "' is not 64 hex digits");
     }
 
+    /** What a stream that broke without an answer says: where it went and how far it came. */
+    public static String cut(String path, String volid, String node, long sent, long size, String cause) {
+        return "upload of " + path + " to " + volid + " on node " + node + " was cut after " + sent + " of " + size
+                + " bytes: " + cause;
+    }
+
     /** The volume an upload of {@code filename} into {@code storage} becomes. */
     public static String volid(String storage, String filename) {
         return storage + ":import/" + filename;
