@@ -96,17 +96,17 @@ class StorageUploadIT {
         long size = 70L * 1024 * 1024; // above the 64 MiB a buffered request body may have
         String sha256 = sha256(size);
         HttpResponse<String> r = upload(multipart(List.of("content", "import", "checksum-algorithm", "sha256",
-                "checksum", sha256), "filename", "big.qcow2", size), false);
+                "checksum", sha256), "filename", "big.raw", size), false);
         JsonNode task = awaitUpid(r);
         assertEquals("OK", task.get("exitstatus").asText(), task.toString());
         assertEquals("imgcopy", task.get("type").asText());
         assertEquals("", task.get("id").asText());
         JsonNode imported = client.get("/nodes/pve/storage/local/content?content=import").data();
-        assertEquals("local:import/big.qcow2", imported.get(0).get("volid").asText());
+        assertEquals("local:import/big.raw", imported.get(0).get("volid").asText());
         assertEquals(size, imported.get(0).get("size").asLong());
-        assertEquals("qcow2", imported.get(0).get("format").asText());
+        assertEquals("raw", imported.get(0).get("format").asText());
         // and it is usable as an import source
-        String create = client.post("/nodes/pve/qemu", "vmid", "150", "scsi0", "local-lvm:0,import-from=local:import/big.qcow2")
+        String create = client.post("/nodes/pve/qemu", "vmid", "150", "scsi0", "local-lvm:0,import-from=local:import/big.raw")
                 .data().asText();
         assertEquals("OK", client.awaitTask("pve", create).get("exitstatus").asText());
         assertEquals("local-lvm:vm-150-disk-0,size=72M", client.get("/nodes/pve/qemu/150/config").data().get("scsi0").asText());
