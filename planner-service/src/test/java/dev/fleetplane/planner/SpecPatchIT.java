@@ -151,15 +151,19 @@ class SpecPatchIT {
 
     /** Plays the adapter for spec version {@code version}: the template and both VMs exist, stopped, as SPEC says. */
     static JsonPath planOf(long version) throws Exception {
+        return planOf(version, List.of(
+                new ObservedVm(9003, "tpl", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of()),
+                new ObservedVm(510, "dev", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of()),
+                new ObservedVm(511, "web", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of())));
+    }
+
+    /** Plays the adapter for spec version {@code version}, answering its inventory request with {@code vms}. */
+    static JsonPath planOf(long version, List<ObservedVm> vms) throws Exception {
         FleetEvent sync = play.recorder.await("SyncInventory spec-" + version, s -> s.event() != null
                 && s.event().is(EventCatalog.SYNC_INVENTORY) && ("spec-" + version).equals(s.event().correlationId()),
                 FleetPlay.WAIT).event();
         play.pve("pve", FleetEvent.causedBy(sync, EventCatalog.INVENTORY_OBSERVED, FleetPlay.ADAPTER, "pve",
-                new InventoryObserved("https://10.0.0.1:8006/api2/json", List.of(
-                        new ObservedVm(9003, "tpl", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of()),
-                        new ObservedVm(510, "dev", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of()),
-                        new ObservedVm(511, "web", "pve", "stopped", false, 2, 2048L << 20, 32L << 30, List.of())),
-                        "sha256:" + sync.id())));
+                new InventoryObserved("https://10.0.0.1:8006/api2/json", vms, "sha256:" + sync.id())));
         long deadline = System.nanoTime() + FleetPlay.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String planId = given().when().get("/api/v1/specs/" + version).then().statusCode(200)
@@ -252,5 +256,43 @@ class SpecPatchIT {
                 .when().post("/api/v1/specs").then().statusCode(202).extract().jsonPath().getList("reverts"));
         assertEquals(List.of(), pushSpec(fleet, "").getList("reverts"));
         assertTrue(patched > base);
+    }
+
+    @Test
+    void promotingATemplate_isNoChange_andThePlanSaysTheExistingVmsAreKept() throws Exception {
+        String fleet = "template-" + UUID.randomUUID().toString().substring(0, 8);
+        ObservedVm template9003 = new ObservedVm(9003, "tpl", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of());
+        ObservedVm template9040 = new ObservedVm(9040, "tpl2", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of());
+        // The first spec creates both VMs (auto-approved: fleetplane now manages them, not adopted) and says nothing
+        // about a template: there is no previous plan to compare with.
+        JsonPath first = planOf(pushSpec(fleet, "&autoApprove=true").getLong("specVersion"), List.of(template9003));
+        assertEquals("applied", first.getString("status"));
+        assertEquals(2, first.getInt("json.change_summary.add"));
+        assertTrue(!first.getString("text").contains("templateVmid"), first.getString("text"));
+        assertTrue(first.getMap("json").containsKey("template_change") && first.get("json.template_change") == null);
+
+        // The template is promoted, the VMs exist as the spec says: no change, and one note about what it does.
+        long promoted = given().contentType("application/json").queryParam("fleet", fleet)
+                .body(SPEC.replace("\"templateVmid\": 9003", "\"templateVmid\": 9040"))
+                .when().post("/api/v1/specs").then().statusCode(202).extract().jsonPath().getLong("specVersion");
+        JsonPath plan = planOf(promoted, List.of(template9003, template9040,
+                new ObservedVm(510, "dev", "pve", "running", false, 2, 2048L << 20, 32L << 30, List.of("fleetplane")),
+                new ObservedVm(511, "web", "pve", "running", false, 2, 2048L << 20, 32L << 30, List.of("fleetplane"))));
+        String note = "_proxmox.templateVmid: 9003 -> 9040. New VMs clone template 9040; the 2 existing VMs keep their"
+                + " disks (fleetplane never replaces a VM because its template changed; to rebuild one from the new"
+                + " template, destroy it through the plan or give it a new vmid).";
+        assertEquals("# " + note + "\n\nNo changes. Your infrastructure matches the configuration.\n",
+                plan.getString("text"));
+        assertEquals(false, plan.getBoolean("json.applyable"));
+        assertEquals(List.of("no-op", "no-op"), plan.getList("json.resource_changes.change.actions.flatten()"));
+        assertEquals("_proxmox.templateVmid", plan.getString("json.template_change.attribute"));
+        assertEquals(9003, plan.getInt("json.template_change.before"));
+        assertEquals(9040, plan.getInt("json.template_change.after"));
+        assertEquals(2, plan.getInt("json.template_change.existing_vms_kept"));
+        assertEquals(note, plan.getString("json.template_change.note"));
+        // PlanComputed carries the same text.
+        play.recorder.await("PlanComputed with the note", s -> s.event() != null
+                && s.event().is(EventCatalog.PLAN_COMPUTED) && fleet.equals(s.key())
+                && s.event().dataAs(EventCatalog.PLAN_COMPUTED).text().contains(note), FleetPlay.WAIT);
     }
 }

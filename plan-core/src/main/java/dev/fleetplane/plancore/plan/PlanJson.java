@@ -9,6 +9,7 @@ import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.AttributeChange;
 import dev.fleetplane.events.plans.PlannedChange;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The plan's machine face, shaped after Terraform's JSON plan ({@code tofu show -json}): {@code format_version},
@@ -40,6 +41,27 @@ public final class PlanJson {
     }
 
     /**
+     * A plan that knows the spec of the fleet's previous plan (the planner's): as {@link #render(String, Long, String,
+     * PlanDraft)} plus the top-level {@code template_change}, null unless {@code _proxmox.templateVmid} changed, else
+     * {@code {"attribute": "_proxmox.templateVmid", "before": 9003, "after": 9040, "existing_vms_kept": 5,
+     * "note": "..."}}. It is no change: {@code applyable} and {@link #hasChanges} do not look at it.
+     */
+    public static ObjectNode render(String fleet, Long specVersion, String inventoryDigest, PlanDraft draft,
+                                    Optional<TemplateChange> template) {
+        ObjectNode root = render(fleet, specVersion, inventoryDigest, draft);
+        if (template.isEmpty()) {
+            root.putNull("template_change");
+            return root;
+        }
+        TemplateChange t = template.get();
+        root.putObject("template_change").put("attribute", TemplateChange.ATTRIBUTE).put("before", t.previous())
+                .put("after", t.next()).put("existing_vms_kept", t.kept()).put("note", t.note());
+        return root;
+    }
+
+    /**
+     * Without {@code template_change}: an offline plan has no previous spec to compare with.
+     *
      * @param specVersion     null for a plan of a file (offline)
      * @param inventoryDigest null when no inventory was read
      */

@@ -2,6 +2,7 @@ package dev.fleetplane.plancore.plan;
 
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;
+import java.util.Optional;
 
 /** Writes a plan as people know it from {@code tofu plan}: symbols per host, then one summary line. Pure. */
 public final class PlanRenderer {
@@ -33,8 +34,21 @@ public final class PlanRenderer {
         return render("fleet " + fleet + ", spec version " + specVersion, draft);
     }
 
+    /** The planner's plan of a spec version, with the fleet-level note when its template changed. */
+    public static String render(String fleet, long specVersion, PlanDraft draft, Optional<TemplateChange> template) {
+        return render("fleet " + fleet + ", spec version " + specVersion, draft, template);
+    }
+
     /** @param context what was planned, shown in the header ({@code fleet web, spec version 3}) */
     public static String render(String context, PlanDraft draft) {
+        return render(context, draft, Optional.empty());
+    }
+
+    /**
+     * @param template when present, its note is shown as a comment just before the summary line; it is not a change
+     *                 (a template change alone still reads "No changes")
+     */
+    public static String render(String context, PlanDraft draft, Optional<TemplateChange> template) {
         StringBuilder out = new StringBuilder();
         boolean anyAction = draft.hasChanges();
         if (anyAction) {
@@ -55,6 +69,7 @@ public final class PlanRenderer {
             out.append("Unmanaged hosts (no proxmox attribute, never touched): ")
                     .append(String.join(", ", draft.unmanaged())).append("\n\n");
         }
+        template.ifPresent(t -> out.append("# ").append(t.note()).append("\n\n"));
         if (draft.hasErrors()) {
             for (SpecProblem p : draft.errors()) {
                 out.append("Error: ").append(p.path()).append(": ").append(p.message()).append('\n');

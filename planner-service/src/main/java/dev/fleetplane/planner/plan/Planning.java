@@ -13,9 +13,11 @@ import dev.fleetplane.events.pve.SyncInventory;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.plancore.plan.DiffEngine;
+import dev.fleetplane.plancore.plan.ManagedHost;
 import dev.fleetplane.plancore.plan.PlanDraft;
 import dev.fleetplane.plancore.plan.PlanJson;
 import dev.fleetplane.plancore.plan.PlanRenderer;
+import dev.fleetplane.plancore.plan.TemplateChange;
 import dev.fleetplane.plancore.spec.HostSpec;
 import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.plancore.spec.SpecValidator;
@@ -36,6 +38,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -150,7 +153,9 @@ public class Planning implements PlanTrigger {
     private Plan recordInStory(Connection c, SpecVersion v, HostsSpec spec, List<ObservedVm> observed, String digest,
                                FleetEvent cause, String origin) throws SQLException {
         Set<String> inSpec = spec.managedHosts().stream().map(HostSpec::name).collect(Collectors.toSet());
-        PlanDraft draft = DiffEngine.diff(spec, observed, managedHosts.of(c, v.fleet(), inSpec));
+        Map<String, ManagedHost> managed = managedHosts.of(c, v.fleet(), inSpec);
+        PlanDraft draft = DiffEngine.diff(spec, observed, managed);
+        Optional<TemplateChange> template = TemplateChange.between(previousSpec(c, v), spec, draft, managed);
         String base = planId(v.version(), digest, draft);
         String id = base;
         for (int n = 2; ; n++) {
@@ -167,8 +172,8 @@ public class Planning implements PlanTrigger {
         }
         boolean withheld = origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove() && !v.appliesItself()
                 && !draft.hasErrors();
-        String text = PlanRenderer.render(v.fleet(), v.version(), draft) + revertNotes(v, id, withheld);
-        JsonNode json = withReverts(PlanJson.render(v.fleet(), v.version(), digest, draft), v, withheld);
+        String text = PlanRenderer.render(v.fleet(), v.version(), draft, template) + revertNotes(v, id, withheld);
+        JsonNode json = withReverts(PlanJson.render(v.fleet(), v.version(), digest, draft, template), v, withheld);
         Plan plan = new Plan(id, v.fleet(), v.version(), digest, observed, draft.changes(), draft.errors(), text, json,
                 origin, draft.toAdd(), draft.toChange(), draft.toDestroy(), draft.toAdopt(), draft.toForget(), null,
                 null, null, null);
@@ -181,6 +186,9 @@ public class Planning implements PlanTrigger {
                 v.correlationId(), cause);
         LOG.infof("plan %s (%s) for spec version %d: %s %d errors", id, origin, v.version(),
                 PlanRenderer.summary(draft), draft.errors().size());
+        if (template.isPresent()) {
+            LOG.infof("plan %s: %s", id, template.get().note());
+        }
         scheduler.observePlan(c, v.fleet(), id, draft.changes(), computed);
         if (origin.equals(Plan.ORIGIN_SPEC) && v.autoApprove()) {
             if (draft.hasErrors()) {
@@ -246,6 +254,15 @@ public class Planning implements PlanTrigger {
         }
         root.put("auto_approve_withheld", withheld);
         return root;
+    }
+
+    /**
+     * The spec of the fleet's previous plan, to say when {@code _proxmox.templateVmid} changed; empty for the first
+     * one, or when that stored spec no longer validates (the note is then left out rather than failing the plan).
+     */
+    private Optional<HostsSpec> previousSpec(Connection c, SpecVersion v) throws SQLException {
+        return specs.contentOfPreviousPlan(c, v.fleet(), v.version())
+                .flatMap(content -> SpecValidator.validate(content).spec());
     }
 
     private static HostsSpec validated(SpecVersion v) {

@@ -93,6 +93,23 @@ public class SpecStore {
         }
     }
 
+    /**
+     * The content of the spec version the fleet's previous plan was computed from: its newest plan of a version
+     * older than {@code version} (so every plan of {@code version}, on push or on request, compares with the same
+     * one). Empty before the fleet's first plan.
+     */
+    public Optional<JsonNode> contentOfPreviousPlan(Connection c, String fleet, long version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.content FROM plan p JOIN spec_version s"
+                + " ON s.version = p.spec_version WHERE p.fleet = ? AND p.spec_version < ?"
+                + " ORDER BY p.spec_version DESC LIMIT 1")) {
+            ps.setString(1, fleet);
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Sql.tree(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
     /** The newest version of {@code fleet}. */
     public Optional<SpecVersion> findLatest(Connection c, String fleet) throws SQLException {
         long v = latest(c, fleet);
