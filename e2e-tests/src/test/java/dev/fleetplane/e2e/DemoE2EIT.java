@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code ./fleetplane demo} as a user would and watches {@code pve.events} from outside with a plain
- * Kafka consumer: the example fleet ends Ready, the records are binary-mode CloudEvents with JSON bodies,
- * and nothing the demo started outlives it.
+ * Runs {@code ./fleetplane demo --with-template} as a user would and watches {@code pve.events} from outside with a
+ * plain Kafka consumer: the template builder makes a template (restored from a real VMA copied over SFTP, a clone
+ * smoke-tested and destroyed, converted), the example fleet is cloned from it and ends Ready, the records are
+ * binary-mode CloudEvents with JSON bodies, and nothing the demo started outlives it.
  */
 class DemoE2EIT {
 
@@ -52,7 +54,7 @@ class DemoE2EIT {
         Set<String> pidsBefore = processes().keySet();
         Path home = Files.createTempDirectory("fleetplane-e2e-home");
 
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("fleetplane").toString(), "demo").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("fleetplane").toString(), "demo", "--with-template").redirectErrorStream(true);
         pb.environment().put("FLEETPLANE_SKIP_BUILD", "1");
         pb.environment().put("FLEETPLANE_HOME", home.toString());
         Process demo = pb.start();
@@ -99,7 +101,22 @@ class DemoE2EIT {
             types.add(header(r, "ce_type"));
         }
         assertTrue(types.containsAll(Set.of("fleetplane.vm.cloned.v1", "fleetplane.vm.configured.v1",
-                "fleetplane.vm.started.v1", "fleetplane.guest.network-reported.v1")), "types seen: " + types);
+                "fleetplane.vm.started.v1", "fleetplane.guest.network-reported.v1", "fleetplane.vm.restored.v1",
+                "fleetplane.vm.templated.v1")), "types seen: " + types);
+
+        // The template the demo built is what the fleet was cloned from.
+        Matcher built = Pattern.compile("template VM (\\d+) ready in").matcher(all);
+        assertTrue(built.find(), "no template built:\n" + all);
+        int template = Integer.parseInt(built.group(1));
+        Map<String, Integer> clonedFrom = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : pveEvents) {
+            if ("fleetplane.vm.cloned.v1".equals(header(r, "ce_type"))) {
+                clonedFrom.put(header(r, "ce_subject"), JSON.readTree(r.value()).path("templateVmid").asInt());
+            }
+        }
+        assertEquals(template, clonedFrom.get("web"), "web's clone: " + clonedFrom);
+        assertEquals(template, clonedFrom.get("db"), "db's clone: " + clonedFrom);
+        assertEquals(template, clonedFrom.get("template:nixos"), "the smoke test's probe: " + clonedFrom);
 
         assertFalse(demoDirs.isEmpty(), "the demo's output named no work directory under java.io.tmpdir");
         for (Path dir : demoDirs) {

@@ -18,6 +18,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--file", description = "the fleet to push (default: examples/hosts.nix)")
     Path file;
 
+    @Option(names = "--with-template", description = "first build the example template (stand-in image, sftp route,"
+            + " smoke-tested) and clone the fleet from it")
+    boolean withTemplate;
+
     @Option(names = "--timeout", defaultValue = "PT5M", description = "how long hosts may take (default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -39,8 +43,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("stack ready in %.1f s%n", stackMillis / 1000.0);
 
             ServiceApi api = new ServiceApi(stack.addresses().get("planner"));
-            JsonNode accepted = PushCommand.submit(api, SpecUpload.of(fleetFile, null, Duration.ofSeconds(30)), "demo",
-                    null, "operator", true, false);
+            SpecUpload upload = SpecUpload.of(fleetFile, null, Duration.ofSeconds(30));
+            if (withTemplate) {
+                upload = upload.withTemplateVmid(buildTemplate(stack), Duration.ofSeconds(30));
+            }
+            JsonNode accepted = PushCommand.submit(api, upload, "demo", null, "operator", true, false);
             System.out.println("pushed " + fleetFile.getFileName() + ": spec version " + accepted.path("specVersion").asText());
             JsonNode plan = PushCommand.awaitPlan(api, accepted.path("specVersion").asLong(), timeout);
             System.out.println();
@@ -80,6 +87,27 @@ final class DemoCommand implements Callable<Integer> {
                 // the hook is running: it closes the stack itself
             }
         }
+    }
+
+    /** Builds the example template through the template builder and returns its VMID once it is ready. */
+    private static int buildTemplate(FleetStack stack) throws InterruptedException {
+        ServiceApi builder = new ServiceApi("template builder", stack.addresses().get("template-builder"));
+        var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("template", "nixos").put("route", "sftp").put("requestedBy", "demo");
+        long t0 = System.nanoTime();
+        String id = builder.postJson("/templates/builds", body, java.util.Map.of(), Duration.ofSeconds(30))
+                .path("buildId").asText();
+        System.out.println();
+        System.out.println("building the example template (build " + id + ", the stand-in image; sftp route) ...");
+        JsonNode b = TemplateCommand.awaitBuild(builder, id, System.out);
+        if (!"ready".equals(b.path("state").asText())) {
+            throw new CliException("the template was rejected at " + b.path("failedStep").asText() + ": "
+                    + b.path("reason").asText());
+        }
+        int vmid = b.path("candidateVmid").asInt();
+        System.out.printf("template VM %d ready in %.1f s: built, checked, copied, restored, a clone booted with the"
+                + " agent, DHCP and the fleet key, converted%n", vmid, elapsedMillis(t0) / 1000.0);
+        return vmid;
     }
 
     private static long elapsedMillis(long t0) {

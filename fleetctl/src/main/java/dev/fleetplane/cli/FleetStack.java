@@ -5,6 +5,8 @@ import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.pvesim.GuestSsh;
+import dev.fleetplane.pvesim.NodeSsh;
+import dev.fleetplane.pvesim.nodessh.NodeSshEndpoint;
 import dev.fleetplane.pvesim.PveSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,11 +80,13 @@ final class FleetStack implements AutoCloseable {
     }
 
     static FleetStack start(Options o, PrintStream progress) throws Exception {
-        Map<String, Integer> ports = new LinkedHashMap<>();
+        // Held (bound) until their owners start: the local stack picks free ports of its own meanwhile.
+        Map<String, Ports.Held> ports = new LinkedHashMap<>();
         for (String s : SERVICES) {
-            ports.put(s, Ports.claim(s, o.servicePorts().getOrDefault(s, 0)));
+            ports.put(s, Ports.hold(s, o.servicePorts().getOrDefault(s, 0)));
         }
-        int pvePort = o.proxmox() instanceof Simulated sim ? Ports.claim("the Proxmox simulator", sim.pvePort()) : 0;
+        Ports.Held pvePort = o.proxmox() instanceof Simulated sim ? Ports.hold("the Proxmox simulator", sim.pvePort())
+                : null;
         if (o.data().kafkaPort() != 0) {
             Ports.claim("Kafka", o.data().kafkaPort());
         }
@@ -98,10 +102,16 @@ final class FleetStack implements AutoCloseable {
         } catch (Exception | Error e) {
             stack.close();
             throw e;
+        } finally {
+            ports.values().forEach(Ports.Held::close);
+            if (pvePort != null) {
+                pvePort.close();
+            }
         }
     }
 
-    private void startAll(Options o, Map<String, Integer> ports, int pvePort, PrintStream progress) throws Exception {
+    private void startAll(Options o, Map<String, Ports.Held> ports, Ports.Held pvePort, PrintStream progress)
+            throws Exception {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwx------"));
 
@@ -115,14 +125,16 @@ final class FleetStack implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", data.jdbcUser());
         env.put("QUARKUS_DATASOURCE_PASSWORD", data.jdbcPassword());
         if (o.proxmox() instanceof Simulated sim) {
-            startSimulator(sim, pvePort, env, progress);
+            pvePort.close();
+            startSimulator(sim, pvePort.port(), o.repo(), env, progress);
         } else {
-            useCluster((Real) o.proxmox(), env, progress);
+            useCluster((Real) o.proxmox(), o.repo(), env, progress);
         }
 
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
-            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s), env, logs);
+            ports.get(s).close();
+            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), env, logs);
             services.add(p);
             started.add(p);
         }
@@ -169,7 +181,7 @@ final class FleetStack implements AutoCloseable {
         return localStack.endpoints();
     }
 
-    private void startSimulator(Simulated o, int pvePort, Map<String, String> env, PrintStream progress)
+    private void startSimulator(Simulated o, int pvePort, Path repo, Map<String, String> env, PrintStream progress)
             throws IOException, InterruptedException {
         Path key = generateFleetKey();
         String tokenSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -186,6 +198,8 @@ final class FleetStack implements AutoCloseable {
                 // As root, each guest is a network namespace whose DHCP address moves during its first switch; else
                 // (the simulator says why) sshd on a loopback address, where addresses never move.
                 .netnsGuests(true)
+                // The node's sshd: the template builder copies its archives into the dump directory over SFTP.
+                .nodeSsh(NodeSsh.fromFile(Path.of(key + ".pub")))
                 .seedFile(o.pveSeed())
                 .build()
                 .start();
@@ -208,13 +222,52 @@ final class FleetStack implements AutoCloseable {
         env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(simulator.guestSshPort().orElse(o.guestSshPort())));
         // A switch that moves the guest's address is noticed after 3 missed keepalives: 6 s here, not 30 s.
         env.put("FLEETPLANE_PROVISIONER_SSH_KEEPALIVE", "PT2S");
+        templateBuilderOnSimulator(repo, key, simulator.guestSshPort().orElse(o.guestSshPort()), env);
         progress.println("guests: " + (simulator.hasNetnsGuests() ? "network namespaces on "
                 + simulator.guestSubnet().orElse("?") + " (their address changes during the first switch)"
                 : "sshd on loopback addresses (no network namespaces here; addresses never change)"));
     }
 
+    /**
+     * The template builder against the simulator: the repository's recipe, built by the stand-in command (a small real
+     * VMA or qcow2; nixpkgs is not needed), copied to the simulated node's sshd, smoke-tested with the fleet key.
+     */
+    private void templateBuilderOnSimulator(Path repo, Path key, int guestSshPort, Map<String, String> env) {
+        NodeSshEndpoint node = simulator.nodeSsh("pve").orElseThrow(() -> new CliException("the simulator has no node sshd"));
+        addresses.put("pve-node-ssh", node.host() + ":" + node.port());
+        String standIn = repo.resolve("examples/template/stand-in-build").toString();
+        env.put("FLEETPLANE_TEMPLATES_WORK_DIR", workDir.resolve("templates").toString());
+        env.put("FLEETPLANE_TEMPLATES_NODE", "pve");
+        env.put("FLEETPLANE_TEMPLATES_BUILD_RECIPE", repo.resolve("examples/template").toString());
+        env.put("FLEETPLANE_TEMPLATES_BUILD_SFTP_COMMAND", standIn + " {flake} {out} vma");
+        env.put("FLEETPLANE_TEMPLATES_BUILD_API_COMMAND", standIn + " {flake} {out} qcow2");
+        env.put("FLEETPLANE_STAND_IN_CLASSPATH", System.getProperty("java.class.path"));
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_HOST", node.host());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_PORT", Integer.toString(node.port()));
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_USER", node.user());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_IDENTITY_FILE", key.toString());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_HOST_KEY_FINGERPRINT", node.hostKeyFingerprint());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_DUMP_DIR", node.dumpDir().toString());
+        env.put("FLEETPLANE_TEMPLATES_SMOKE_IDENTITY_FILE", key.toString());
+        env.put("FLEETPLANE_TEMPLATES_SMOKE_SSH_PORT", Integer.toString(guestSshPort));
+    }
+
+    /**
+     * The template builder against the operator's cluster: node SSH to the API's host with the operator's identity
+     * (the node's host key fingerprint must come from FLEETPLANE_TEMPLATES_NODE_SSH_HOST_KEY_FINGERPRINT, or the sftp
+     * route is refused naming it), the smoke test's login with the same identity.
+     */
+    private void templateBuilderOnCluster(Path repo, Real real, Map<String, String> env) {
+        env.put("FLEETPLANE_TEMPLATES_WORK_DIR", workDir.resolve("templates").toString());
+        env.put("FLEETPLANE_TEMPLATES_BUILD_RECIPE", repo.resolve("examples/template").toString());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_HOST", real.connection().baseUrl().getHost());
+        env.put("FLEETPLANE_TEMPLATES_NODE_SSH_IDENTITY_FILE", real.sshIdentity().toString());
+        env.put("FLEETPLANE_TEMPLATES_SMOKE_IDENTITY_FILE", real.sshIdentity().toString());
+        env.put("FLEETPLANE_TEMPLATES_SMOKE_SSH_PORT", Integer.toString(real.sshPort()));
+    }
+
     /** The services talk to the operator's cluster: its URL, token and trust, and the operator's SSH identity. */
-    private void useCluster(Real real, Map<String, String> env, PrintStream progress) {
+    private void useCluster(Real real, Path repo, Map<String, String> env, PrintStream progress) {
         PveConnection c = real.connection();
         addresses.put("pve", c.baseUrl().toString());
         env.put("PVE_URL", c.baseUrl().toString());
@@ -226,6 +279,7 @@ final class FleetStack implements AutoCloseable {
         env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", null);
         env.put("FLEETPLANE_PROVISIONER_SSH_IDENTITY_FILE", real.sshIdentity().toString());
         env.put("FLEETPLANE_PROVISIONER_SSH_PORT", Integer.toString(real.sshPort()));
+        templateBuilderOnCluster(repo, real, env);
         progress.println("proxmox: " + c.baseUrl() + " as " + c.tokenId() + "; guests over SSH as "
                 + real.sshIdentity() + " on port " + real.sshPort());
     }

@@ -115,6 +115,22 @@ final class ServiceApi {
         return new EventPage(body, response.headers().firstValue("X-Fleetplane-Cursor").orElse(null));
     }
 
+    /** GET, with a 404 as empty (a thing not there yet) instead of an error. */
+    java.util.Optional<JsonNode> find(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET()
+                .build();
+        HttpResponse<String> response = exchange(request);
+        if (response.statusCode() == 404) {
+            return java.util.Optional.empty();
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("GET " + path + " answered " + response.statusCode() + ": "
+                    + describeError(body, response.body()));
+        }
+        return java.util.Optional.of(body);
+    }
+
     JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

@@ -58,4 +58,24 @@ record SpecUpload(String body, boolean nix, String note) {
                 + (root == null ? SpecFile.rootOf(file) : root) + ": sending its evaluation (JSON); "
                 + "the planner keeps that and --revision, not the source");
     }
+
+    /**
+     * This fleet with {@code _proxmox.templateVmid} set to {@code vmid} (the demo's freshly built template), sent as
+     * JSON: a Nix source is evaluated here first.
+     */
+    SpecUpload withTemplateVmid(int vmid, Duration nixTimeout) {
+        JsonNode spec;
+        try {
+            spec = nix ? new NixEvaluator("nix-instantiate", nixTimeout).evaluate(body)
+                    : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (NixEvaluationException | IOException e) {
+            throw new CliException("cannot read the fleet to set its template: " + e.getMessage(), e);
+        }
+        if (!(spec.path("_proxmox") instanceof com.fasterxml.jackson.databind.node.ObjectNode proxmox)) {
+            throw new CliException("the fleet has no _proxmox block to set templateVmid in");
+        }
+        proxmox.put("templateVmid", vmid);
+        return new SpecUpload(spec.toString(), false, "the fleet with _proxmox.templateVmid = " + vmid
+                + " (the template just built)");
+    }
 }

@@ -67,6 +67,11 @@ final class StackFile {
         return serviceUrl("proxmox-adapter", "adapter", explicit);
     }
 
+    /** The template builder URL: {@code --template-builder}, else {@code FLEETPLANE_TEMPLATE_BUILDER_URL}, else the stack's. */
+    static String templateBuilderUrl(String explicit) {
+        return serviceUrl("template-builder", "template-builder", explicit);
+    }
+
     private static String serviceUrl(String service, String explicit) {
         return serviceUrl(service, service, explicit);
     }
@@ -76,7 +81,7 @@ final class StackFile {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        String envName = "FLEETPLANE_" + flag.toUpperCase(java.util.Locale.ROOT) + "_URL";
+        String envName = "FLEETPLANE_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_URL";
         String env = System.getenv(envName);
         if (env != null && !env.isBlank()) {
             return env;

@@ -1,5 +1,6 @@
 package dev.fleetplane.templates.saga;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /** Where a build stands; the label is the {@code build.state} column. */
@@ -32,6 +33,8 @@ public enum BuildState {
         this.label = label;
     }
 
+    /** As the {@code build} table and the REST answers spell it. */
+    @JsonValue
     public String label() {
         return label;
     }

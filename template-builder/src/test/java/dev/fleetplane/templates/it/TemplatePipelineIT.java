@@ -12,6 +12,7 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.templates.TemplateBuilt;
+import dev.fleetplane.events.templates.TemplateDeleted;
 import dev.fleetplane.events.templates.TemplateImageChecked;
 import dev.fleetplane.events.templates.TemplateReady;
 import dev.fleetplane.events.templates.TemplateRejected;
@@ -55,6 +56,8 @@ class TemplatePipelineIT {
     private static AdapterProcess adapter;
     private static TemplateTopics topics;
     private static PveReadOnlyClient pve;
+    /** The sftp route's template, promoted in the first test. */
+    private static int nixosTemplate;
 
     @BeforeAll
     static void services() throws Exception {
@@ -122,7 +125,10 @@ class TemplatePipelineIT {
         assertFalse(vmids().contains(smoke.probeVmid()), "the probe is destroyed");
         assertEquals(built.sha256(), ready.sha256());
 
+        given().get("/templates/builds/" + id).then().statusCode(200)
+                .body("state", equalTo("ready"), "candidateVmid", equalTo(ready.vmid()));
         given().get("/templates").then().statusCode(200).body("vmid", hasItem(ready.vmid()));
+        nixosTemplate = ready.vmid();
         given().post("/templates/" + ready.vmid() + "/promote").then().statusCode(200)
                 .body("line", equalTo("_proxmox.templateVmid = " + ready.vmid() + ";"));
         for (FleetEvent e : topics.story(id)) {
@@ -186,10 +192,50 @@ class TemplatePipelineIT {
 
     @Test
     @Order(5)
+    void aBuildThatFails_orRunsPastItsLimit_isRejectedAtBuild_withItsOutput() {
+        Set<Integer> before = vmids();
+        String failed = build(Map.of("template", "nixos", "recipe", TemplateWorld.failingRecipe.toString()));
+        TemplateRejected why = topics.awaitFirst(failed, EventCatalog.TEMPLATE_REJECTED)
+                .dataAs(EventCatalog.TEMPLATE_REJECTED);
+        assertEquals("build", why.step());
+        assertTrue(why.reason().contains("exited with 1") && why.reason().contains("attribute 'template' missing"),
+                why.reason());
+
+        String hung = build(Map.of("template", "nixos", "recipe", TemplateWorld.hangingRecipe.toString(),
+                "timeoutSeconds", 3));
+        TemplateRejected killed = topics.awaitFirst(hung, EventCatalog.TEMPLATE_REJECTED)
+                .dataAs(EventCatalog.TEMPLATE_REJECTED);
+        assertEquals("build", killed.step());
+        assertTrue(killed.reason().contains("ran past its limit of PT3S and was killed"), killed.reason());
+        assertEquals(3, topics.one(hung, EventCatalog.TEMPLATE_BUILD_STARTED).timeoutSeconds());
+        assertEquals(before, vmids());
+    }
+
+    @Test
+    @Order(7)
     void aRequestThatCanNeverBuild_isRefusedAtTheDoor() {
         given().contentType(ContentType.JSON).body(Map.of("template", "Bad Name!", "route", "ftp")).post("/templates/builds")
                 .then().statusCode(400)
                 .body("details", hasItem("route must be sftp or api, got 'ftp'"));
+    }
+
+    @Test
+    @Order(6)
+    void aSecondTemplateOfAName_retiresTheFirst_whichNothingUses() {
+        int first = given().get("/templates?name=nixos-api").then().statusCode(200).extract().path("[0].vmid");
+        String id = build(Map.of("template", "nixos-api", "route", "api"));
+        FleetEvent end = topics.awaitFirst(id, EventCatalog.TEMPLATE_READY, EventCatalog.TEMPLATE_REJECTED);
+        assertTrue(end.is(EventCatalog.TEMPLATE_READY), end.toString());
+        TemplateDeleted deleted = topics.awaitFirst(id, EventCatalog.TEMPLATE_DELETED)
+                .dataAs(EventCatalog.TEMPLATE_DELETED);
+        assertEquals(first, deleted.vmid());
+        assertFalse(vmids().contains(first), "the retired template is destroyed in Proxmox");
+        int second = end.dataAs(EventCatalog.TEMPLATE_READY).vmid();
+        assertTrue(vmids().contains(second));
+        given().get("/templates?name=nixos-api").then().statusCode(200)
+                .body("find { it.vmid == " + first + " }.deletedAt", org.hamcrest.Matchers.notNullValue())
+                .body("find { it.vmid == " + second + " }.deletedAt", org.hamcrest.Matchers.nullValue());
+        assertTrue(vmids().contains(nixosTemplate), "another name's template is not this retention's business");
     }
 
     private static String read(Path p) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +32,8 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
     static Path dir;
     static Path recipe;
     static Path truncatingRecipe;
+    static Path failingRecipe;
+    static Path hangingRecipe;
 
     @Override
     public Map<String, String> start() {
@@ -65,15 +66,20 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
             recipe = Files.createDirectories(dir.resolve("recipe"));
             truncatingRecipe = Files.createDirectories(dir.resolve("recipe-truncating"));
             Files.writeString(truncatingRecipe.resolve("stand-in-fault"), "truncate\n");
-            Path build = standInBuild(dir.resolve("stand-in-build"));
+            failingRecipe = Files.createDirectories(dir.resolve("recipe-failing"));
+            Files.writeString(failingRecipe.resolve("stand-in-fault"), "fail\n");
+            hangingRecipe = Files.createDirectories(dir.resolve("recipe-hanging"));
+            Files.writeString(hangingRecipe.resolve("stand-in-fault"), "hang\n");
+            String build = standInBuild();
+            String cp = System.getProperty("java.class.path");
 
             Map<String, String> props = new HashMap<>();
             props.put("fleetplane.templates.work-dir", dir.resolve("work").toString());
             props.put("fleetplane.templates.node", NODE);
             props.put("fleetplane.templates.storage", "local-lvm");
             props.put("fleetplane.templates.build.recipe", recipe.toString());
-            props.put("fleetplane.templates.build.sftp-command", build + " {flake} {out} vma");
-            props.put("fleetplane.templates.build.api-command", build + " {flake} {out} qcow2");
+            props.put("fleetplane.templates.build.sftp-command", build + " {flake} {out} vma " + cp);
+            props.put("fleetplane.templates.build.api-command", build + " {flake} {out} qcow2 " + cp);
             props.put("fleetplane.templates.build.timeout", "PT2M");
             props.put("fleetplane.templates.node-ssh.host", node.host());
             props.put("fleetplane.templates.node-ssh.port", Integer.toString(node.port()));
@@ -85,6 +91,9 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
             props.put("fleetplane.templates.smoke.ssh-port", "22");
             props.put("fleetplane.templates.smoke.deadline", "PT" + SMOKE_DEADLINE.toSeconds() + "S");
             props.put("fleetplane.templates.smoke.login-deadline", "PT20S");
+            // Retention at its tightest, so that a second template of a name retires the first at once.
+            props.put("fleetplane.templates.retention.keep", "1");
+            props.put("fleetplane.templates.retention.unused-for", "PT0S");
             return props;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -95,24 +104,15 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
     }
 
     /**
-     * The stand-in for {@code nixos-rebuild build-image}: {@code stand-in-build FLAKE OUT vma|qcow2} writes one small
-     * real image into OUT with this JVM's classpath; a recipe holding {@code stand-in-fault} passes it on as
-     * {@code --fault} (a truncated archive, for the check's test).
+     * The repository's stand-in for {@code nixos-rebuild build-image} ({@code examples/template/stand-in-build}): it
+     * writes one small real image with this JVM's classpath, which the command passes as its fourth argument.
      */
-    private static Path standInBuild(Path script) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        Files.writeString(script, """
-                #!/bin/sh
-                set -e
-                recipe="${1%%#*}"
-                echo "stand-in build of $1 (nixpkgs is not available here)"
-                fault=""
-                if [ -f "$recipe/stand-in-fault" ]; then fault="--fault $(cat "$recipe/stand-in-fault")"; fi
-                exec '%s' -cp '%s' dev.fleetplane.images.StandInImages --out "$2" --format "$3" --disk-mib 4 $fault
-                """.formatted(java, cp));
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
+    private static String standInBuild() {
+        Path script = Path.of("..", "examples", "template", "stand-in-build").toAbsolutePath().normalize();
+        if (!Files.isExecutable(script)) {
+            throw new IllegalStateException(script + " is missing or not executable");
+        }
+        return script.toString();
     }
 
     @Override
