@@ -1,38 +1,33 @@
 package dev.fleetplane.templates.build;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
-/** A build's directory, made empty before the build runs (a restarted build starts clean). */
+/**
+ * A build's directories: each attempt of the build command runs in a new {@code attempt-N} under the build's directory.
+ * A builder that was killed leaves its command running as an orphan, which goes on writing into its own attempt's
+ * directory, never into the one the resumed build looks for its artefact in.
+ */
 public final class FileTrees {
 
     private FileTrees() {
     }
 
-    /** Creates {@code dir} or deletes everything in it; symlinks (a {@code result} link into the store) are unlinked. */
-    public static void empty(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
+    /** A new, empty {@code attempt-N} directory under {@code buildDir} (N one more than the highest there). */
+    public static Path nextAttempt(Path buildDir) throws IOException {
+        Files.createDirectories(buildDir);
+        int highest = 0;
+        try (var entries = Files.list(buildDir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                if (name.matches("attempt-\\d{1,6}")) {
+                    highest = Math.max(highest, Integer.parseInt(name.substring("attempt-".length())));
                 }
-                if (!d.equals(dir)) {
-                    Files.delete(d);
-                }
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
+        Path dir = buildDir.resolve("attempt-" + (highest + 1));
+        Files.createDirectory(dir);
+        return dir;
     }
 }

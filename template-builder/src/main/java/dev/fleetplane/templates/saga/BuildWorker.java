@@ -159,8 +159,7 @@ public class BuildWorker {
 
     /** Runs the build command; returns the build with its artefact, or null when it failed (and was rejected). */
     private Build build(Build b) throws IOException {
-        Path dir = config.workDir().resolve(b.buildId());
-        FileTrees.empty(dir);
+        Path dir = FileTrees.nextAttempt(config.workDir().resolve(b.buildId()));
         String flake = b.builtFrom().contains("#") ? b.builtFrom()
                 : BuildCommand.flakeOf(Path.of(b.builtFrom()), config.build().attribute());
         String configured = Build.SFTP.equals(b.route()) ? config.build().sftpCommand() : config.build().apiCommand();

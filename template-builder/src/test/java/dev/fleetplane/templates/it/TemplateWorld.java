@@ -34,6 +34,7 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
     static Path truncatingRecipe;
     static Path failingRecipe;
     static Path hangingRecipe;
+    static Path slowRecipe;
 
     @Override
     public Map<String, String> start() {
@@ -70,6 +71,8 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
             Files.writeString(failingRecipe.resolve("stand-in-fault"), "fail\n");
             hangingRecipe = Files.createDirectories(dir.resolve("recipe-hanging"));
             Files.writeString(hangingRecipe.resolve("stand-in-fault"), "hang\n");
+            slowRecipe = Files.createDirectories(dir.resolve("recipe-slow"));
+            Files.writeString(slowRecipe.resolve("stand-in-fault"), "slow\n");
             String build = standInBuild();
             String cp = System.getProperty("java.class.path");
 
