@@ -100,7 +100,10 @@ public final class TemplateUploadBench {
     private void run(int runs) throws Exception {
         key = sshKey();
         String secret = UUID.randomUUID().toString();
+        // imgcopy as a task of its own (1 ms wait): with no duration the simulator runs a task's work before it answers,
+        // so the UPID would only come after the checksum and the move; a real node forks the worker and answers at once.
         try (PveSimulator sim = PveSimulator.builder().https(true).apiToken(TOKEN_ID, secret)
+                .taskDuration("imgcopy", Duration.ofMillis(1))
                 .nodeSsh(NodeSsh.fromFile(Path.of(key + ".pub"))).build().start()) {
             NodeSshEndpoint ssh = sim.nodeSsh(NODE).orElseThrow();
             knownHosts = pinnedKnownHosts(ssh);
@@ -109,17 +112,24 @@ public final class TemplateUploadBench {
             PveConnection connection = PveConnection.of(sim.url(), TOKEN_ID, secret).fingerprint(sim.fingerprint())
                     .timeouts(Duration.ofSeconds(10), Duration.ofMinutes(10));
             ProxmoxClient pve = BenchPveAccess.uploadOnly(connection); // not closed: its REST half was never built
+            // the same call over the simulator's plain-HTTP listener: what TLS costs on this route
+            PveConnection plainConnection = PveConnection.of(sim.plainUrl(), TOKEN_ID, secret)
+                    .timeouts(Duration.ofSeconds(10), Duration.ofMinutes(10));
+            ProxmoxClient plain = BenchPveAccess.uploadOnly(plainConnection);
             Map<String, List<Long>> nanos = new LinkedHashMap<>();
-            for (String route : List.of("cat", "scp", "sftp", "api-stream", "api-task")) {
+            for (String route : List.of("cat", "scp", "sftp", "api-stream", "api-task", "http-stream", "http-task")) {
                 nanos.put(route, new ArrayList<>());
             }
             for (int r = 1; r <= runs; r++) {
                 nanos.get("cat").add(timeCat());
                 nanos.get("scp").add(timeScp(ssh, r));
                 nanos.get("sftp").add(timeSftp(target, ssh, r));
-                long[] api = timeApi(pve, connection, r);
+                long[] api = timeApi(pve, connection, "bench-" + r + ".raw");
                 nanos.get("api-stream").add(api[0]);
                 nanos.get("api-task").add(api[1]);
+                long[] http = timeApi(plain, plainConnection, "bench-http-" + r + ".raw");
+                nanos.get("http-stream").add(http[0]);
+                nanos.get("http-task").add(http[1]);
                 System.out.printf("run %d done: %s%n", r, load());
             }
             print(nanos, runs);
@@ -161,8 +171,8 @@ public final class TemplateUploadBench {
      * Route api: the multipart POST until Proxmox answers with the task id, then the {@code imgcopy} task (checksum,
      * move into the storage) followed until it stops. Returns {stream, stream + task}.
      */
-    private long[] timeApi(ProxmoxClient pve, PveConnection connection, int run) throws InterruptedException {
-        UploadRequest request = new UploadRequest("import", image, "bench-" + run + ".raw",
+    private long[] timeApi(ProxmoxClient pve, PveConnection connection, String name) throws InterruptedException {
+        UploadRequest request = new UploadRequest("import", image, name,
                 sha256 == null ? null : "sha256", sha256);
         long t0 = System.nanoTime();
         Upid upid = pve.upload(NODE, STORAGE, request);
@@ -202,6 +212,8 @@ public final class TemplateUploadBench {
         labels.put("sftp", "sftp route: NodeSftp.upload (SSHJ)");
         labels.put("api-stream", "api route: upload() until the UPID");
         labels.put("api-task", "api route: upload() + imgcopy task");
+        labels.put("http-stream", "api route, plain http: until the UPID");
+        labels.put("http-task", "api route, plain http: + imgcopy");
         System.out.printf("%nTEMPLATE-UPLOAD-BENCH %.0f MiB, %s of %d run(s), %s%n", mib, runs == 1 ? "one" : "median",
                 runs, load());
         System.out.printf("TEMPLATE-UPLOAD-BENCH %-38s %9s %9s %7s %7s%n", "what", "seconds", "MiB/s", "x cat",
