@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * builder's {@link NodeSftp#upload} (route sftp, SSHJ) to the same sshd, and posted by proxmox-client's
  * {@link ProxmoxClient#upload} (route api, what the adapter's UploadImage handler calls: multipart, content
  * {@code import}, the sha256 the build computed) to the simulator's HTTPS API with its fingerprint pinned, after which
- * the {@code imgcopy} task is followed until it ends. Prints MiB/s and ratios to {@code cat} and {@code scp}; medians of
+ * the {@code imgcopy} task is followed until it ends; then once more over the simulator's plain-HTTP listener, to show
+ * what TLS costs. Prints MiB/s and ratios to {@code cat} and {@code scp}; medians of
  * {@code --runs}; asserts nothing.
  *
  * <pre>bench/upload-bench.sh [--mib 1024] [--runs 1] [--checksum true]</pre>
