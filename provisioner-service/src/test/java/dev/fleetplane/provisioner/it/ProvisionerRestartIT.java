@@ -8,8 +8,7 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.fleetplane.localstack.quarkus.ServiceJar;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,23 +28,20 @@ import org.junit.jupiter.api.Test;
 class ProvisionerRestartIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration READY = Duration.ofSeconds(60);
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void provisionerKilledInTheMiddleOfARebuild_resumesThere_andProvisionsTheHostOnce() throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), jar + " is built by `mvn package` before the ITs run");
         SimulatedGuests guests = new SimulatedGuests();
         Map<String, String> settings = guests.start();
         Path logs = Files.createTempDirectory("fleetplane-provisioner-restart-");
-        Process first = null;
-        Process second = null;
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
              AgentRelay relay = new AgentRelay(stack.kafkaBootstrapServers(), SimulatedGuests.pve);
-             ProvisioningTopics topics = new ProvisioningTopics(stack.kafkaBootstrapServers())) {
-            int port = freePort();
-            first = launch(jar, stack, settings, port, logs.resolve("first.log"));
-            awaitReady(port, first, logs.resolve("first.log"));
+             ProvisioningTopics topics = new ProvisioningTopics(stack.kafkaBootstrapServers());
+             ServiceJar provisioner = ServiceJar.of(Path.of("target/quarkus-app/quarkus-run.jar"), stack.endpoints(),
+                     settings)) {
+            provisioner.start(logs.resolve("first.log"), READY);
             int vmid = 401;
             String host = "phoenix";
             SimulatedGuests.startVm(vmid, host);
@@ -56,10 +50,8 @@ class ProvisionerRestartIT {
                     "echo run >> /root/rebuild-runs && sleep 5 && nixos-rebuild switch --flake /etc/nixos#{host}");
 
             await().atMost(WAIT).until(() -> Files.exists(runs));
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop, the SSH connection just dies
-            assertTrue(first.waitFor(20, TimeUnit.SECONDS));
-            second = launch(jar, stack, settings, port, logs.resolve("second.log"));
-            awaitReady(port, second, logs.resolve("second.log"));
+            provisioner.kill(); // SIGKILL: no shutdown hook, no graceful stop, the SSH connection just dies
+            provisioner.start(logs.resolve("second.log"), READY);
 
             topics.awaitFirst(host, command, EventCatalog.PROVISIONING_SUCCEEDED);
             // Every event of the host is keyed by it (one partition) and leaves through the outbox in commit order;
@@ -75,7 +67,7 @@ class ProvisionerRestartIT {
                     .until(() -> count(topics, host, command, EventCatalog.PROVISIONING_SUCCEEDED) == 1);
             assertEquals(List.of("run", "run"), Files.readAllLines(runs),
                     "the killed run's switch never happened, so the resumed saga ran the rebuild again");
-            String saga = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sagas/" + host))
+            String saga = http.send(HttpRequest.newBuilder(URI.create(provisioner.url() + "/sagas/" + host))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(saga.contains("\"state\":\"succeeded\"") && saga.contains("\"rebuildRuns\":2"), saga);
             assertTrue(Files.readString(logs.resolve("second.log")).contains("resuming step rebuilding"),
@@ -91,14 +83,6 @@ class ProvisionerRestartIT {
             }
             throw e;
         } finally {
-            for (Process p : new Process[] {first, second}) {
-                if (p != null && p.isAlive()) {
-                    p.destroy();
-                    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                }
-            }
             guests.stop();
             try (var files = Files.walk(logs)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -109,47 +93,5 @@ class ProvisionerRestartIT {
     private static long count(ProvisioningTopics topics, String host, FleetEvent command,
                               dev.fleetplane.events.EventKind<?> kind) {
         return topics.all(host, command, kind).size();
-    }
-
-    private static Process launch(Path jar, LocalStack stack, Map<String, String> settings, int port, Path log)
-            throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
-        settings.forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"), v));
-        return pb.start();
-    }
-
-    private void awaitReady(int port, Process p, Path log) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            if (!p.isAlive()) {
-                throw new AssertionError("the provisioner exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the provisioner was not ready within 60 s: " + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -20,6 +20,7 @@ import dev.fleetplane.events.templates.TemplateSmokeTested;
 import dev.fleetplane.events.templates.TemplateUploaded;
 import dev.fleetplane.images.ImageDigest;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.ServiceJar;
 import dev.fleetplane.proxmox.client.ClusterVm;
 import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.proxmox.client.PveReadOnlyClient;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TemplatePipelineIT {
 
-    private static AdapterProcess adapter;
+    private static ServiceJar adapter;
     private static TemplateTopics topics;
     private static PveReadOnlyClient pve;
     /** The sftp route's template, promoted in the first test. */
@@ -93,7 +94,7 @@ class TemplatePipelineIT {
         String id = build(Map.of("template", "nixos", "route", "sftp", "requestedBy", "templates-it"));
         FleetEvent end = topics.awaitFirst(id, EventCatalog.TEMPLATE_READY, EventCatalog.TEMPLATE_REJECTED);
         assertTrue(end.is(EventCatalog.TEMPLATE_READY), () -> end + " / " + topics.story(id).stream()
-                .map(FleetEvent::type).toList() + "\nadapter log: " + read(adapter.log));
+                .map(FleetEvent::type).toList() + "\nadapter log: " + ServiceJar.tail(AdapterProcess.log(TemplateWorld.dir)));
 
         TemplateBuilt built = topics.one(id, EventCatalog.TEMPLATE_BUILT);
         assertEquals("vma", built.format());
@@ -142,7 +143,7 @@ class TemplatePipelineIT {
         String id = build(Map.of("template", "nixos-api", "route", "api"));
         FleetEvent end = topics.awaitFirst(id, EventCatalog.TEMPLATE_READY, EventCatalog.TEMPLATE_REJECTED);
         assertTrue(end.is(EventCatalog.TEMPLATE_READY), () -> end + " / " + topics.story(id).stream()
-                .map(FleetEvent::type).toList() + "\nadapter log: " + read(adapter.log));
+                .map(FleetEvent::type).toList() + "\nadapter log: " + ServiceJar.tail(AdapterProcess.log(TemplateWorld.dir)));
         assertEquals("qcow2", topics.one(id, EventCatalog.TEMPLATE_BUILT).format());
         TemplateUploaded uploaded = topics.one(id, EventCatalog.TEMPLATE_UPLOADED);
         assertTrue(uploaded.volid().startsWith("local:import/nixos-api-"), uploaded.volid());
@@ -236,14 +237,5 @@ class TemplatePipelineIT {
                 .body("find { it.vmid == " + first + " }.deletedAt", org.hamcrest.Matchers.notNullValue())
                 .body("find { it.vmid == " + second + " }.deletedAt", org.hamcrest.Matchers.nullValue());
         assertTrue(vmids().contains(nixosTemplate), "another name's template is not this retention's business");
-    }
-
-    private static String read(Path p) {
-        try {
-            String s = Files.readString(p);
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-        } catch (Exception e) {
-            return "(" + e + ")";
-        }
     }
 }
