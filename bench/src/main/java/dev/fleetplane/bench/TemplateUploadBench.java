@@ -3,6 +3,7 @@ package dev.fleetplane.bench;
 import dev.fleetplane.proxmox.client.BenchPveAccess;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveConnection;
+import dev.fleetplane.proxmox.client.PveReadOnlyClient;
 import dev.fleetplane.proxmox.client.TaskStatus;
 import dev.fleetplane.proxmox.client.Upid;
 import dev.fleetplane.proxmox.client.UploadRequest;
@@ -179,13 +180,14 @@ public final class TemplateUploadBench {
         Upid upid = pve.upload(NODE, STORAGE, request);
         long streamed = System.nanoTime() - t0;
         long deadline = System.nanoTime() + TASK_LIMIT.toNanos();
-        TaskStatus status = BenchPveAccess.taskStatus(connection, upid);
+        PveReadOnlyClient reader = PveReadOnlyClient.connect(connection);
+        TaskStatus status = reader.taskStatus(upid);
         while (status.running()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(upid + " still running after " + TASK_LIMIT);
             }
             Thread.sleep(TASK_POLL.toMillis()); // polling, as the adapter does (it waits longer between polls)
-            status = BenchPveAccess.taskStatus(connection, upid);
+            status = reader.taskStatus(upid);
         }
         long done = System.nanoTime() - t0;
         if (!status.succeeded()) {

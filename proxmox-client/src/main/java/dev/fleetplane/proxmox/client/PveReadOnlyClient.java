@@ -91,6 +91,12 @@ public final class PveReadOnlyClient {
         return parse(c, () -> VmStatus.from(data(c), vmid));
     }
 
+    /** A task's status ({@code GET /nodes/{node}/tasks/{upid}/status}), asked on the node the UPID names. */
+    public TaskStatus taskStatus(Upid upid) {
+        PveCall c = call("task-status", "/nodes/" + upid.node() + "/tasks/" + upid.value() + "/status");
+        return parse(c, () -> TaskStatus.from(data(c)));
+    }
+
     /** The guest agent's interfaces; agent failures come as {@code AGENT_NOT_CONFIGURED/RUNNING}, {@code VM_NOT_RUNNING}. */
     public List<GuestInterface> guestInterfaces(String node, int vmid) {
         PveCall c = call("agent-network", vmPath(node, vmid) + "/agent/network-get-interfaces");
