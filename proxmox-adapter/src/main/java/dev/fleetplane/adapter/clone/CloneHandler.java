@@ -4,28 +4,25 @@ import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.create.CreateVmid;
 import dev.fleetplane.adapter.handling.CommandFlow;
-import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.task.PendingTask;
-import dev.fleetplane.adapter.vmid.VmidReservations;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.CloneVm;
 import dev.fleetplane.events.pve.VmCloned;
-import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ClusterVm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * {@code CloneVm}, idempotently: a VMID that exists is answered again if fleetplane cloned it for this
  * host, refused if anyone else holds it (never destroyed); vmid 0 takes one from the adapter's range (held by the
- * command's id, as a {@code RestoreVm} does); otherwise the VMID is claimed in
+ * command's id, as a {@code RestoreVm} does: {@link CreateVmid}); otherwise the VMID is claimed in
  * {@code vm_ownership} and the clone queued in {@code pve_task}; {@link CloneDispatcher} starts it when a slot is free,
  * {@link CreateCompletion} answers it.
  */
@@ -39,13 +36,7 @@ public class CloneHandler implements CommandHandler {
     CommandFlow flow;
 
     @Inject
-    Database database;
-
-    @Inject
-    VmOwnership ownership;
-
-    @Inject
-    VmidReservations vmids;
+    CreateVmid create;
 
     @Override
     public EventKind<?> kind() {
@@ -65,42 +56,13 @@ public class CloneHandler implements CommandHandler {
         if (!allocate) {
             checks.vmid("vmid", cmd.vmid());
         }
-        return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> {
-            int vmid;
-            try {
-                vmid = allocate ? allocated(command) : cmd.vmid();
-            } catch (IllegalStateException e) {
-                return flow.refuse(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
-            }
-            Optional<ClusterVm> existing = flow.call(pve -> pve.clusterVms()).stream()
-                    .filter(v -> v.vmid() == vmid).findFirst();
-            if (existing.isPresent()) {
-                return alreadyThere(command, cmd, vmid, existing.get());
-            }
-            // Claim and queue in the answer's transaction; the task poller dispatches when the node/storage has a
-            // free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
-            LOG.infof("clone %d -> %d%s (%s) on %s queued", cmd.templateVmid(), vmid, allocate ? " (allocated)" : "",
-                    cmd.name(), cmd.node());
-            Outcome queued = flow.follow(queued(command, cmd, vmid));
-            return c -> {
-                ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
-                queued.write(c);
-            };
-        });
-    }
-
-    /**
-     * A VMID from the adapter's range for a clone without one (a smoke-test clone of a template candidate): the one this
-     * command claimed when it was handled before (the adapter died before recording it), else a new reservation held by
-     * the command's id. Throws {@link IllegalStateException} naming the range when it is exhausted.
-     */
-    private int allocated(Command command) {
-        Optional<Integer> claimed = database.read(c -> ownership.claimedBy(c, command.event().id()));
-        return claimed.orElseGet(() -> vmids.reserve(command.event().id()));
+        return flow.run(command, OPERATION, cmd.node(), cmd.vmid(), checks, () -> create.place(command, OPERATION,
+                cmd.node(), cmd.vmid(), (vmid, vm) -> alreadyThere(command, cmd, vmid, vm),
+                vmid -> queued(command, cmd, vmid, allocate)));
     }
 
     private Outcome alreadyThere(Command command, CloneVm cmd, int vmid, ClusterVm vm) {
-        var owner = database.read(c -> ownership.find(c, vmid));
+        var owner = create.owner(vmid);
         boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id())
                 || (o.host() != null && Objects.equals(o.host(), command.host()))).isPresent();
         if (!ours) {
@@ -123,7 +85,13 @@ public class CloneHandler implements CommandHandler {
                 cmd.templateVmid(), upid));
     }
 
-    private PendingTask queued(Command command, CloneVm cmd, int vmid) {
+    /**
+     * The clone, claimed and queued in the answer's transaction; the task poller dispatches it when the node/storage
+     * has a free slot, so a burst of clones never blocks this thread nor trips Proxmox's lock timeouts.
+     */
+    private PendingTask queued(Command command, CloneVm cmd, int vmid, boolean allocated) {
+        LOG.infof("clone %d -> %d%s (%s) on %s queued", cmd.templateVmid(), vmid, allocated ? " (allocated)" : "",
+                cmd.name(), cmd.node());
         String storage = cmd.full() && cmd.targetStorage() != null ? cmd.targetStorage().strip() : "";
         return PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
                 Map.of("name", cmd.name() == null ? "" : cmd.name(), "templateVmid", Integer.toString(cmd.templateVmid()),

@@ -5,17 +5,15 @@ import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.create.CreateVmid;
 import dev.fleetplane.adapter.handling.CommandFlow;
-import dev.fleetplane.adapter.ownership.VmOwnership;
+import dev.fleetplane.adapter.ownership.VmOwnership.Owner;
 import dev.fleetplane.adapter.task.PendingTask;
-import dev.fleetplane.adapter.vmid.VmidReservations;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.ImportVm;
 import dev.fleetplane.events.pve.VmImported;
-import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ClusterVm;
-import dev.fleetplane.proxmox.client.PveException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -27,10 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * {@code ImportVm}: a new VM whose disk is imported from an uploaded image ({@code POST /nodes/{node}/qemu} with
  * {@code <diskKey>: <storage>:0,import-from=<volid>}, task {@code qmcreate}), e.g. a NixOS template candidate. Shaped
- * like {@code RestoreVm}: without a VMID one is reserved from the adapter's range; the VMID is claimed in
- * {@code vm_ownership} before the POST (so a later DestroyVm or ConvertToTemplate accepts the VM, and a command handled
- * again answers with the VM it made); the create waits for a create slot of its node and target storage in the clone
- * queue. A failed create leaves nothing behind on Proxmox, so the claim and the reservation are released.
+ * like {@code RestoreVm} ({@link CreateVmid}): without a VMID one is reserved from the adapter's range; the VMID is
+ * claimed in {@code vm_ownership} before the POST (so a later DestroyVm or ConvertToTemplate accepts the VM, and a
+ * command handled again answers with the VM it made); the create waits for a create slot of its node and target
+ * storage in the clone queue. A failed create leaves nothing behind on Proxmox, so the claim and the reservation are released.
  */
 @ApplicationScoped
 public class ImportHandler implements CommandHandler {
@@ -42,13 +40,7 @@ public class ImportHandler implements CommandHandler {
     CommandFlow flow;
 
     @Inject
-    Database database;
-
-    @Inject
-    VmOwnership ownership;
-
-    @Inject
-    VmidReservations vmids;
+    CreateVmid create;
 
     @Override
     public EventKind<?> kind() {
@@ -68,59 +60,35 @@ public class ImportHandler implements CommandHandler {
     }
 
     private Outcome create(Command command, ImportVm cmd, boolean allocate, int given) {
-        int vmid;
-        try {
-            // Handled before (the adapter died before recording it)? Then the VM this command claimed is the answer.
-            Optional<Integer> claimed = allocate ? database.read(c -> ownership.claimedBy(c, command.event().id()))
-                    : Optional.empty();
-            vmid = claimed.orElseGet(() -> allocate ? vmids.reserve(command.event().id()) : given);
-        } catch (IllegalStateException e) {
-            return flow.refuse(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
-        } catch (PveException e) {
-            return flow.failed(command, OPERATION, cmd.node(), 0, e);
-        }
-        Optional<ClusterVm> existing;
-        try {
-            existing = flow.call(pve -> pve.clusterVms()).stream().filter(v -> v.vmid() == vmid).findFirst();
-        } catch (PveException e) {
-            return flow.failed(command, OPERATION, cmd.node(), vmid, e);
-        }
-        if (existing.isPresent()) {
-            return alreadyThere(command, cmd, vmid, existing.get());
-        }
-        LOG.infof("import of %s into VM %d%s (%s) on %s queued", cmd.importFrom(), vmid,
-                allocate ? " (allocated)" : "", cmd.diskKey(), cmd.node());
-        Map<String, String> details = new HashMap<>();
-        details.put("kind", CloneQueue.IMPORT_KIND);
-        details.put("importFrom", cmd.importFrom());
-        details.put("storage", cmd.storage());
-        ImportRules.createParameters(cmd).forEach((k, v) -> details.put(CloneQueue.CONFIG_PREFIX + k, v));
-        PendingTask queued = PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED, details,
-                Instant.now().plus(flow.timeouts().create(command.host())));
-        Outcome follow = flow.follow(queued);
-        return c -> {
-            ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
-            follow.write(c);
-        };
+        return create.place(command, OPERATION, cmd.node(), given, (vmid, vm) -> alreadyThere(command, cmd, vmid, vm),
+                vmid -> {
+                    LOG.infof("import of %s into VM %d%s (%s) on %s queued", cmd.importFrom(), vmid,
+                            allocate ? " (allocated)" : "", cmd.diskKey(), cmd.node());
+                    Map<String, String> details = new HashMap<>();
+                    details.put("kind", CloneQueue.IMPORT_KIND);
+                    details.put("importFrom", cmd.importFrom());
+                    details.put("storage", cmd.storage());
+                    ImportRules.createParameters(cmd).forEach((k, v) -> details.put(CloneQueue.CONFIG_PREFIX + k, v));
+                    return PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED, details,
+                            Instant.now().plus(flow.timeouts().create(command.host())));
+                });
     }
 
     private Outcome alreadyThere(Command command, ImportVm cmd, int vmid, ClusterVm vm) {
-        var owner = database.read(c -> ownership.find(c, vmid));
-        boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id()))
-                .isPresent();
-        if (!ours) {
+        Optional<Owner> ours = create.madeBy(command, vmid);
+        if (ours.isEmpty()) {
             return flow.refuse(command, OPERATION, vm.node(), vmid, "already-exists", "VMID " + vmid
                     + " is held by '" + vm.name() + "' on node " + vm.node() + ", which this command did not import;"
                     + " refusing to touch it");
         }
         if (vm.lock() != null) {
             LOG.infof("VM %d is being created by this command (lock %s); waiting for it", vmid, vm.lock());
-            return flow.follow(PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
+            return flow.follow(PendingTask.forCommand(command, ours.get().upid(), vm.node(), vmid,
                     CloneQueue.RUNNING, Map.of("kind", CloneQueue.IMPORT_KIND, "importFrom", cmd.importFrom()),
                     Instant.now().plus(flow.timeouts().create(command.host()))));
         }
         LOG.infof("VM %d was already imported by this command; answering again", vmid);
         return flow.answer(command, EventCatalog.VM_IMPORTED,
-                new VmImported(vm.node(), vmid, cmd.importFrom(), owner.get().upid()));
+                new VmImported(vm.node(), vmid, cmd.importFrom(), ours.get().upid()));
     }
 }

@@ -1,21 +1,19 @@
 package dev.fleetplane.adapter.restore;
 
 import dev.fleetplane.adapter.clone.CloneQueue;
-import dev.fleetplane.adapter.ownership.VmOwnership;
 import dev.fleetplane.adapter.commands.Checks;
 import dev.fleetplane.adapter.commands.Command;
 import dev.fleetplane.adapter.commands.CommandHandler;
 import dev.fleetplane.adapter.commands.Outcome;
+import dev.fleetplane.adapter.create.CreateVmid;
 import dev.fleetplane.adapter.handling.CommandFlow;
+import dev.fleetplane.adapter.ownership.VmOwnership.Owner;
 import dev.fleetplane.adapter.task.PendingTask;
-import dev.fleetplane.adapter.vmid.VmidReservations;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.pve.RestoreVm;
 import dev.fleetplane.events.pve.VmRestored;
-import dev.fleetplane.messaging.Database;
 import dev.fleetplane.proxmox.client.ClusterVm;
-import dev.fleetplane.proxmox.client.PveException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -26,9 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code RestoreVm}: a vzdump archive restored as a new VM, e.g. the NixOS template image. Without a VMID one is
- * reserved from the adapter's range. Like a clone it is idempotent (the VMID is claimed in {@code vm_ownership}
- * before the POST; a VM already there is answered again if this command made it, refused otherwise) and it waits for
- * a create slot of its node and storage in the clone queue, so restores and clones share one bound.
+ * reserved from the adapter's range ({@link CreateVmid}, as for clones and imports). Like a clone it is idempotent
+ * (the VMID is claimed in {@code vm_ownership} before the POST; a VM already there is answered again if this command
+ * made it, refused otherwise) and it waits for a create slot of its node and storage in the clone queue, so restores
+ * and clones share one bound.
  */
 @ApplicationScoped
 public class RestoreHandler implements CommandHandler {
@@ -43,13 +42,7 @@ public class RestoreHandler implements CommandHandler {
     CommandFlow flow;
 
     @Inject
-    Database database;
-
-    @Inject
-    VmOwnership ownership;
-
-    @Inject
-    VmidReservations vmids;
+    CreateVmid create;
 
     @Override
     public EventKind<?> kind() {
@@ -73,57 +66,33 @@ public class RestoreHandler implements CommandHandler {
     }
 
     private Outcome restore(Command command, RestoreVm cmd, boolean allocate, int given) {
-        int vmid;
-        try {
-            // Handled before (the adapter died before recording it)? Then the VM this command claimed is the answer.
-            Optional<Integer> claimed = allocate ? database.read(c -> ownership.claimedBy(c, command.event().id()))
-                    : Optional.empty();
-            vmid = claimed.orElseGet(() -> allocate ? vmids.reserve(command.event().id()) : given);
-        } catch (IllegalStateException e) {
-            return flow.refuse(command, OPERATION, cmd.node(), 0, "no-free-vmid", e.getMessage());
-        } catch (PveException e) {
-            return flow.failed(command, OPERATION, cmd.node(), 0, e);
-        }
-        Optional<ClusterVm> existing;
-        try {
-            existing = flow.call(pve -> pve.clusterVms()).stream().filter(v -> v.vmid() == vmid).findFirst();
-        } catch (PveException e) {
-            return flow.failed(command, OPERATION, cmd.node(), vmid, e);
-        }
-        if (existing.isPresent()) {
-            return alreadyThere(command, cmd, vmid, existing.get());
-        }
-        LOG.infof("restore of %s into VM %d%s on %s queued", cmd.archive(), vmid, allocate ? " (allocated)" : "",
-                cmd.node());
-        String storage = cmd.storage() == null ? "" : cmd.storage().strip();
-        PendingTask queued = PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
-                Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive(), "storage", storage,
-                        "unique", Boolean.toString(cmd.unique())),
-                Instant.now().plus(flow.timeouts().create(command.host())));
-        Outcome follow = flow.follow(queued);
-        return c -> {
-            ownership.claim(c, vmid, cmd.node(), command.event().id(), command.host());
-            follow.write(c);
-        };
+        return create.place(command, OPERATION, cmd.node(), given, (vmid, vm) -> alreadyThere(command, cmd, vmid, vm),
+                vmid -> {
+                    LOG.infof("restore of %s into VM %d%s on %s queued", cmd.archive(), vmid,
+                            allocate ? " (allocated)" : "", cmd.node());
+                    String storage = cmd.storage() == null ? "" : cmd.storage().strip();
+                    return PendingTask.forCommand(command, null, cmd.node(), vmid, CloneQueue.QUEUED,
+                            Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive(), "storage", storage,
+                                    "unique", Boolean.toString(cmd.unique())),
+                            Instant.now().plus(flow.timeouts().create(command.host())));
+                });
     }
 
     private Outcome alreadyThere(Command command, RestoreVm cmd, int vmid, ClusterVm vm) {
-        var owner = database.read(c -> ownership.find(c, vmid));
-        boolean ours = owner.filter(o -> !o.destroyed()).filter(o -> o.commandId().equals(command.event().id()))
-                .isPresent();
-        if (!ours) {
+        Optional<Owner> ours = create.madeBy(command, vmid);
+        if (ours.isEmpty()) {
             return flow.refuse(command, OPERATION, vm.node(), vmid, "already-exists", "VMID " + vmid
                     + " is held by '" + vm.name() + "' on node " + vm.node() + ", which this command did not restore;"
                     + " refusing to touch it");
         }
         if (vm.lock() != null) {
             LOG.infof("VM %d is being restored by this command (lock %s); waiting for it", vmid, vm.lock());
-            return flow.follow(PendingTask.forCommand(command, owner.get().upid(), vm.node(), vmid,
+            return flow.follow(PendingTask.forCommand(command, ours.get().upid(), vm.node(), vmid,
                     CloneQueue.RUNNING, Map.of("kind", CloneQueue.RESTORE_KIND, "archive", cmd.archive()),
                     Instant.now().plus(flow.timeouts().create(command.host()))));
         }
         LOG.infof("VM %d was already restored by this command; answering again", vmid);
         return flow.answer(command, EventCatalog.VM_RESTORED,
-                new VmRestored(vm.node(), vmid, cmd.archive(), owner.get().upid()));
+                new VmRestored(vm.node(), vmid, cmd.archive(), ours.get().upid()));
     }
 }

@@ -21,8 +21,9 @@ import org.jboss.logging.Logger;
  * Hands out VMIDs from {@code fleetplane.adapter.vmid.range} to VMs without a spec'd VMID (templates, smoke-test
  * clones): the lowest VMID that Proxmox's inventory does not show and no replica has reserved, reserved in
  * {@code vmid_lease} (primary key: one winner per VMID) and then checked with Proxmox. Unused reservations expire.
- * {@code RestoreVm} without a VMID uses it (the template image); the command id is the holder, so a redelivered
- * command gets the VMID it reserved before.
+ * A create without a VMID ({@code RestoreVm}, {@code ImportVm}, {@code CloneVm} with vmid 0, through
+ * {@code create.CreateVmid}) uses it; the command id is the holder, so a redelivered command gets the VMID it reserved
+ * before.
  */
 @ApplicationScoped
 public class VmidReservations {
