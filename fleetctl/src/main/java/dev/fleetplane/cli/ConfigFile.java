@@ -140,6 +140,7 @@ final class ConfigFile {
         for (String s : FleetStack.SERVICES) {
             k.put("ports." + FleetStack.shortName(s), Kind.PORT);
         }
+        k.put("ports.pve-simulator", Kind.PORT);
         return java.util.Collections.unmodifiableMap(k);
     }
 }

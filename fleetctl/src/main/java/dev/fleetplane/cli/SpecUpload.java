@@ -60,7 +60,7 @@ record SpecUpload(String body, boolean nix, String note) {
     }
 
     /**
-     * This fleet with {@code _proxmox.templateVmid} set to {@code vmid} (the demo's freshly built template), sent as
+     * This fleet with {@code _proxmox.templateVmid} set to {@code vmid} (a template just built or promoted), sent as
      * JSON: a Nix source is evaluated here first.
      */
     SpecUpload withTemplateVmid(int vmid, Duration nixTimeout) {
@@ -75,7 +75,6 @@ record SpecUpload(String body, boolean nix, String note) {
             throw new CliException("the fleet has no _proxmox block to set templateVmid in");
         }
         proxmox.put("templateVmid", vmid);
-        return new SpecUpload(spec.toString(), false, "the fleet with _proxmox.templateVmid = " + vmid
-                + " (the template just built)");
+        return new SpecUpload(spec.toString(), false, "sending the fleet with _proxmox.templateVmid = " + vmid);
     }
 }

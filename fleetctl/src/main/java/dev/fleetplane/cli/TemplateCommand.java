@@ -172,9 +172,13 @@ final class TemplateCommand {
         @Parameters(paramLabel = "VMID", description = "the template's VMID (see `fleetplane template list`)")
         int vmid;
 
+        @picocli.CommandLine.Mixin
+        ApplyOptions apply = new ApplyOptions();
+
         @Override
         public Integer call() {
-            return promote(door.api(), vmid);
+            int status = promote(door.api(), vmid);
+            return apply.apply ? apply.publish(vmid) : status;
         }
     }
 
@@ -186,6 +190,9 @@ final class TemplateCommand {
 
         @Option(names = "--name", defaultValue = "nixos", description = "the template's name (default: ${DEFAULT-VALUE})")
         String name;
+
+        @picocli.CommandLine.Mixin
+        ApplyOptions apply = new ApplyOptions();
 
         @Override
         public Integer call() {
@@ -201,7 +208,42 @@ final class TemplateCommand {
                 throw new CliException("no earlier promoted template of " + name + " is left to roll back to ("
                         + promoted.size() + " promoted)");
             }
-            return promote(api, promoted.get(1).path("vmid").asInt());
+            int vmid = promoted.get(1).path("vmid").asInt();
+            int status = promote(api, vmid);
+            return apply.apply ? apply.publish(vmid) : status;
+        }
+    }
+
+    /**
+     * {@code --apply}: publish the promotion as a desired-state change, a new spec version of the fleet that is its
+     * newest one with {@code _proxmox.templateVmid} set. hosts.nix in git does not have it until it is committed: the
+     * next push of a file without the line sets the template back (the plan says so).
+     */
+    static final class ApplyOptions {
+        @Option(names = "--apply", description = "also publish it as a desired-state change (a new spec version of"
+                + " --fleet with the new templateVmid; it still goes through a plan)")
+        boolean apply;
+
+        @Option(names = "--fleet", defaultValue = "default", description = "with --apply: the fleet (default: ${DEFAULT-VALUE})")
+        String fleet;
+
+        @Option(names = "--planner", description = "with --apply: planner URL (default: the running `up` stack)")
+        String planner;
+
+        int publish(int vmid) {
+            ServiceApi api = new ServiceApi("planner", StackFile.plannerUrl(planner));
+            ServiceApi.LatestSpec latest = api.latestSpec(fleet);
+            SpecUpload upload = new SpecUpload(latest.content().toString(), false, null)
+                    .withTemplateVmid(vmid, Duration.ofSeconds(30));
+            JsonNode accepted = PushCommand.submit(api, upload, fleet, "template " + vmid, "operator", false, false);
+            long version = accepted.path("specVersion").asLong();
+            System.out.println();
+            System.out.println("published as spec version " + version + " of fleet " + fleet + " (from version "
+                    + latest.version() + "):");
+            JsonNode plan = PushCommand.awaitPlan(api, version, Duration.ofMinutes(2));
+            System.out.println();
+            System.out.println(plan.path("text").asText().stripTrailing());
+            return 0;
         }
     }
 

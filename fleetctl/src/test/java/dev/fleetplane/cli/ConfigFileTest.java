@@ -91,4 +91,12 @@ class ConfigFileTest {
         assertEquals(7000, layers.port(7000, 8081, "ports.planner"));
         assertEquals(8082, layers.port(8082, 8082, "ports.proxmox-adapter"));
     }
+
+    /** `up` with the simulator asks for the simulator's port by this key: a key the file does not know made it fail. */
+    @Test
+    void layers_theSimulatorsPortIsAKey() {
+        ConfigFile file = ConfigFile.parse(FILE, "[ports]\npve-simulator = 9006\n");
+        assertEquals(9006, new Layers(Map.of(), file).port(8006, 8006, "ports.pve-simulator"));
+        assertEquals(8006, new Layers(Map.of(), ConfigFile.empty()).port(8006, 8006, "ports.pve-simulator"));
+    }
 }
