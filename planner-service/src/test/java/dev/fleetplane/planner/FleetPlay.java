@@ -21,6 +21,7 @@ import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.events.pve.VmStopped;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

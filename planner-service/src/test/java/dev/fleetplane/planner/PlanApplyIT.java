@@ -18,6 +18,7 @@ import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.events.pve.VmCloned;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -33,6 +33,7 @@ import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -16,6 +16,7 @@ import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import dev.fleetplane.plancore.inventory.InventoryFile;
 import dev.fleetplane.plancore.spec.NixEvaluator;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -8,23 +8,17 @@ import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.provisioning.ProvisionHost;
-import java.nio.charset.StandardCharsets;
+import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -36,34 +30,13 @@ final class ProvisioningTopics implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
 
     private final KafkaProducer<String, byte[]> producer;
-    private final Thread collector;
-    private volatile boolean collecting = true;
-    private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
-    private final List<String> raw = new CopyOnWriteArrayList<>();
+    private final TopicRecorder recorder;
 
     ProvisioningTopics(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "provisioner-it-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.PROVISIONING_EVENTS));
-        collector = new Thread(() -> {
-            try (consumer) {
-                while (collecting) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        events.add(CloudEventsKafkaCodec.decode(r.headers(), r.value()));
-                        raw.add(new String(r.value(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        }, "provisioning-events-collector");
-        collector.setDaemon(true);
-        collector.start();
+        recorder = new TopicRecorder(bootstrap, List.of(Topics.PROVISIONING_EVENTS));
     }
 
     /** Sends ProvisionHost for {@code host} as the planner would, admin user {@link SimulatedGuests#ADMIN}. */
@@ -96,13 +69,13 @@ final class ProvisioningTopics implements AutoCloseable {
     }
 
     List<FleetEvent> story(String host, FleetEvent command) {
-        return events.stream().filter(e -> host.equals(e.subject())
+        return recorder.events().stream().filter(e -> host.equals(e.subject())
                 && command.correlationId().equals(e.correlationId())).toList();
     }
 
     /** Every record value seen, as text (to prove a secret never reached an event). */
     List<String> raw() {
-        return List.copyOf(raw);
+        return recorder.all().stream().map(TopicRecorder.Seen::value).toList();
     }
 
     private Optional<FleetEvent> first(String host, FleetEvent command, EventKind<?>... kinds) {
@@ -111,8 +84,7 @@ final class ProvisioningTopics implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        collecting = false;
-        collector.join(5000);
+        recorder.close();
         producer.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.fleetplane.planner;
+package dev.fleetplane.localstack.quarkus;
 
 import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.FleetEvent;
@@ -21,11 +21,18 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Test side: records everything published on some topics, the way another service would read it. */
-final class TopicRecorder implements AutoCloseable {
+/**
+ * Test side: records everything published on some topics from their start, the way another service would read it (a
+ * consumer group of its own), decoded as fleetplane events. The planner's, the provisioner's and the template
+ * builder's ITs read their services' output through it.
+ */
+public final class TopicRecorder implements AutoCloseable {
 
-    /** One record seen; {@code event} is null when it is not a readable fleetplane event (DLQ copies of junk). */
-    record Seen(String topic, String key, FleetEvent event, String dlqReason) {
+    /**
+     * One record seen; {@code event} is null when it is not a readable fleetplane event (DLQ copies of junk);
+     * {@code value} is the record's value as text (to prove a secret never reached an event).
+     */
+    public record Seen(String topic, String key, FleetEvent event, String dlqReason, String value) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -33,10 +40,10 @@ final class TopicRecorder implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    TopicRecorder(String bootstrap, List<String> topics) {
+    public TopicRecorder(String bootstrap, List<String> topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "planner-it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "topic-recorder-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(topics);
@@ -57,7 +64,8 @@ final class TopicRecorder implements AutoCloseable {
                     }
                     Header reason = r.headers().lastHeader(dev.fleetplane.events.Topics.DLQ_REASON_HEADER);
                     seen.add(new Seen(r.topic(), r.key(), event,
-                            reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8)));
+                            reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8),
+                            r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
                 }
             }
         } catch (WakeupException ignored) {
@@ -67,15 +75,20 @@ final class TopicRecorder implements AutoCloseable {
         }
     }
 
-    List<Seen> all() {
+    public List<Seen> all() {
         return List.copyOf(seen);
+    }
+
+    /** The readable events seen, in order. */
+    public List<FleetEvent> events() {
+        return seen.stream().map(Seen::event).filter(java.util.Objects::nonNull).toList();
     }
 
     /**
      * Everything on {@code topic} from its start up to its end offsets at the time of the call: a complete read, so a
      * record that is absent from it was not on the topic then (no waiting for a quiet period).
      */
-    static List<Seen> readToEnd(String bootstrap, String topic) {
+    public static List<Seen> readToEnd(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         List<Seen> out = new ArrayList<>();
@@ -94,7 +107,8 @@ final class TopicRecorder implements AutoCloseable {
                         } catch (UndecodableEventException | IllegalArgumentException ignored) {
                             // kept with event == null
                         }
-                        out.add(new Seen(r.topic(), r.key(), event, null));
+                        out.add(new Seen(r.topic(), r.key(), event, null,
+                                r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
                     }
                 }
             }
@@ -103,7 +117,7 @@ final class TopicRecorder implements AutoCloseable {
     }
 
     /** Waits for a record matching {@code match}; fails naming what was seen on the topic. */
-    Seen await(String what, Predicate<Seen> match, Duration timeout) throws InterruptedException {
+    public Seen await(String what, Predicate<Seen> match, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             for (Seen s : seen) {
