@@ -5,6 +5,8 @@ import dev.fleetplane.pvesim.access.PermissionChecks;
 import dev.fleetplane.pvesim.access.PermissionsApi;
 import dev.fleetplane.pvesim.access.Privileges;
 import dev.fleetplane.pvesim.cluster.ClusterApi;
+import dev.fleetplane.pvesim.console.QmTerminalEndpoint;
+import dev.fleetplane.pvesim.console.SerialConsole;
 import dev.fleetplane.pvesim.console.TermProxyApi;
 import dev.fleetplane.pvesim.faults.Faults;
 import dev.fleetplane.pvesim.guest.FileTrees;
@@ -72,6 +74,8 @@ public final class PveSimulator implements AutoCloseable {
     private SelfSignedCertificate certificate; // null without https(true)
     private ApiDispatcher dispatcher;
     private TermProxyApi termProxy; // console sessions, closed with the simulator
+    private SerialConsole serialConsole; // the VMs' serial lines, shared by termproxy and the nodes' qm terminal
+    private QmTerminalEndpoint qmTerminal; // with PveSimulatorBuilder.nodeSsh: what the nodes' qm script talks to
     private RequestLog requestLog; // with PveSimulatorBuilder.requestLog
     private final Map<String, NodeSshd> nodeSshds = new java.util.concurrent.ConcurrentHashMap<>(); // with PveSimulatorBuilder.nodeSsh
     private boolean closed;
@@ -135,7 +139,8 @@ public final class PveSimulator implements AutoCloseable {
             Path uploads = workDir.resolve("uploads");
             DiskVolumes disks = new DiskVolumes(inventory);
             new StorageApi(disks, storages, tasks, uploads).register(router);
-            termProxy = new TermProxyApi(inventory, tasks);
+            serialConsole = new SerialConsole(inventory, guests);
+            termProxy = new TermProxyApi(inventory, tasks, serialConsole);
             termProxy.register(router);
             new TaskApi(tasks).register(router);
             TicketAuthority tickets = new TicketAuthority(config.users, config.ticketLifetime);
@@ -178,10 +183,15 @@ public final class PveSimulator implements AutoCloseable {
             return;
         }
         NodeSsh n = config.nodeSsh;
+        try {
+            qmTerminal = QmTerminalEndpoint.start(serialConsole);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the nodes' qm terminal endpoint on 127.0.0.1: " + e.getMessage(), e);
+        }
         for (String node : inventory.nodes()) {
             try {
                 nodeSshds.put(node, NodeSshd.start(node, workDir.resolve("nodes").resolve(node).resolve("ssh"),
-                        dumpDir(node), n.authorizedKey(), n.sshd(), n.sshKeygen()));
+                        dumpDir(node), n.authorizedKey(), n.sshd(), n.sshKeygen(), qmTerminal.port()));
             } catch (IOException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -409,6 +419,9 @@ public final class PveSimulator implements AutoCloseable {
             requestLog.close();
         }
         nodeSshds.values().forEach(NodeSshd::close);
+        if (qmTerminal != null) {
+            qmTerminal.close();
+        }
         tasks.close();
         guests.close();
         FileTrees.deleteTree(workDir);

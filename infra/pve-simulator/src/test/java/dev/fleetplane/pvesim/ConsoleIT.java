@@ -169,6 +169,100 @@ class ConsoleIT {
         assertEquals("OK", client.awaitTask("pve", t.get("upid").asText()).get("exitstatus").asText());
     }
 
+    /** A browser's view of the console: the websocket, the auth line, {@code 0:len:data} keystrokes. */
+    private final class WsTerminal implements AutoCloseable {
+        private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final StringBuilder seen = new StringBuilder();
+        private final WebSocket ws;
+        private final JsonNode proxy;
+
+        WsTerminal(int vmid) throws Exception {
+            proxy = termproxy(vmid);
+            WebSocket.Listener listener = new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                    byte[] bytes = new byte[data.remaining()];
+                    data.get(bytes);
+                    received.add(new String(bytes, StandardCharsets.UTF_8));
+                    w.request(1);
+                    return null;
+                }
+            };
+            URI uri = URI.create(sim.url().replace("http://", "ws://") + VM + vmid + "/vncwebsocket?port="
+                    + proxy.get("port").asText() + "&vncticket="
+                    + URLEncoder.encode(proxy.get("ticket").asText(), StandardCharsets.UTF_8));
+            ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "PVEAPIToken=" + PveTestClient.TOKEN_ID + "=" + PveTestClient.SECRET)
+                    .subprotocols("binary").buildAsync(uri, listener).get(5, TimeUnit.SECONDS);
+            ws.sendText(proxy.get("user").asText() + ":" + proxy.get("ticket").asText() + "\n", true)
+                    .get(5, TimeUnit.SECONDS);
+        }
+
+        void type(String keys) throws Exception {
+            int len = keys.getBytes(StandardCharsets.UTF_8).length;
+            ws.sendBinary(ByteBuffer.wrap(("0:" + len + ":" + keys).getBytes(StandardCharsets.UTF_8)), true)
+                    .get(5, TimeUnit.SECONDS);
+        }
+
+        /** Everything received since the last expect, up to and including {@code want}. */
+        String expect(String want) throws InterruptedException {
+            while (!seen.toString().contains(want)) {
+                String frame = received.poll(5, TimeUnit.SECONDS);
+                assertNotNull(frame, "no '" + want + "' after: " + seen);
+                seen.append(frame);
+            }
+            int end = seen.indexOf(want) + want.length();
+            String out = seen.substring(0, end);
+            seen.delete(0, end);
+            return out;
+        }
+
+        @Override
+        public void close() throws Exception {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            assertEquals("OK", client.awaitTask("pve", proxy.get("upid").asText()).get("exitstatus").asText());
+        }
+    }
+
+    @Test
+    void serialLine_throughTheWebsocket_logsInAndRunsHostnameEchoAndIpAddr() throws Exception {
+        try (WsTerminal term = new WsTerminal(110)) {
+            assertEquals("OKstarting serial terminal on interface serial0\r\n", term.expect("serial0\r\n"));
+            term.type("\r");
+            assertEquals("\r\n\r\n<<< Welcome to NixOS 24.11 (x86_64) - ttyS0 >>>\r\n\r\ndev login: ",
+                    term.expect("dev login: "));
+            term.type("root\r");
+            assertEquals("root\r\nPassword: ", term.expect("Password: "));
+            term.type("s3cret\r");
+            assertEquals("\r\n[root@dev:~]# ", term.expect("# "), "the password is not echoed");
+            term.type("hostname\r");
+            assertEquals("hostname\r\ndev\r\n[root@dev:~]# ", term.expect("# "));
+            term.type("echo hi\r");
+            assertEquals("echo hi\r\nhi\r\n[root@dev:~]# ", term.expect("# "));
+            term.type("ip addr\r");
+            String ip = term.expect("[root@dev:~]# ");
+            assertTrue(ip.contains("1: lo: <LOOPBACK,UP,LOWER_UP>"), ip);
+            assertTrue(ip.contains("2: ens18: <BROADCAST,MULTICAST,UP,LOWER_UP>"), ip);
+            assertTrue(ip.contains("    inet " + sim.guestAddress(110) + "/24 "), ip);
+        }
+    }
+
+    @Test
+    void serialLine_isTheVms_aSecondSessionFindsItStillLoggedIn() throws Exception {
+        try (WsTerminal first = new WsTerminal(110)) {
+            first.expect("serial0\r\n");
+            first.type("root\rpw\r");
+            first.expect("[root@dev:~]# ");
+        }
+        try (WsTerminal second = new WsTerminal(110)) {
+            second.expect("serial0\r\n");
+            second.type("hostname\r");
+            assertEquals("hostname\r\ndev\r\n[root@dev:~]# ", second.expect("# "));
+            second.type("\u0004");
+            assertTrue(second.expect("dev login: ").startsWith("logout\r\n"));
+        }
+    }
+
     @Test
     void vncwebsocket_needsApiAuthAndTheRightTicket() throws Exception {
         JsonNode t = termproxy(110);

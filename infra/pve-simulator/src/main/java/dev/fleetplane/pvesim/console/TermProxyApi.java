@@ -20,15 +20,15 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * {@code POST …/termproxy} and {@code GET …/vncwebsocket}: a real termproxy stand-in. Each session listens on a
  * free port 5900–5999 of 127.0.0.1, waits 10 s for a connection and 10 s for the {@code user:ticket\n} line,
- * answers {@code OK} and then plays {@code qm terminal}: its refusals (§5.1) or "starting serial terminal on
- * interface serialN" followed by the guest echoing what is typed ({@code 0:len:data}; {@code 1:cols:rows:} and
- * {@code 2} are accepted). The session is a {@code vncproxy} task that ends when the connection closes.
+ * answers {@code OK} and then plays {@code qm terminal -escape 0}: its refusals (§5.1) or "starting serial terminal
+ * on interface serialN" followed by the VM's {@link SerialLine} ({@code 0:len:data} is typed into it; {@code
+ * 1:cols:rows:} is logged and {@code 2} ignored). The session is a {@code vncproxy} task that ends when the connection
+ * closes.
  */
 public final class TermProxyApi implements AutoCloseable {
 
@@ -39,12 +39,14 @@ public final class TermProxyApi implements AutoCloseable {
 
     private final Inventory inventory;
     private final TaskRunner tasks;
+    private final SerialConsole console;
     private final VncTickets tickets = new VncTickets();
     private final java.util.Set<java.io.Closeable> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public TermProxyApi(Inventory inventory, TaskRunner tasks) {
+    public TermProxyApi(Inventory inventory, TaskRunner tasks, SerialConsole console) {
         this.inventory = inventory;
         this.tasks = tasks;
+        this.console = console;
     }
 
     public void register(ApiRouter router) {
@@ -155,17 +157,17 @@ public final class TermProxyApi implements AutoCloseable {
             socket.setSoTimeout(0);
             out.write("OK".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String refusal = refusal(node, vmid, iface);
-            if (refusal != null) {
-                out.write((refusal + "\r\n").getBytes(StandardCharsets.UTF_8));
+            SerialConsole.Attach attach = console.attach(node, vmid, iface);
+            if (attach.refused()) {
+                out.write((attach.refusal() + "\r\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 return 0;
             }
-            String chosen = iface != null ? iface : firstSocketSerial(vmid);
-            out.write(("starting serial terminal on interface " + chosen + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(SerialConsole.starting(attach.iface(), 0).getBytes(StandardCharsets.UTF_8));
             out.flush();
+            SerialLine serial = attach.line();
             new TermProtocol(in, data -> {
-                out.write(data); // the guest's tty echoes what is typed
+                out.write(serial.type(data));
                 out.flush();
             }, (cols, rows) -> t.log("resize " + cols + "x" + rows)).run();
             return 0;
@@ -199,48 +201,6 @@ public final class TermProxyApi implements AutoCloseable {
                 return null;
             }
             s.append((char) b);
-        }
-        return null;
-    }
-
-    /** What {@code qm terminal} dies with, printed into the stream (qemu-server {@code CLI/qm.pm terminal}). */
-    private String refusal(String node, int vmid, String iface) {
-        synchronized (inventory) {
-            QemuVm vm = inventory.find(vmid);
-            if (vm == null || !vm.node().equals(node)) {
-                return Inventory.missingConfig(node, vmid);
-            }
-            if (iface != null) {
-                Object value = vm.config().get(iface);
-                if (value == null) {
-                    return "serial interface '" + iface + "' is not configured";
-                }
-                if (!value.toString().equals("socket")) {
-                    return "wrong serial type on interface '" + iface + "'";
-                }
-            } else if (firstSocketSerialOf(vm) == null) {
-                return "unable to find a serial interface";
-            }
-            if (!vm.running()) {
-                return "VM " + vmid + " not running";
-            }
-            return null;
-        }
-    }
-
-    private String firstSocketSerial(int vmid) {
-        synchronized (inventory) {
-            QemuVm vm = inventory.find(vmid);
-            return vm == null ? "serial0" : firstSocketSerialOf(vm);
-        }
-    }
-
-    private static String firstSocketSerialOf(QemuVm vm) {
-        for (String opt : List.of("serial0", "serial1", "serial2", "serial3")) {
-            Object v = vm.config().get(opt);
-            if (v != null && v.toString().equals("socket")) {
-                return opt;
-            }
         }
         return null;
     }

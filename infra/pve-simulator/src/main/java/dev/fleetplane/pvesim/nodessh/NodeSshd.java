@@ -3,15 +3,23 @@ package dev.fleetplane.pvesim.nodessh;
 import dev.fleetplane.pvesim.guest.Sshd;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * One node's SSH server: a real {@code sshd} on 127.0.0.1 and a free port, with its own ed25519 host key, {@code root}
  * logging in with one public key only, and SFTP through {@code internal-sftp}. Runs from {@link #start} until
  * {@link #close}; started and stopped through {@link Sshd}, as the loopback guests' servers are.
+ *
+ * <p>{@code qm} on the session's PATH (the server's {@code bin/}, first) is a stand-in that runs only {@code qm
+ * terminal}, bridged to the simulator's serial lines through the 127.0.0.1 port it is given (see
+ * {@code console.QmTerminalEndpoint}); every other command is this machine's.
  *
  * <p>Sessions are not confined (no {@code ChrootDirectory}: sshd refuses a chroot under the world-writable
  * {@code /tmp}); the client is told the dump directory's real path instead, so a shell command on the "node" runs on
@@ -22,6 +30,7 @@ public final class NodeSshd implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     static final String USER = "root";
     private static final int PORT_ATTEMPTS = 3;
+    private static final String QM_SCRIPT = "/dev/fleetplane/pvesim/nodessh/qm.sh";
 
     private final String node;
     private final Path dir;
@@ -39,10 +48,11 @@ public final class NodeSshd implements AutoCloseable {
 
     /**
      * Lays out {@code dir} (host key, authorized_keys, sshd_config), creates {@code dumpDir} and starts the server;
-     * returns once it accepts connections. A port taken between choosing and binding it is retried.
+     * writes the {@code qm} stand-in talking to {@code qmTerminalPort}; returns once it accepts connections. A port
+     * taken between choosing and binding it is retried.
      */
-    public static NodeSshd start(String node, Path dir, Path dumpDir, String authorizedKey, Path sshd, Path sshKeygen)
-            throws IOException, InterruptedException {
+    public static NodeSshd start(String node, Path dir, Path dumpDir, String authorizedKey, Path sshd, Path sshKeygen,
+                                 int qmTerminalPort) throws IOException, InterruptedException {
         String what = "node " + node;
         if (!Files.isExecutable(sshd)) {
             throw new IOException("cannot start the SSH server of " + what + ": " + sshd
@@ -55,11 +65,12 @@ public final class NodeSshd implements AutoCloseable {
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorizedKey + "\n");
         String fingerprint = Sshd.fingerprint(dir.resolve("ssh_host_ed25519_key.pub"));
+        Path bin = writeQm(dir, node, qmTerminalPort);
         Path config = dir.resolve("sshd_config");
         IOException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             int port = freePort();
-            Files.writeString(config, config(port, hostKey, authorizedKeys));
+            Files.writeString(config, config(port, hostKey, authorizedKeys, bin));
             try {
                 Process process = Sshd.start(sshd, config, dir.resolve("sshd.log"), HOST, port, what);
                 return new NodeSshd(node, dir, config, process,
@@ -77,7 +88,20 @@ public final class NodeSshd implements AutoCloseable {
         }
     }
 
-    static String config(int port, Path hostKey, Path authorizedKeys) {
+    private static Path writeQm(Path dir, String node, int qmTerminalPort) throws IOException {
+        String script;
+        try (InputStream in = Objects.requireNonNull(NodeSshd.class.getResourceAsStream(QM_SCRIPT), QM_SCRIPT)) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path qm = bin.resolve("qm");
+        Files.writeString(qm, script.replace("@NODE@", "'" + node.replace("'", "'\\''") + "'")
+                .replace("@PORT@", Integer.toString(qmTerminalPort)), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(qm, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    static String config(int port, Path hostKey, Path authorizedKeys, Path bin) {
         return "# sshd of a pve-simulator node\n"
                 + "Port " + port + "\n"
                 + "ListenAddress " + HOST + "\n"
@@ -94,7 +118,9 @@ public final class NodeSshd implements AutoCloseable {
                 + "StrictModes no\n"
                 + "PrintMotd no\n"
                 + "PrintLastLog no\n"
-                + "Subsystem sftp internal-sftp\n";
+                + "Subsystem sftp internal-sftp\n"
+                // qm is the stand-in; a real node has it in /usr/sbin
+                + "SetEnv PATH=" + bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
     }
 
     public NodeSshEndpoint endpoint() {
