@@ -56,6 +56,7 @@ class PureCoreTest {
             "dev.fleetplane.console.protocol.ConsoleFrameParser",
             "dev.fleetplane.console.protocol.ConsoleMessage",
             "dev.fleetplane.console.protocol.ConsoleProtocolException",
+            "dev.fleetplane.console.protocol.ServerGreeting",
             "dev.fleetplane.console.protocol.Utf8Stream");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(

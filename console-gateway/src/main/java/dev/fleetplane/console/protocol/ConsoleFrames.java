@@ -71,8 +71,8 @@ public final class ConsoleFrames {
         }
         byte[] line = (user + ":" + ticket + "\n").getBytes(StandardCharsets.UTF_8);
         if (line.length > MAX_AUTH_LINE) {
-            throw new IllegalArgumentException("console auth line is " + line.length + " bytes; termproxy reads at most "
-                    + MAX_AUTH_LINE + " (is the ticket a VNC ticket from the termproxy call?)");
+            throw new IllegalArgumentException("console auth line is " + line.length
+                    + " bytes; termproxy reads at most " + MAX_AUTH_LINE + " (is the ticket a VNC ticket from the termproxy call?)");
         }
         return line;
     }
@@ -98,8 +98,8 @@ public final class ConsoleFrames {
 
     /**
      * Input bytes as {@code 0:<len>:<data>} frames of at most {@link #maxDataBytes()} data bytes each, in order;
-     * none for empty input. A cut never falls inside a UTF-8 sequence: it moves back to the start of the sequence. Bytes
-     * that are not UTF-8 (a run of more than three continuation bytes) are cut at the limit, since there is no
+     * none for empty input. A cut never falls inside a UTF-8 sequence: it moves back to the start of the sequence.
+     * Bytes that are not UTF-8 (a run of more than three continuation bytes) are cut at the limit, since there is no
      * character to keep whole.
      */
     public List<byte[]> input(byte[] bytes) {

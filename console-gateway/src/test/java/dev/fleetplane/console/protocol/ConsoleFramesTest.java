@@ -119,7 +119,8 @@ class ConsoleFramesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsoleFrames.authLine("a:b", "t"))
                 .getMessage().startsWith("console auth user contains ':' at index 1"));
         assertEquals("console auth ticket is empty; the termproxy call returns it",
-                assertThrows(IllegalArgumentException.class, () -> ConsoleFrames.authLine("root@pam", "")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> ConsoleFrames.authLine("root@pam", ""))
+                        .getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsoleFrames.authLine(null, "t"))
                 .getMessage().startsWith("console auth user is empty"));
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
