@@ -50,11 +50,18 @@ class PureCoreTest {
             "dev.fleetplane.templates.saga.Move",
             "dev.fleetplane.templates.catalog.Retention",
             "dev.fleetplane.templates.build.BuildCommand",
-            "dev.fleetplane.templates.build.OutputBatches");
+            "dev.fleetplane.templates.build.OutputBatches",
+            // console-gateway: the serial console's byte protocol (pve-xtermjs framing, UTF-8 output)
+            "dev.fleetplane.console.protocol.ConsoleFrames",
+            "dev.fleetplane.console.protocol.ConsoleFrameParser",
+            "dev.fleetplane.console.protocol.ConsoleMessage",
+            "dev.fleetplane.console.protocol.ConsoleProtocolException",
+            "dev.fleetplane.console.protocol.ServerGreeting",
+            "dev.fleetplane.console.protocol.Utf8Stream");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
             "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice, the template"
-                    + " builder's saga and retention",
+                    + " builder's saga and retention, the console gateway's protocol",
             c -> c.getPackageName().startsWith("dev.fleetplane.plancore")
                     || PURE_CLASSES.stream().anyMatch(p -> c.getName().equals(p) || c.getName().startsWith(p + "$")));
 

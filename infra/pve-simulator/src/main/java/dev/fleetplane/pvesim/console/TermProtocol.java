@@ -7,15 +7,18 @@ import java.io.InputStream;
 /**
  * termproxy's {@code process_queue}: {@code 0:<len>:<data>} writes {@code len} bytes to the terminal,
  * {@code 1:<cols>:<rows>:} resizes, {@code 2} is a keep-alive; any other first byte is consumed and ignored, and a
- * number field longer than 20 bytes without {@code :} is discarded. Messages may be split or coalesced.
+ * number field longer than 20 bytes without {@code :} is discarded. Messages may be split or coalesced. Public so
+ * that the console gateway's encoder can be checked against the same parser the simulated termproxy runs.
  */
-final class TermProtocol {
+public final class TermProtocol {
 
-    interface Data {
+    /** Receives the bytes of data messages, in order. */
+    public interface Data {
         void write(byte[] data) throws IOException;
     }
 
-    interface Resize {
+    /** Receives resizes, columns first. */
+    public interface Resize {
         void resize(int cols, int rows);
     }
 
@@ -24,14 +27,14 @@ final class TermProtocol {
     private final Data data;
     private final Resize resize;
 
-    TermProtocol(InputStream in, Data data, Resize resize) {
+    public TermProtocol(InputStream in, Data data, Resize resize) {
         this.in = in;
         this.data = data;
         this.resize = resize;
     }
 
     /** Runs until the stream ends. */
-    void run() throws IOException {
+    public void run() throws IOException {
         for (int type; (type = in.read()) >= 0; ) {
             switch (type) {
                 case '0' -> {
