@@ -211,6 +211,9 @@ class NetnsGuestsIT {
 
         awaitTrue(() -> ssh(ADMIN, address, "readlink /run/current-system").output().strip().equals(first),
                 "the watchdog rolls back to the first generation");
+        // The activation links current-system before it rewrites sshd_config and reloads sshd (as NixOS's does): root
+        // is admitted a moment after the link moved, not at the same instant.
+        awaitTrue(() -> ssh("root", address, "true").exit() == 0, "root logs in again once sshd has reloaded");
         Result root = ssh("root", address, "grep ^PermitRootLogin /etc/ssh/sshd_config; systemctl is-active fp-rollback.timer");
         assertEquals(3, root.exit(), "root logs in again; the timer has elapsed: " + root.output());
         assertTrue(root.output().contains("PermitRootLogin prohibit-password\ninactive"), root.output());
