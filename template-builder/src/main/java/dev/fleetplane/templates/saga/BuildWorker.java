@@ -238,8 +238,14 @@ public class BuildWorker {
         Path artifact = Path.of(b.artifact());
         String suffix = artifact.getFileName().toString().replaceFirst("^.*?\\.vma", ".vma");
         String name = "vzdump-qemu-fleetplane-" + b.template() + "-" + STAMP.format(Instant.now()) + suffix;
-        NodeSftp.Target target = new NodeSftp.Target(n.host().orElseThrow(), n.port(), n.user(),
-                n.identityFile().orElseThrow(), n.hostKeyFingerprint().orElseThrow(), n.dumpDir(), n.connectTimeout());
+        if (n.host().isEmpty() || n.identityFile().isEmpty() || n.hostKeyFingerprint().isEmpty()) {
+            // Checked when the build was accepted; a builder restarted with other settings finds them gone.
+            sagas.fail(b.buildId(), "upload", "the sftp route needs fleetplane.templates.node-ssh.host, "
+                    + "…identity-file and …host-key-fingerprint, and this builder has not all of them");
+            return;
+        }
+        NodeSftp.Target target = new NodeSftp.Target(n.host().get(), n.port(), n.user(), n.identityFile().get(),
+                n.hostKeyFingerprint().get(), n.dumpDir(), n.connectTimeout());
         long total = b.bytes();
         Progress progress = new Progress(b, total);
         String remote;
