@@ -4,6 +4,7 @@ import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.proxmox.client.PveReadOnlyClient;
 import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.PveSimulator;
+import dev.fleetplane.pvesim.guest.Sshd;
 import dev.fleetplane.pvesim.SeedVm;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -45,11 +45,7 @@ public class SimulatedGuests implements QuarkusTestResourceLifecycleManager {
         try {
             dir = Files.createTempDirectory("fleetplane-provisioner-it-");
             Path key = dir.resolve("id_ed25519");
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "provisioner-it",
-                    "-f", key.toString()).redirectErrorStream(true).start();
-            if (!keygen.waitFor(20, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
-                throw new IllegalStateException("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
-            }
+            Sshd.generateKey(Path.of("/usr/bin/ssh-keygen"), key, "provisioner-it", "the fleet key");
             sim = PveSimulator.builder()
                     .apiToken(TOKEN_ID, SECRET)
                     .taskDuration(Duration.ZERO)

@@ -30,23 +30,12 @@ public class BuildStore {
         }
     }
 
+    /** Writes every column of {@code b}'s row (the build must exist). */
     public void save(Connection c, Build b) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE build SET template = ?, route = ?, node = ?, storage = ?, built_from = ?, timeout_seconds = ?,
-                  state = ?, artifact = ?, format = ?, bytes = ?, sha256 = ?, checked = ?, volid = ?, candidate_vmid = ?,
-                  probe_vmid = ?, probe_gone = ?, probe_address = ?, probe_started_at = ?, queries = ?,
-                  awaiting_reply = ?, next_query_at = ?, deadline = ?, failed_step = ?, reason = ?, note = ?,
-                  requested_by = ?, started_at = ?, updated_at = now()
-                WHERE build_id = ?""")) {
-            int i = 1;
-            ps.setString(i++, b.template());
-            ps.setString(i++, b.route());
-            ps.setString(i++, b.node());
-            ps.setString(i++, b.storage());
-            ps.setString(i++, b.builtFrom());
-            ps.setInt(i++, b.timeoutSeconds());
-            i = bindFrom(ps, i, b);
-            ps.setString(i, b.buildId());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE build SET (" + COLUMNS + ", updated_at) = "
+                + "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, now()) WHERE build_id = ?")) {
+            bind(ps, b);
+            ps.setString(29, b.buildId());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("build " + b.buildId() + " does not exist");
             }
@@ -125,11 +114,6 @@ public class BuildStore {
         ps.setString(i++, b.storage());
         ps.setString(i++, b.builtFrom());
         ps.setInt(i++, b.timeoutSeconds());
-        i = bindFrom(ps, i, b);
-    }
-
-    /** Binds state … started_at (the columns after timeout_seconds), returning the next index. */
-    private static int bindFrom(PreparedStatement ps, int i, Build b) throws SQLException {
         ps.setString(i++, b.state().label());
         ps.setString(i++, b.artifact());
         ps.setString(i++, b.format());
@@ -150,8 +134,7 @@ public class BuildStore {
         ps.setString(i++, b.reason());
         ps.setString(i++, b.note());
         ps.setString(i++, b.requestedBy());
-        ps.setTimestamp(i++, ts(b.startedAt()));
-        return i;
+        ps.setTimestamp(i, ts(b.startedAt()));
     }
 
     private static Build read(ResultSet rs) throws SQLException {

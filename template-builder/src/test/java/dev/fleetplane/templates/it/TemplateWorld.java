@@ -3,6 +3,7 @@ package dev.fleetplane.templates.it;
 import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.NodeSsh;
 import dev.fleetplane.pvesim.PveSimulator;
+import dev.fleetplane.pvesim.guest.Sshd;
 import dev.fleetplane.pvesim.nodessh.NodeSshEndpoint;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The template builder's world for its ITs: the PVE simulator with guests in network namespaces (a real sshd each,
@@ -41,11 +41,7 @@ public class TemplateWorld implements QuarkusTestResourceLifecycleManager {
         try {
             dir = Files.createTempDirectory("fleetplane-templates-it-");
             Path key = dir.resolve("id_ed25519");
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "templates-it",
-                    "-f", key.toString()).redirectErrorStream(true).start();
-            if (!keygen.waitFor(20, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
-                throw new IllegalStateException("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
-            }
+            Sshd.generateKey(Path.of("/usr/bin/ssh-keygen"), key, "templates-it", "the fleet key");
             String publicKey = Files.readString(Path.of(key + ".pub")).strip();
             sim = PveSimulator.builder()
                     .node(NODE)

@@ -76,7 +76,7 @@ public final class SshGuests implements GuestRuntime {
         Path dir = Files.createDirectories(root.resolve("vm-" + vmid));
         GuestFiles.layOut(dir, hostnames.getOrDefault(vmid, "nixos"));
         try {
-            Sshd.generateHostKey(sshKeygen, dir.resolve("etc/ssh/ssh_host_ed25519_key"), "root@vm-" + vmid,
+            Sshd.generateKey(sshKeygen, dir.resolve("etc/ssh/ssh_host_ed25519_key"), "root@vm-" + vmid,
                     "guest VM " + vmid);
         } catch (IOException e) {
             throw new TaskFailure(e.getMessage());

@@ -30,8 +30,11 @@ public final class Sshd {
     private Sshd() {
     }
 
-    /** Writes a new ed25519 host key pair ({@code keyFile}, {@code keyFile.pub}) without a passphrase. */
-    public static void generateHostKey(Path sshKeygen, Path keyFile, String comment, String what)
+    /**
+     * Writes a new ed25519 key pair ({@code keyFile}, {@code keyFile.pub}) without a passphrase: a server's host key,
+     * or the fleet key a test logs in with.
+     */
+    public static void generateKey(Path sshKeygen, Path keyFile, String comment, String what)
             throws IOException, InterruptedException {
         Process keygen = new ProcessBuilder(sshKeygen.toString(), "-q", "-t", "ed25519", "-N", "", "-C", comment,
                 "-f", keyFile.toString())
@@ -39,7 +42,7 @@ public final class Sshd {
         String output = new String(keygen.getInputStream().readAllBytes());
         if (!keygen.waitFor(10, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
             keygen.destroyForcibly();
-            throw new IOException("cannot generate the host key of " + what + ": " + output.strip());
+            throw new IOException("cannot generate the key of " + what + ": " + output.strip());
         }
     }
 

@@ -61,7 +61,7 @@ public final class NodeSshd implements AutoCloseable {
         Files.createDirectories(dir);
         Files.createDirectories(dumpDir);
         Path hostKey = dir.resolve("ssh_host_ed25519_key");
-        Sshd.generateHostKey(sshKeygen, hostKey, "root@" + node, what);
+        Sshd.generateKey(sshKeygen, hostKey, "root@" + node, what);
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorizedKey + "\n");
         String fingerprint = Sshd.fingerprint(dir.resolve("ssh_host_ed25519_key.pub"));
