@@ -23,6 +23,12 @@ public interface ConsoleConfig {
     /** Who may open consoles, by name. */
     Map<String, Operator> operators();
 
+    /**
+     * More operators, from a file (a mounted secret): one per line, {@code <name> <read|write> <host globs,comma>
+     * <token sha256 hex>}; blank lines and {@code #} comments skipped. Read at start.
+     */
+    Optional<Path> operatorsFile();
+
     /** Output kept per VM and replayed to a viewer who joins late. */
     @WithDefault("65536")
     int scrollbackBytes();
