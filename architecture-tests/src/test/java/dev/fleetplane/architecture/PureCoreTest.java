@@ -57,7 +57,10 @@ class PureCoreTest {
             "dev.fleetplane.console.protocol.ConsoleMessage",
             "dev.fleetplane.console.protocol.ConsoleProtocolException",
             "dev.fleetplane.console.protocol.ServerGreeting",
-            "dev.fleetplane.console.protocol.Utf8Stream");
+            "dev.fleetplane.console.protocol.Utf8Stream",
+            // console-gateway: which VM a host names, whether it can give a console
+            "dev.fleetplane.console.backend.VmChoice",
+            "dev.fleetplane.console.backend.ConsoleReadiness");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
             "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice, the template"
