@@ -40,6 +40,22 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
     public static final int DROP_API_VM = 107;
     public static final int DROP_SSH_VM = 108;
 
+    /** The gateway's own IT (ConsoleGatewayIT): a console shared by three, a paste, a reader that stops reading. */
+    public static final int SHARED_VM = 110;
+    public static final String SHARED_HOST = "gw-shared";
+    public static final String FLOOD_HOST = "gw-flood";
+    public static final String SLOW_HOST = "gw-slow";
+    public static final String STOPPED_HOST = "off";
+    /** Running; its serial0 is deleted by the IT that needs it gone. */
+    public static final int GW_NO_SERIAL_VM = 113;
+    public static final String NO_SERIAL_HOST = "gw-noserial";
+
+    /** Operators' tokens (their SHA-256 is configured): alice, bob write anywhere; rita reads; wendy writes web-*. */
+    public static final String ALICE = "alice-token-0123456789";
+    public static final String BOB = "bob-token-0123456789";
+    public static final String RITA = "rita-token-0123456789";
+    public static final String WENDY = "wendy-token-0123456789";
+
     public static volatile PveSimulator sim;
     public static Path dir;
     public static Path key;
