@@ -49,6 +49,8 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
     /** Running; its serial0 is deleted by the IT that needs it gone. */
     public static final int GW_NO_SERIAL_VM = 113;
     public static final String NO_SERIAL_HOST = "gw-noserial";
+    /** Running: the gateway's IT over the node-ssh backend (ConsoleGatewayNodeSshIT). */
+    public static final String SSH_HOST = "gw-ssh";
 
     /** Operators' tokens (their SHA-256 is configured): alice, bob write anywhere; rita reads; wendy writes web-*. */
     public static final String ALICE = "alice-token-0123456789";
@@ -77,6 +79,7 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
                             SeedVm.vm(DROP_API_VM, "drop-api").running(), SeedVm.vm(DROP_SSH_VM, "drop-ssh").running(),
                             SeedVm.vm(SHARED_VM, SHARED_HOST).running(), SeedVm.vm(111, FLOOD_HOST).running(),
                             SeedVm.vm(112, SLOW_HOST).running(), SeedVm.vm(GW_NO_SERIAL_VM, NO_SERIAL_HOST).running(),
+                            SeedVm.vm(114, SSH_HOST).running(),
                             SeedVm.template(9000, "web-tpl"))
                     .nodeSsh(NodeSsh.of(Files.readString(Path.of(key + ".pub")).strip()))
                     .build()
