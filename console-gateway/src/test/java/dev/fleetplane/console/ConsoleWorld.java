@@ -51,6 +51,9 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
     public static final String NO_SERIAL_HOST = "gw-noserial";
     /** Running: the gateway's IT over the node-ssh backend (ConsoleGatewayNodeSshIT). */
     public static final String SSH_HOST = "gw-ssh";
+    /** Running: its line is hung up from the simulator's side while viewers watch. */
+    public static final int GW_DROP_VM = 115;
+    public static final String DROP_HOST = "gw-drop";
 
     /** Operators' tokens (their SHA-256 is configured): alice, bob write anywhere; rita reads; wendy writes web-*. */
     public static final String ALICE = "alice-token-0123456789";
@@ -79,7 +82,7 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
                             SeedVm.vm(DROP_API_VM, "drop-api").running(), SeedVm.vm(DROP_SSH_VM, "drop-ssh").running(),
                             SeedVm.vm(SHARED_VM, SHARED_HOST).running(), SeedVm.vm(111, FLOOD_HOST).running(),
                             SeedVm.vm(112, SLOW_HOST).running(), SeedVm.vm(GW_NO_SERIAL_VM, NO_SERIAL_HOST).running(),
-                            SeedVm.vm(114, SSH_HOST).running(),
+                            SeedVm.vm(114, SSH_HOST).running(), SeedVm.vm(GW_DROP_VM, DROP_HOST).running(),
                             SeedVm.template(9000, "web-tpl"))
                     .nodeSsh(NodeSsh.of(Files.readString(Path.of(key + ".pub")).strip()))
                     .build()

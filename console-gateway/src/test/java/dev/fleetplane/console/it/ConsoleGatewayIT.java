@@ -215,6 +215,24 @@ class ConsoleGatewayIT {
         return false;
     }
 
+    @Test
+    void aLineDroppedByTheFarSideIsReopened_theViewersAreTold_andTheConsoleGoesOn() {
+        String host = ConsoleWorld.DROP_HOST;
+        try (ConsoleClient alice = ConsoleClient.join(port(), host, ConsoleWorld.ALICE);
+             ConsoleClient rita = ConsoleClient.join(port(), host, ConsoleWorld.RITA)) {
+            logIn(alice, host);
+            assertTrue(ConsoleWorld.sim.hangUpSerial(ConsoleWorld.GW_DROP_VM) >= 1, "the simulator had a session to drop");
+            for (ConsoleClient c : List.of(alice, rita)) {
+                assertTrue(c.awaitControl("backend", n -> n.path("state").asText().equals("reconnecting"))
+                        .path("message").asText().startsWith("the console line dropped"));
+                c.awaitControl("backend", n -> n.path("state").asText().equals("connected"));
+            }
+            alice.type("hostname\r"); // the guest kept its state: still logged in
+            rita.awaitOutput("hostname\r\n" + host + "\r\n");
+            assertEquals("alice", rita.awaitControl("lock").path("writer").asText());
+        }
+    }
+
     private static void assertClosed(String host, String token, int code, String reason) {
         assertEquals(new ConsoleClient.Closed(code, reason), closeOf(host, token));
     }
