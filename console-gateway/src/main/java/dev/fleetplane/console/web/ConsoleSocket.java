@@ -7,6 +7,7 @@ import dev.fleetplane.console.backend.BackendException;
 import dev.fleetplane.console.backend.ConsoleTarget;
 import dev.fleetplane.console.session.ConsoleSession;
 import dev.fleetplane.console.session.ServerMessage;
+import dev.fleetplane.messaging.StoryContext;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -79,6 +80,18 @@ public class ConsoleSocket {
         if (link == null || link.isClosed()) {
             return;
         }
+        try (StoryContext.Scope story = story(link)) {
+            control(link, text);
+        }
+    }
+
+    /** The log lines of one client carry its host and, once joined, the console's id as the story's id. */
+    private static StoryContext.Scope story(ClientLink link) {
+        ConsoleSession s = link.session();
+        return StoryContext.forHost(null, link.host(), s == null ? null : s.id()).open();
+    }
+
+    private void control(ClientLink link, String text) throws InterruptedException {
         ClientMessage m;
         try {
             m = ClientMessage.parse(text);
@@ -181,6 +194,7 @@ public class ConsoleSocket {
         }
         ConsoleSession s = link.session();
         if (s != null) {
+            LOG.debugf("console client %s of %s left", link.id(), link.host());
             var reason = connection.closeReason();
             s.leave(link, link.isClosed() ? "closed by the gateway" : "client closed"
                     + (reason == null || reason.getCode() == 1000 || reason.getCode() == 1005 ? ""
@@ -191,8 +205,14 @@ public class ConsoleSocket {
     @OnError
     void error(WebSocketConnection connection, Throwable failure) {
         ClientLink link = links.get(connection.id());
-        LOG.warnf("console client %s: %s", link == null ? connection.id() : link.from(), failure.toString());
-        if (link != null && !link.isClosed()) {
+        if (link == null) {
+            LOG.warnf("console client %s: %s", connection.id(), failure.toString());
+            return;
+        }
+        try (StoryContext.Scope story = story(link)) {
+            LOG.warnf("console client %s from %s: %s", link.id(), link.from(), failure.toString());
+        }
+        if (!link.isClosed()) {
             if (isTooBig(failure)) {
                 link.close(1009, "message too big: the gateway reads messages of at most 16 MiB");
             } else {
