@@ -19,6 +19,7 @@ const term = new window.Terminal({
   scrollback: 5000,
   fontFamily: 'monospace',
   fontSize: 14,
+  lineHeight: 1.2, // at 1.0 the DOM renderer's rows clip underscores
 });
 const fit = new window.FitAddon.FitAddon();
 term.loadAddon(fit);
@@ -26,6 +27,8 @@ term.loadAddon(fit);
 let view = initialView(host);
 let socket = null;
 let pingTimer = null;
+// A close frame's reason holds 123 bytes; the gateway sends a longer one first as an error with code 'closing'.
+let closingReason = null;
 const encoder = new TextEncoder();
 
 /** The token from the URL's fragment (never sent to the server as part of a URL), else from this tab's storage. */
@@ -92,6 +95,9 @@ function onControl(message) {
       notice(message.message ?? '', message.state === 'reconnecting');
       break;
     case 'error':
+      if (message.code === 'closing') {
+        closingReason = message.message;
+      }
       notice(message.message ?? message.code, true);
       break;
     default:
@@ -106,6 +112,7 @@ function connect(token) {
   notice('connecting…', false);
   $('reconnect').hidden = true;
   view = initialView(host);
+  closingReason = null;
   render();
 
   const ws = new WebSocket(url);
@@ -138,7 +145,7 @@ function connect(token) {
     socket = null;
     view = { ...view, you: null, line: null };
     render();
-    notice(closeText(event.code, event.reason), event.code !== 1000);
+    notice(closeText(event.code, closingReason ?? event.reason), event.code !== 1000);
     $('reconnect').hidden = !mayReconnect(event.code);
     if (event.code === 4401) {
       sessionStorage.removeItem(TOKEN_KEY);
@@ -165,7 +172,7 @@ function start() {
     if (canType(view)) {
       sendInput(encoder.encode(data));
     } else if (view.you === 'reader') {
-      notice(describe(view).role, false);
+      notice('keys not sent: you are watching', false);
     }
   });
   term.onBinary((data) => {

@@ -40,6 +40,11 @@ final class ConsolePage {
         return (String) rows;
     }
 
+    /** How many rows the terminal has now (the fit add-on sets them from the window). */
+    int rows() {
+        return ((Number) script("return document.querySelectorAll('#terminal .xterm-rows > div').length;")).intValue();
+    }
+
     /** Waits until the terminal shows {@code text}; fails with what it shows instead. */
     String awaitScreen(String text) {
         return awaitScreen(s -> s.contains(text), "'" + text + "'");
