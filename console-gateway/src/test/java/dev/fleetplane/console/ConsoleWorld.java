@@ -40,6 +40,27 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
     public static final int DROP_API_VM = 107;
     public static final int DROP_SSH_VM = 108;
 
+    /** The gateway's own IT (ConsoleGatewayIT): a console shared by three, a paste, a reader that stops reading. */
+    public static final int SHARED_VM = 110;
+    public static final String SHARED_HOST = "gw-shared";
+    public static final String FLOOD_HOST = "gw-flood";
+    public static final String SLOW_HOST = "gw-slow";
+    public static final String STOPPED_HOST = "off";
+    /** Running; its serial0 is deleted by the IT that needs it gone. */
+    public static final int GW_NO_SERIAL_VM = 113;
+    public static final String NO_SERIAL_HOST = "gw-noserial";
+    /** Running: the gateway's IT over the node-ssh backend (ConsoleGatewayNodeSshIT). */
+    public static final String SSH_HOST = "gw-ssh";
+    /** Running: its line is hung up from the simulator's side while viewers watch. */
+    public static final int GW_DROP_VM = 115;
+    public static final String DROP_HOST = "gw-drop";
+
+    /** Operators' tokens (their SHA-256 is configured): alice, bob write anywhere; rita reads; wendy writes web-*. */
+    public static final String ALICE = "alice-token-0123456789";
+    public static final String BOB = "bob-token-0123456789";
+    public static final String RITA = "rita-token-0123456789";
+    public static final String WENDY = "wendy-token-0123456789";
+
     public static volatile PveSimulator sim;
     public static Path dir;
     public static Path key;
@@ -61,6 +82,7 @@ public class ConsoleWorld implements QuarkusTestResourceLifecycleManager {
                             SeedVm.vm(DROP_API_VM, "drop-api").running(), SeedVm.vm(DROP_SSH_VM, "drop-ssh").running(),
                             SeedVm.vm(SHARED_VM, SHARED_HOST).running(), SeedVm.vm(111, FLOOD_HOST).running(),
                             SeedVm.vm(112, SLOW_HOST).running(), SeedVm.vm(GW_NO_SERIAL_VM, NO_SERIAL_HOST).running(),
+                            SeedVm.vm(114, SSH_HOST).running(), SeedVm.vm(GW_DROP_VM, DROP_HOST).running(),
                             SeedVm.template(9000, "web-tpl"))
                     .nodeSsh(NodeSsh.of(Files.readString(Path.of(key + ".pub")).strip()))
                     .build()

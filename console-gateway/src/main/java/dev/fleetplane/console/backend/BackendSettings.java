@@ -16,7 +16,30 @@ public final class BackendSettings {
     private BackendSettings() {
     }
 
-    /** The Proxmox connection of the {@code pve-api} backend: the console user, or else an API token. */
+    /** What an unconfigured {@code pve-api} backend needs. */
+    static final String PVE_API_NEEDS = "set fleetplane.console.pve.username and .password (PVE_CONSOLE_USERNAME,"
+            + " PVE_CONSOLE_PASSWORD: a console user with VM.Console + VM.Audit), or an API token with"
+            + " fleetplane.console.pve.token-id and .token-secret (PVE 9.1 with qemu-server 9.1.7 or later)";
+    /** What an unconfigured {@code node-ssh} backend needs. */
+    static final String NODE_SSH_NEEDS = "set fleetplane.console.node-ssh.host (FLEETPLANE_CONSOLE_NODE_SSH_HOST),"
+            + " .identity-file and .host-key-fingerprint";
+
+    /** Whether any credential of the {@code pve-api} backend is set (the URL has a default and does not count). */
+    public static boolean anySet(ConsoleConfig.Pve pve) {
+        return present(pve.username()).isPresent() || present(pve.password()).isPresent()
+                || present(pve.tokenId()).isPresent() || present(pve.tokenSecret()).isPresent();
+    }
+
+    /** Whether any setting of the {@code node-ssh} backend that has no default is set. */
+    public static boolean anySet(ConsoleConfig.NodeSsh ssh) {
+        return present(ssh.host()).isPresent() || !ssh.nodeHosts().isEmpty() || ssh.identityFile().isPresent()
+                || present(ssh.hostKeyFingerprint()).isPresent();
+    }
+
+    /**
+     * The Proxmox connection of the {@code pve-api} backend: the console user, or else an API token. Refuses a
+     * half-configured one (and, when called, an unconfigured one) naming what is missing.
+     */
     public static PveConnection pveConnection(ConsoleConfig.Pve pve) {
         String url = present(pve.url()).orElseThrow(() -> new IllegalStateException(
                 "fleetplane.console.backend=pve-api needs fleetplane.console.pve.url (PVE_URL), e.g."
@@ -51,9 +74,7 @@ public final class BackendSettings {
                         "PVE_CONSOLE_TOKEN_SECRET", "the secret of API token " + id));
                 c = new PveConnection(base, id, secret, false, null, null);
             } else {
-                throw missing("fleetplane.console.pve.username and .password", "PVE_CONSOLE_USERNAME,"
-                        + " PVE_CONSOLE_PASSWORD", "the console user (VM.Console + VM.Audit); or an API token with"
-                        + " fleetplane.console.pve.token-id and .token-secret (PVE 9.1 with qemu-server 9.1.7 or later)");
+                throw new IllegalStateException("the pve-api console backend has no credentials: " + PVE_API_NEEDS);
             }
             c = c.timeouts(pve.connectTimeout(), pve.readTimeout()).insecure(pve.insecure());
             if (pve.caFile().isPresent()) {

@@ -15,7 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * The one {@link ConsoleBackend} of the gateway, chosen by {@code fleetplane.console.backend} ({@code pve-api} or
  * {@code node-ssh}). Built at startup, so that a half-configured backend stops the gateway with the missing key
- * rather than failing the first operator; it does not call Proxmox or the node then (they may come up later).
+ * rather than failing the first operator; it does not call Proxmox or the node then (they may come up later). A
+ * backend with none of its credentials set is an {@link UnconfiguredBackend}: the gateway starts (./fleetplane up
+ * runs it whether or not a console user exists), warns, and refuses every console naming the keys to set.
  */
 @ApplicationScoped
 public class Backends {
@@ -33,13 +35,21 @@ public class Backends {
     synchronized ConsoleBackend backend() {
         if (backend == null) {
             backend = switch (config.backend().trim()) {
-                case PveApiBackend.NAME -> pveApi();
-                case NodeSshBackend.NAME -> nodeSsh();
+                case PveApiBackend.NAME -> BackendSettings.anySet(config.pve()) ? pveApi()
+                        : unconfigured(PveApiBackend.NAME, BackendSettings.PVE_API_NEEDS);
+                case NodeSshBackend.NAME -> BackendSettings.anySet(config.nodeSsh()) ? nodeSsh()
+                        : unconfigured(NodeSshBackend.NAME, BackendSettings.NODE_SSH_NEEDS);
                 default -> throw new IllegalStateException("fleetplane.console.backend (FLEETPLANE_CONSOLE_BACKEND) is '"
                         + config.backend() + "'; it must be " + PveApiBackend.NAME + " or " + NodeSshBackend.NAME);
             };
         }
         return backend;
+    }
+
+    private static ConsoleBackend unconfigured(String name, String needs) {
+        LOG.warnf("!!! console backend %s has no credentials: every console will be refused until you %s !!!", name,
+                needs);
+        return new UnconfiguredBackend(name, needs);
     }
 
     private ConsoleBackend pveApi() {

@@ -81,16 +81,16 @@ final class NodeSshConnection implements BackendConnection {
         try {
             c.started.get(startDeadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            c.shutDown();
+            c.abandon();
             throw e.getCause() instanceof BackendException b ? b
                     : new BackendException(Kind.PROTOCOL, e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            c.shutDown();
+            c.abandon();
             throw new BackendException(Kind.UNREACHABLE, "'" + NodeSshBackend.qmTerminal(target.vmid()) + "' on "
                     + where + " printed nothing within " + startDeadline.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            c.shutDown();
+            c.abandon();
             throw new BackendException(Kind.UNREACHABLE, "interrupted while opening the console of " + target);
         }
         c.returned.countDown();
@@ -141,6 +141,12 @@ final class NodeSshConnection implements BackendConnection {
             shutDown();
             listener.onClosed("closed by the gateway", false);
         }
+    }
+
+    /** An open that failed: no listener call from now on, everything ended. */
+    private void abandon() {
+        closed.set(true);
+        shutDown();
     }
 
     /** Ends the session, the SSH connection and both threads (the reader is waited for unless it calls this). */

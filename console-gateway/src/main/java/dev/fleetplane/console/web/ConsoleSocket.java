@@ -7,6 +7,7 @@ import dev.fleetplane.console.backend.BackendException;
 import dev.fleetplane.console.backend.ConsoleTarget;
 import dev.fleetplane.console.session.ConsoleSession;
 import dev.fleetplane.console.session.ServerMessage;
+import dev.fleetplane.messaging.StoryContext;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -36,6 +37,8 @@ public class ConsoleSocket {
     static final int FORBIDDEN = 4403;
     static final int NOT_FOUND = 4404;
     static final int AUTH_TIMEOUT = 4408;
+    /** Input one message may carry; more is refused in words and nothing of it reaches the VM. */
+    static final int MAX_INPUT_BYTES = 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(ConsoleSocket.class);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
@@ -57,7 +60,7 @@ public class ConsoleSocket {
     @OnOpen
     void open(WebSocketConnection connection) {
         String host = connection.pathParam("host");
-        ClientLink link = new ClientLink(connection, host, connection.handshakeRequest().remoteAddress(),
+        ClientLink link = new ClientLink(connection, host, addressOnly(connection.handshakeRequest().remoteAddress()),
                 config.viewerQueueBytes());
         links.put(connection.id(), link);
         if (host == null || host.length() > 253 || !HOST.matcher(host).matches()) {
@@ -77,6 +80,18 @@ public class ConsoleSocket {
         if (link == null || link.isClosed()) {
             return;
         }
+        try (StoryContext.Scope story = story(link)) {
+            control(link, text);
+        }
+    }
+
+    /** The log lines of one client carry its host and, once joined, the console's id as the story's id. */
+    private static StoryContext.Scope story(ClientLink link) {
+        ConsoleSession s = link.session();
+        return StoryContext.forHost(null, link.host(), s == null ? null : s.id()).open();
+    }
+
+    private void control(ClientLink link, String text) throws InterruptedException {
         ClientMessage m;
         try {
             m = ClientMessage.parse(text);
@@ -159,6 +174,12 @@ public class ConsoleSocket {
             link.close(UNAUTHORIZED, "the first message must be the auth message, not input");
             return;
         }
+        if (input.length() > MAX_INPUT_BYTES) {
+            link.control(new ServerMessage.Error("too-large", "input of " + input.length() + " bytes in one message "
+                    + "is more than the " + MAX_INPUT_BYTES + " a message may carry; nothing of it was sent (send a "
+                    + "paste in pieces of 64 KiB)"));
+            return;
+        }
         ConsoleSession s = link.session();
         if (s != null) {
             s.input(link, input.getBytes());
@@ -173,6 +194,7 @@ public class ConsoleSocket {
         }
         ConsoleSession s = link.session();
         if (s != null) {
+            LOG.debugf("console client %s of %s left", link.id(), link.host());
             var reason = connection.closeReason();
             s.leave(link, link.isClosed() ? "closed by the gateway" : "client closed"
                     + (reason == null || reason.getCode() == 1000 || reason.getCode() == 1005 ? ""
@@ -183,10 +205,16 @@ public class ConsoleSocket {
     @OnError
     void error(WebSocketConnection connection, Throwable failure) {
         ClientLink link = links.get(connection.id());
-        LOG.warnf("console client %s: %s", link == null ? connection.id() : link.from(), failure.toString());
-        if (link != null && !link.isClosed()) {
+        if (link == null) {
+            LOG.warnf("console client %s: %s", connection.id(), failure.toString());
+            return;
+        }
+        try (StoryContext.Scope story = story(link)) {
+            LOG.warnf("console client %s from %s: %s", link.id(), link.from(), failure.toString());
+        }
+        if (!link.isClosed()) {
             if (isTooBig(failure)) {
-                link.close(1009, "message too big: a message may hold at most 1 MiB; send input in pieces");
+                link.close(1009, "message too big: the gateway reads messages of at most 16 MiB");
             } else {
                 link.close(ConsoleSession.LINE_LOST, "console gateway error: " + failure.getClass().getSimpleName());
             }
@@ -196,6 +224,19 @@ public class ConsoleSocket {
     private static boolean isTooBig(Throwable t) {
         String m = String.valueOf(t.getMessage()).toLowerCase();
         return m.contains("too big") || m.contains("max") && m.contains("size");
+    }
+
+    /** {@code 192.0.2.1:53422} or {@code [2001:db8::1]:53422} without the port: the audit's "from". */
+    static String addressOnly(String remote) {
+        if (remote == null) {
+            return "unknown";
+        }
+        if (remote.startsWith("[")) {
+            int end = remote.indexOf(']');
+            return end > 0 ? remote.substring(1, end) : remote;
+        }
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 && remote.indexOf(':') == colon ? remote.substring(0, colon) : remote;
     }
 
     private static String abbreviate(String s) {

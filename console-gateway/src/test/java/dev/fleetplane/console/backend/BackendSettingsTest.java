@@ -54,9 +54,9 @@ class BackendSettingsTest {
 
     @Test
     void aHalfConfiguredPveApi_isRefused_namingTheMissingKey() {
-        assertEquals("the console backend is half-configured: fleetplane.console.pve.username and .password"
-                        + " (PVE_CONSOLE_USERNAME, PVE_CONSOLE_PASSWORD) is missing: the console user (VM.Console +"
-                        + " VM.Audit); or an API token with fleetplane.console.pve.token-id and .token-secret (PVE 9.1"
+        assertEquals("the pve-api console backend has no credentials: set fleetplane.console.pve.username and"
+                        + " .password (PVE_CONSOLE_USERNAME, PVE_CONSOLE_PASSWORD: a console user with VM.Console +"
+                        + " VM.Audit), or an API token with fleetplane.console.pve.token-id and .token-secret (PVE 9.1"
                         + " with qemu-server 9.1.7 or later)",
                 refusal(Pve.of(URL, null, null, null, null)));
         assertTrue(refusal(Pve.of(URL, "console@pve", null, null, null))
@@ -73,6 +73,29 @@ class BackendSettingsTest {
         String bad = refusal(Pve.of(URL, "console", secret, null, null));
         assertTrue(bad.contains("must read user@realm"), bad);
         assertFalse(bad.contains(secret), bad);
+    }
+
+    @Test
+    void anUnconfiguredBackend_isToldApartFromAHalfConfiguredOne(@TempDir Path dir) {
+        assertFalse(BackendSettings.anySet(Pve.of(URL, null, null, null, null)), "the URL has a default");
+        assertFalse(BackendSettings.anySet(Pve.of(URL, " ", "", null, null)), "blank values are unset");
+        assertTrue(BackendSettings.anySet(Pve.of(URL, null, "pw", null, null)));
+        assertTrue(BackendSettings.anySet(Pve.of(URL, null, null, null, "s")));
+        assertFalse(BackendSettings.anySet(new NodeSsh(Optional.empty(), Map.of(), 22, "root", Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(10))), "port and user have defaults");
+        assertTrue(BackendSettings.anySet(new NodeSsh(Optional.empty(), Map.of(), 22, "root",
+                Optional.of(dir.resolve("k")), Optional.empty(), Duration.ofSeconds(10))));
+    }
+
+    @Test
+    void theUnconfiguredBackend_refusesEveryConsole_namingTheKeys() {
+        UnconfiguredBackend b = new UnconfiguredBackend("pve-api", BackendSettings.PVE_API_NEEDS);
+        assertEquals("pve-api", b.name());
+        BackendException e = assertThrows(BackendException.class, () -> b.locate("web1"));
+        assertEquals(BackendException.Kind.UNAUTHORIZED, e.kind());
+        assertTrue(e.getMessage().startsWith("the console gateway has no credentials for its pve-api backend: set"
+                + " fleetplane.console.pve.username"), e.getMessage());
+        assertThrows(BackendException.class, () -> b.open(new ConsoleTarget("web1", "pve", 101), 80, 24, null));
     }
 
     private static String refusal(ConsoleConfig.Pve pve) {

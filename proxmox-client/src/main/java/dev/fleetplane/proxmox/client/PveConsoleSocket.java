@@ -167,9 +167,10 @@ public final class PveConsoleSocket implements AutoCloseable {
     }
 
     /**
-     * Ends the socket: a close frame after the queued messages, then the connection is dropped without waiting for
-     * the server's answer (pveproxy then ends the termproxy session). Idempotent; the listener hears
-     * {@code onClosed(…, false)} if it has not heard of an end yet.
+     * Ends the socket: the message being sent finishes, queued ones not yet started are dropped, a close frame
+     * follows and the connection is dropped without waiting for the server's answer (pveproxy then ends the
+     * termproxy session). Idempotent; the listener hears {@code onClosed(…, false)} at once if it has not heard of an
+     * end yet.
      */
     @Override
     public void close() {

@@ -117,6 +117,26 @@ class ConsoleSocketIT {
     }
 
     @Test
+    void aConsoleOpenedAfterTheLoginTicketExpired_logsInAgainAndOpens() throws Exception {
+        try (PveSimulator shortLived = PveSimulator.builder().https(true).user(USER, PASSWORD)
+                .ticketLifetime(java.time.Duration.ofSeconds(1)).seed(SeedVm.vm(110, "dev").running()).build().start();
+             ProxmoxClient pve = ProxmoxClient.connect(PveConnection.withPassword(shortLived.url(), USER, PASSWORD)
+                     .fingerprint(shortLived.fingerprint()))) {
+            pve.termproxy("pve", 110, "serial0"); // logs in: a ticket that lives one second
+            long logins = shortLived.requestCount("POST /access/ticket");
+            Thread.sleep(1500); // past the ticket's life; what follows must succeed, not be absent
+            TermProxy proxy = pve.termproxy("pve", 110, "serial0");
+            Received r = new Received();
+            PveConsoleSocket socket = pve.vncWebSocket("pve", 110, proxy, r);
+            socket.send(ascii(proxy.user() + ":" + proxy.ticket() + "\n"));
+            r.await("OKstarting serial terminal");
+            socket.close();
+            assertTrue(shortLived.requestCount("POST /access/ticket") > logins,
+                    "the expired ticket was replaced by a new login: " + shortLived.requestCounts());
+        }
+    }
+
+    @Test
     void aTokenHeader_andACaFile_openTheSocketToo() throws Exception {
         try (ProxmoxClient pve = ProxmoxClient.connect(PveConnection.of(sim.url(), TOKEN, SECRET).caFile(caFile))) {
             TermProxy proxy = pve.termproxy("pve", 111, "serial0");
