@@ -67,6 +67,11 @@ final class ClientLink implements Viewer {
         return closed.get();
     }
 
+    /** The client closed its socket: nothing more is sent to it (the session is told by the caller). */
+    void markGone() {
+        closed.set(true);
+    }
+
     @Override
     public String id() {
         return id;

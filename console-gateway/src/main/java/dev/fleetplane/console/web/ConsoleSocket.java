@@ -192,11 +192,13 @@ public class ConsoleSocket {
         if (link == null) {
             return;
         }
+        boolean closedByUs = link.isClosed();
+        link.markGone(); // a join still under way sees this and leaves at once (admit)
         ConsoleSession s = link.session();
         if (s != null) {
             LOG.debugf("console client %s of %s left", link.id(), link.host());
             var reason = connection.closeReason();
-            s.leave(link, link.isClosed() ? "closed by the gateway" : "client closed"
+            s.leave(link, closedByUs ? "closed by the gateway" : "client closed"
                     + (reason == null || reason.getCode() == 1000 || reason.getCode() == 1005 ? ""
                     : " (" + reason.getCode() + ")"));
         }
