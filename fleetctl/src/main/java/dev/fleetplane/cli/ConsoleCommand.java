@@ -108,6 +108,9 @@ final class ConsoleCommand implements Callable<Integer> {
         private final AtomicReference<GatewaySocket> socket = new AtomicReference<>();
         private final AtomicBoolean left = new AtomicBoolean();
         private final AtomicLong lastOutput = new AtomicLong(System.nanoTime());
+        // Lines that arrive before raw mode is on (the banner) wait for it: whoever sees the banner may type.
+        private final java.util.List<String> held = new java.util.ArrayList<>();
+        private boolean live;
 
         Session(String host, Terminal terminal, SessionView.Mode mode, PrintStream out, PrintStream err) {
             this.host = host;
@@ -130,6 +133,7 @@ final class ConsoleCommand implements Callable<Integer> {
             ws.sendText(SessionView.auth(token, size));
             Optional<GatewaySocket.Ended> early = awaitWelcome(ws, connectTimeout);
             if (early.isPresent()) {
+                goLive();
                 err.println("fleetplane: " + describe(early.get()));
                 return 1;
             }
@@ -145,6 +149,7 @@ final class ConsoleCommand implements Callable<Integer> {
                     terminal.raw();
                     watch = WindowWatch.start(this::sendSize, this::notice);
                 }
+                goLive();
                 pinger.scheduleAtFixedRate(() -> ws.sendText(SessionView.message("ping")), PING_EVERY.toMillis(),
                         PING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 daemon(() -> pump(in, ws, quietAfterEof), "console-stdin").start();
@@ -176,10 +181,12 @@ final class ConsoleCommand implements Callable<Integer> {
             try {
                 CompletableFuture.anyOf(welcomed, ws.closed()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                goLive();
                 ws.leave(Duration.ofSeconds(2));
                 throw new CliException("the console gateway did not open " + host + "'s console within " + timeout
                         + " (--connect-timeout)");
             } catch (ExecutionException e) {
+                goLive();
                 throw new CliException("the connection to the console gateway failed: " + e.getCause());
             }
             return welcomed.isDone() ? Optional.empty() : Optional.of(ws.closed().get());
@@ -255,10 +262,22 @@ final class ConsoleCommand implements Callable<Integer> {
             }
         }
 
+        private void goLive() {
+            synchronized (out) {
+                live = true;
+                held.forEach(this::notice);
+                held.clear();
+            }
+        }
+
         /** One line on stderr; in raw mode the terminal adds no carriage return, so the line brings its own. */
         private void notice(String line) {
             boolean raw = terminal != null && terminal.isRaw();
             synchronized (out) {
+                if (!live) {
+                    held.add(line);
+                    return;
+                }
                 out.flush();
                 err.print(raw ? "\r\n" + line + "\r\n" : line + System.lineSeparator());
                 err.flush();
