@@ -215,7 +215,7 @@ final class FleetStack implements AutoCloseable {
                 .port(pvePort)
                 .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
                 .apiToken(TOKEN_ID, tokenSecret)
-                // The console gateway's own login, as docs/console.md tells an operator to create it on a cluster.
+                // The console gateway's own login, as docs/console-terminal.md tells an operator to create it on a cluster.
                 .user(CONSOLE_USER, consolePassword)
                 .acl(CONSOLE_USER, "/vms", true, "VM.Console", "VM.Audit")
                 .taskDuration(Duration.ofMillis(300))
