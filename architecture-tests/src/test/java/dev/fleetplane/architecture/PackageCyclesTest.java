@@ -46,6 +46,9 @@ class PackageCyclesTest {
     @ArchTest
     static final ArchRule templateBuilder = noCycles("dev.fleetplane.templates.(*)..", "inside template-builder");
 
+    @ArchTest
+    static final ArchRule consoleGateway = noCycles("dev.fleetplane.console.(*)..", "inside console-gateway");
+
     private static ArchRule noCycles(String slices, String where) {
         return slices().matching(slices).should().beFreeOfCycles().as("no package cycles " + where);
     }

@@ -57,11 +57,22 @@ class PureCoreTest {
             "dev.fleetplane.console.protocol.ConsoleMessage",
             "dev.fleetplane.console.protocol.ConsoleProtocolException",
             "dev.fleetplane.console.protocol.ServerGreeting",
-            "dev.fleetplane.console.protocol.Utf8Stream");
+            "dev.fleetplane.console.protocol.Utf8Stream",
+            // console-gateway: the shared session (viewers, keyboard, scrollback, reconnects), operators, redaction
+            "dev.fleetplane.console.session.ConsoleSession",
+            "dev.fleetplane.console.session.SessionHub",
+            "dev.fleetplane.console.session.Scrollback",
+            "dev.fleetplane.console.session.ReconnectPolicy",
+            "dev.fleetplane.console.session.ServerMessage",
+            "dev.fleetplane.console.session.ViewerRecord",
+            "dev.fleetplane.console.auth.Operator",
+            "dev.fleetplane.console.auth.OperatorFile",
+            "dev.fleetplane.console.audit.PasswordRedactor",
+            "dev.fleetplane.console.web.ClientMessage");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
             "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice, the template"
-                    + " builder's saga and retention, the console gateway's protocol",
+                    + " builder's saga and retention, the console gateway's protocol, sessions, operators and redaction",
             c -> c.getPackageName().startsWith("dev.fleetplane.plancore")
                     || PURE_CLASSES.stream().anyMatch(p -> c.getName().equals(p) || c.getName().startsWith(p + "$")));
 

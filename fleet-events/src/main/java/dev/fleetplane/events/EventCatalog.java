@@ -2,6 +2,8 @@ package dev.fleetplane.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fleetplane.events.console.ConsoleSessionClosed;
+import dev.fleetplane.events.console.ConsoleSessionOpened;
 import dev.fleetplane.events.desired.PatchHost;
 import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecRejected;
@@ -209,6 +211,12 @@ public final class EventCatalog {
     public static final EventKind<TemplateDeleted> TEMPLATE_DELETED =
             new EventKind<>("fleetplane.template.deleted", 1, TemplateDeleted.class, Topics.TEMPLATES_EVENTS);
 
+    // console.sessions
+    public static final EventKind<ConsoleSessionOpened> CONSOLE_SESSION_OPENED =
+            new EventKind<>("fleetplane.console.session-opened", 1, ConsoleSessionOpened.class, Topics.CONSOLE_SESSIONS);
+    public static final EventKind<ConsoleSessionClosed> CONSOLE_SESSION_CLOSED =
+            new EventKind<>("fleetplane.console.session-closed", 1, ConsoleSessionClosed.class, Topics.CONSOLE_SESSIONS);
+
     private static final Map<String, EventKind<?>> BY_TYPE = index(
             SPEC_SUBMITTED, PATCH_HOST, SPEC_ACCEPTED, SPEC_REJECTED,
             PLAN_COMPUTED, PLAN_APPLIED, HOST_STATE_CHANGED,
@@ -222,7 +230,8 @@ public final class EventCatalog {
             PROVISIONING_FAILED,
             BUILD_TEMPLATE, TEMPLATE_BUILD_STARTED, TEMPLATE_BUILD_OUTPUT, TEMPLATE_BUILT, TEMPLATE_IMAGE_CHECKED,
             TEMPLATE_UPLOAD_PROGRESS, TEMPLATE_UPLOADED, TEMPLATE_CANDIDATE_CREATED, TEMPLATE_SMOKE_TESTED,
-            TEMPLATE_READY, TEMPLATE_REJECTED, TEMPLATE_DELETED);
+            TEMPLATE_READY, TEMPLATE_REJECTED, TEMPLATE_DELETED,
+            CONSOLE_SESSION_OPENED, CONSOLE_SESSION_CLOSED);
 
     private EventCatalog() {
     }

@@ -1,0 +1,94 @@
+package dev.fleetplane.console.auth;
+
+import dev.fleetplane.console.ConsoleConfig;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The operators the gateway admits, from {@code fleetplane.console.operators.*} and the operators file, checked at
+ * start (a bad entry stops the gateway naming it). Until the services share a role scheme, a token is the console role.
+ */
+@Startup
+@ApplicationScoped
+public class Operators {
+
+    private static final Logger LOG = Logger.getLogger(Operators.class);
+
+    @Inject
+    ConsoleConfig config;
+
+    private volatile List<Operator> operators = List.of();
+
+    @PostConstruct
+    void load() {
+        List<Operator> all = new ArrayList<>();
+        for (Map.Entry<String, ConsoleConfig.Operator> e : config.operators().entrySet()) {
+            ConsoleConfig.Operator o = e.getValue();
+            all.add(Operator.parse("fleetplane.console.operators." + e.getKey(), e.getKey(), o.access(), o.hosts(),
+                    o.tokenSha256()));
+        }
+        if (config.operatorsFile().isPresent()) {
+            var file = config.operatorsFile().get();
+            try {
+                all.addAll(OperatorFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new IllegalStateException("fleetplane.console.operators-file: cannot read " + file + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (Operator o : all) {
+            if (!names.add(o.name())) {
+                throw new IllegalStateException("operator " + o.name() + " is configured twice");
+            }
+            if (!hashes.add(java.util.HexFormat.of().formatHex(o.tokenSha256()))) {
+                throw new IllegalStateException("operator " + o.name() + " has the same token as another operator");
+            }
+        }
+        operators = List.copyOf(all);
+        if (all.isEmpty()) {
+            LOG.warn("no console operators configured (fleetplane.console.operators.* or "
+                    + "fleetplane.console.operators-file): every console request will be refused");
+        } else {
+            LOG.infof("console operators: %s", all.stream().map(Operator::toString).toList());
+        }
+    }
+
+    /** The operator whose token this is; every configured hash is compared, in constant time each. */
+    public Optional<Operator> authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] hash = sha256(token);
+        Operator found = null;
+        for (Operator o : operators) {
+            if (MessageDigest.isEqual(hash, o.tokenSha256())) {
+                found = o;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
