@@ -68,7 +68,10 @@ class PureCoreTest {
             "dev.fleetplane.console.auth.Operator",
             "dev.fleetplane.console.auth.OperatorFile",
             "dev.fleetplane.console.audit.PasswordRedactor",
-            "dev.fleetplane.console.web.ClientMessage");
+            "dev.fleetplane.console.web.ClientMessage",
+            // console-gateway: which VM a host names, whether it can give a console
+            "dev.fleetplane.console.backend.VmChoice",
+            "dev.fleetplane.console.backend.ConsoleReadiness");
 
     static final DescribedPredicate<JavaClass> PURE_CORE = DescribedPredicate.describe(
             "plan-core or the pure classes of the planner's lifecycle, the provisioner's saga and IP choice, the template"

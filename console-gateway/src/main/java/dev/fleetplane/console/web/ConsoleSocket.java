@@ -36,6 +36,8 @@ public class ConsoleSocket {
     static final int FORBIDDEN = 4403;
     static final int NOT_FOUND = 4404;
     static final int AUTH_TIMEOUT = 4408;
+    /** Input one message may carry; more is refused in words and nothing of it reaches the VM. */
+    static final int MAX_INPUT_BYTES = 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(ConsoleSocket.class);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
@@ -57,7 +59,7 @@ public class ConsoleSocket {
     @OnOpen
     void open(WebSocketConnection connection) {
         String host = connection.pathParam("host");
-        ClientLink link = new ClientLink(connection, host, connection.handshakeRequest().remoteAddress(),
+        ClientLink link = new ClientLink(connection, host, addressOnly(connection.handshakeRequest().remoteAddress()),
                 config.viewerQueueBytes());
         links.put(connection.id(), link);
         if (host == null || host.length() > 253 || !HOST.matcher(host).matches()) {
@@ -159,6 +161,12 @@ public class ConsoleSocket {
             link.close(UNAUTHORIZED, "the first message must be the auth message, not input");
             return;
         }
+        if (input.length() > MAX_INPUT_BYTES) {
+            link.control(new ServerMessage.Error("too-large", "input of " + input.length() + " bytes in one message "
+                    + "is more than the " + MAX_INPUT_BYTES + " a message may carry; nothing of it was sent (send a "
+                    + "paste in pieces of 64 KiB)"));
+            return;
+        }
         ConsoleSession s = link.session();
         if (s != null) {
             s.input(link, input.getBytes());
@@ -186,7 +194,7 @@ public class ConsoleSocket {
         LOG.warnf("console client %s: %s", link == null ? connection.id() : link.from(), failure.toString());
         if (link != null && !link.isClosed()) {
             if (isTooBig(failure)) {
-                link.close(1009, "message too big: a message may hold at most 1 MiB; send input in pieces");
+                link.close(1009, "message too big: the gateway reads messages of at most 16 MiB");
             } else {
                 link.close(ConsoleSession.LINE_LOST, "console gateway error: " + failure.getClass().getSimpleName());
             }
@@ -196,6 +204,19 @@ public class ConsoleSocket {
     private static boolean isTooBig(Throwable t) {
         String m = String.valueOf(t.getMessage()).toLowerCase();
         return m.contains("too big") || m.contains("max") && m.contains("size");
+    }
+
+    /** {@code 192.0.2.1:53422} or {@code [2001:db8::1]:53422} without the port: the audit's "from". */
+    static String addressOnly(String remote) {
+        if (remote == null) {
+            return "unknown";
+        }
+        if (remote.startsWith("[")) {
+            int end = remote.indexOf(']');
+            return end > 0 ? remote.substring(1, end) : remote;
+        }
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 && remote.indexOf(':') == colon ? remote.substring(0, colon) : remote;
     }
 
     private static String abbreviate(String s) {

@@ -1,5 +1,7 @@
 package dev.fleetplane.pvesim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetplane.pvesim.access.AclModel;
 import dev.fleetplane.pvesim.access.PermissionChecks;
 import dev.fleetplane.pvesim.access.PermissionsApi;
@@ -184,7 +186,7 @@ public final class PveSimulator implements AutoCloseable {
         }
         NodeSsh n = config.nodeSsh;
         try {
-            qmTerminal = QmTerminalEndpoint.start(serialConsole);
+            qmTerminal = QmTerminalEndpoint.start(serialConsole, this::vmResourcesJson);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the nodes' qm terminal endpoint on 127.0.0.1: " + e.getMessage(), e);
         }
@@ -198,6 +200,27 @@ public final class PveSimulator implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting the SSH server of node " + node, e);
             }
+        }
+    }
+
+    /**
+     * Ends every console session attached to VM {@code vmid}'s serial line (termproxy websockets, the nodes' {@code qm
+     * terminal}), as when QEMU's chardev socket closes under them: a test's way to drop a console from the far side.
+     * Returns how many sessions ended. Only once started.
+     */
+    public int hangUpSerial(int vmid) {
+        requireStarted();
+        return serialConsole.hangUp(vmid);
+    }
+
+    /** The nodes' {@code pvesh get /cluster/resources --type vm}: the API's data for root, as a JSON array. */
+    private String vmResourcesJson(boolean pretty) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            List<Map<String, Object>> vms = ClusterApi.vmResources(inventory);
+            return pretty ? json.writerWithDefaultPrettyPrinter().writeValueAsString(vms) : json.writeValueAsString(vms);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the VM list for pvesh", e);
         }
     }
 

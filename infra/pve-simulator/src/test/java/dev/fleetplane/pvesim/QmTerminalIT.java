@@ -141,6 +141,47 @@ class QmTerminalIT {
         }
     }
 
+    @Test
+    void pvesh_answersTheApisVmResources_asAJsonArray() throws Exception {
+        try (SSHClient ssh = connect(); Session session = ssh.startSession()) {
+            Session.Command cmd = session.exec("pvesh get /cluster/resources --type vm --output-format json");
+            String out = new String(cmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(cmd.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            cmd.join(10, TimeUnit.SECONDS);
+            assertEquals(0, cmd.getExitStatus(), err);
+            assertEquals("", err);
+            assertTrue(out.endsWith("]\n") && !out.contains("\n  "), "one line of JSON, as pvesh's json format: " + out);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            // uptime counts seconds: the API read a moment later may be one further
+            assertEquals(withoutUptime(client.get("/cluster/resources?type=vm").data()),
+                    withoutUptime(json.readTree(out)), "exactly the API's data");
+            var names = new java.util.TreeSet<String>();
+            json.readTree(out).forEach(vm -> names.add(vm.get("name").asText() + "/" + vm.get("status").asText()));
+            assertEquals(java.util.Set.of("dev/running", "off/stopped", "noserial/running"), names);
+        }
+        try (SSHClient ssh = connect()) {
+            assertRefused(ssh, "pvesh get /nodes", "pvesh (pve-simulator stand-in): only 'pvesh get /cluster/resources"
+                    + " --type vm --output-format json' is simulated, got 'pvesh get /nodes'\n");
+        }
+    }
+
+    @Test
+    void hangUpSerial_endsTheQmTerminalSession_fromTheFarSide() throws Exception {
+        try (SSHClient ssh = connect(); Session session = ssh.startSession()) {
+            session.allocateDefaultPTY();
+            Session.Command cmd = session.exec("qm terminal 110 -escape 0");
+            InputStream in = cmd.getInputStream();
+            assertEquals("starting serial terminal on interface serial0\r\n", readUntil(in, "\r\n"));
+            type(cmd.getOutputStream(), "root\rpw\r");
+            readUntil(in, PROMPT);
+            assertEquals(1, sim.hangUpSerial(110));
+            assertEquals(-1, in.read(), "the session's output ends");
+            cmd.join(10, TimeUnit.SECONDS);
+            assertEquals(0, cmd.getExitStatus());
+        }
+        assertEquals(0, sim.hangUpSerial(110), "nothing is attached any more");
+    }
+
     private void refusals(SSHClient ssh) throws Exception {
         assertRefused(ssh, "qm terminal 111", "VM 111 not running\n");
         assertRefused(ssh, "qm terminal 110 -iface serial1", "serial interface 'serial1' is not configured\n");
@@ -165,5 +206,11 @@ class QmTerminalIT {
             assertEquals("", out, command);
             assertEquals(255, cmd.getExitStatus(), command);
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode withoutUptime(com.fasterxml.jackson.databind.JsonNode vms) {
+        com.fasterxml.jackson.databind.JsonNode copy = vms.deepCopy();
+        copy.forEach(vm -> ((com.fasterxml.jackson.databind.node.ObjectNode) vm).remove("uptime"));
+        return copy;
     }
 }

@@ -25,6 +25,20 @@ public record ClusterVm(String id, String type, int vmid, String name, String no
         return "qemu".equals(type);
     }
 
+    /**
+     * The guests of a {@code /cluster/resources} answer's {@code data} array (also what {@code pvesh get
+     * /cluster/resources --type vm --output-format json} prints on a node); other entries are skipped.
+     *
+     * @throws IllegalArgumentException naming the field when the shape is not Proxmox's
+     */
+    public static List<ClusterVm> parseList(JsonNode data) {
+        try {
+            return listFrom(data);
+        } catch (JsonFields.BadShape e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     static List<ClusterVm> listFrom(JsonNode data) {
         JsonFields.array(data, "cluster resources");
         List<ClusterVm> out = new ArrayList<>();

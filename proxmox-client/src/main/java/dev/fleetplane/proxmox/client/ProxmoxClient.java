@@ -23,6 +23,8 @@ public class ProxmoxClient implements AutoCloseable {
     private final TicketSession session; // null with an API token
     private final PveAccessApi access; // null with an API token
     private final PveUpload uploader;
+    private java.net.http.HttpClient webSockets; // guarded by this; made at the first console socket
+    private java.util.concurrent.ExecutorService webSocketThreads; // guarded by this
 
     ProxmoxClient(PveConnection connection, PveApi api, TicketSession session, PveAccessApi access) {
         this.uploader = new PveUpload(connection);
@@ -328,8 +330,53 @@ public class ProxmoxClient implements AutoCloseable {
         return parse(c, () -> TermProxy.from(data(c, () -> api.termproxy(node, vmid, form))));
     }
 
+    /**
+     * Opens {@code GET …/vncwebsocket?port=&vncticket=} for a session {@link #termproxy} just started (reference
+     * §5.3): with this client's auth (ticket cookie, renewed as for every call, or the token header; a token works
+     * only on PVE 9.1 with qemu-server 9.1.7 or later, §5.5), its TLS trust and the {@code binary} subprotocol, at
+     * the same host the termproxy call went to. Blocks until the upgrade is answered; connect at once, the VNC ticket
+     * lives 40 s and termproxy waits 10 s. A refused upgrade is a {@link PveException} (401 {@code UNAUTHORIZED},
+     * 403 {@code FORBIDDEN}); its message never holds a ticket.
+     */
+    public PveConsoleSocket vncWebSocket(String node, int vmid, TermProxy proxy, PveConsoleSocket.Listener listener) {
+        return PveConsoleSocket.open(webSocketClient(), connection, session, node, vmid, proxy, listener);
+    }
+
+    // One JDK HTTP client for every console socket of this client: each HttpClient keeps a selector thread, so one
+    // per socket would leave a thread behind each closed console until the garbage collector finds it.
+    private synchronized java.net.http.HttpClient webSocketClient() {
+        if (webSockets == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            webSocketThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "pve-console-socket-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder()
+                    .executor(webSocketThreads)
+                    .connectTimeout(connection.connectTimeout());
+            if ("https".equals(connection.baseUrl().getScheme())) {
+                if (connection.insecure()) {
+                    b.sslContext(PveReadOnlyClient.trustAllContext());
+                } else {
+                    PveTls tls = PveTls.of(connection);
+                    if (tls.trustManager() != null) {
+                        b.sslContext(tls.sslContext()); // pinned or CA file: the trust manager checks (or skips) the name
+                    }
+                }
+            }
+            webSockets = b.build();
+        }
+        return webSockets;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (webSocketThreads != null) {
+                webSocketThreads.shutdownNow();
+            }
+        }
         api.close();
         if (access != null) {
             access.close();

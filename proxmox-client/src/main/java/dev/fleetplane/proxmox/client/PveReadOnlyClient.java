@@ -206,6 +206,11 @@ public final class PveReadOnlyClient {
      * check to it (a plain X509TrustManager would be wrapped and still check the name).
      */
     static SSLSocketFactory trustAll() {
+        return trustAllContext().getSocketFactory();
+    }
+
+    /** {@link #trustAll()} as a context, for clients that take one ({@code java.net.http}). */
+    static SSLContext trustAllContext() {
         TrustManager any = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
@@ -239,7 +244,7 @@ public final class PveReadOnlyClient {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {any}, new SecureRandom());
-            return ctx.getSocketFactory();
+            return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }

@@ -90,11 +90,7 @@ public final class ClusterApi {
         call.check();
         List<Map<String, Object>> out = new ArrayList<>();
         if (type == null || type.equals("vm")) {
-            synchronized (inventory) {
-                for (QemuVm vm : inventory.vms()) {
-                    out.add(vmEntry(vm));
-                }
-            }
+            out.addAll(vmResources(inventory));
         }
         if (type == null || type.equals("node")) {
             inventory.nodes().forEach(n -> out.add(nodeEntry(n)));
@@ -103,6 +99,20 @@ public final class ClusterApi {
             for (String node : inventory.nodes()) {
                 out.add(storageEntry(node, Inventory.IMAGE_STORAGE, "lvmthin", "images,rootdir"));
                 out.add(storageEntry(node, Inventory.DIR_STORAGE, "dir", "backup,import,iso,vztmpl"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every VM's {@code /cluster/resources?type=vm} entry, unfiltered (what root sees): also what the nodes'
+     * {@code pvesh get /cluster/resources --type vm} stand-in prints.
+     */
+    public static List<Map<String, Object>> vmResources(Inventory inventory) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        synchronized (inventory) {
+            for (QemuVm vm : inventory.vms()) {
+                out.add(vmEntry(vm));
             }
         }
         return out;

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,9 @@ import java.util.logging.Logger;
  * The simulator's side of the nodes' {@code qm terminal}: a listener on 127.0.0.1 that the {@code qm} script on a
  * node's sshd PATH connects to (bash's {@code /dev/tcp}), so an SSH session reaches the same {@link SerialLine} a
  * termproxy session does.
+ *
+ * <p>It also answers the nodes' {@code pvesh} stand-in ({@link PveshRequest}): the request line {@code pvesh TAB
+ * arg…}, the answer {@code OK LF} and the VMs as JSON, or {@code ERR LF} and the refusal.
  *
  * <p>Hand-written protocol, because it only joins our own script to our own simulator and no library speaks it: the
  * script sends one line {@code terminal TAB node TAB vmid TAB iface-or-"-" TAB escape LF}; the endpoint answers
@@ -36,18 +40,24 @@ public final class QmTerminalEndpoint implements AutoCloseable {
     private static final int MAX_REQUEST = 1024;
 
     private final SerialConsole console;
+    private final Function<Boolean, String> vmResources;
     private final ServerSocket listener;
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
 
-    private QmTerminalEndpoint(SerialConsole console, ServerSocket listener) {
+    private QmTerminalEndpoint(SerialConsole console, Function<Boolean, String> vmResources, ServerSocket listener) {
         this.console = console;
+        this.vmResources = vmResources;
         this.listener = listener;
     }
 
-    /** Listens on a free port of 127.0.0.1 until {@link #close}. */
-    public static QmTerminalEndpoint start(SerialConsole console) throws IOException {
+    /**
+     * Listens on a free port of 127.0.0.1 until {@link #close}; {@code vmResources} renders the cluster's VMs as the
+     * API's {@code /cluster/resources?type=vm} data, a JSON array (pretty when given true), for {@code pvesh}.
+     */
+    public static QmTerminalEndpoint start(SerialConsole console, Function<Boolean, String> vmResources)
+            throws IOException {
         ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        QmTerminalEndpoint endpoint = new QmTerminalEndpoint(console, listener);
+        QmTerminalEndpoint endpoint = new QmTerminalEndpoint(console, vmResources, listener);
         Thread accept = new Thread(endpoint::acceptLoop, "qm-terminal-accept");
         accept.setDaemon(true);
         accept.start();
@@ -83,6 +93,10 @@ public final class QmTerminalEndpoint implements AutoCloseable {
             if (request == null) {
                 return;
             }
+            if (request.startsWith("pvesh\t") || request.equals("pvesh")) {
+                pvesh(out, request);
+                return;
+            }
             QmTerminalRequest.Parsed parsed = QmTerminalRequest.parse(request);
             if (parsed.error() != null) {
                 refuse(out, parsed.error());
@@ -97,7 +111,12 @@ public final class QmTerminalEndpoint implements AutoCloseable {
             socket.setSoTimeout(0);
             out.write(("OK\n" + SerialConsole.starting(attach.iface(), req.escape())).getBytes(StandardCharsets.UTF_8));
             out.flush();
-            bridge(in, out, attach.line(), req.escape());
+            Runnable release = console.hold(req.vmid(), socket);
+            try {
+                bridge(in, out, attach.line(), req.escape());
+            } finally {
+                release.run();
+            }
         } catch (SocketTimeoutException e) {
             LOG.fine("qm terminal endpoint: no request line in time");
         } catch (SocketException e) {
@@ -129,6 +148,16 @@ public final class QmTerminalEndpoint implements AutoCloseable {
                 return; // closing the connection ends the script, as socat ends on its escape
             }
         }
+    }
+
+    private void pvesh(OutputStream out, String request) throws IOException {
+        PveshRequest.Parsed parsed = PveshRequest.parse(request);
+        if (parsed.error() != null) {
+            refuse(out, parsed.error());
+            return;
+        }
+        out.write(("OK\n" + vmResources.apply(parsed.request().pretty()) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static void refuse(OutputStream out, String message) throws IOException {

@@ -5,8 +5,13 @@ import dev.fleetplane.pvesim.qemu.GuestRuntime;
 import dev.fleetplane.pvesim.qemu.Inventory;
 import dev.fleetplane.pvesim.qemu.QemuVm;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +36,7 @@ public final class SerialConsole {
     private final Inventory inventory;
     private final GuestRuntime guests;
     private final Map<Integer, Run> lines = new HashMap<>(); // guarded by inventory
+    private final Map<Integer, Set<Closeable>> attached = new HashMap<>(); // guarded by inventory
 
     public SerialConsole(Inventory inventory, GuestRuntime guests) {
         this.inventory = inventory;
@@ -79,6 +85,44 @@ public final class SerialConsole {
             }
             return new Attach(null, chosen, run.line());
         }
+    }
+
+    /**
+     * Records {@code connection} as attached to the VM's serial line until the returned action runs, so that
+     * {@link #hangUp} can end it.
+     */
+    public Runnable hold(int vmid, Closeable connection) {
+        synchronized (inventory) {
+            attached.computeIfAbsent(vmid, k -> new HashSet<>()).add(connection);
+        }
+        return () -> {
+            synchronized (inventory) {
+                Set<Closeable> s = attached.get(vmid);
+                if (s != null && s.remove(connection) && s.isEmpty()) {
+                    attached.remove(vmid);
+                }
+            }
+        };
+    }
+
+    /**
+     * Ends every session attached to the VM's serial line (termproxy and the nodes' {@code qm terminal}), as when
+     * QEMU's chardev socket goes away under socat: each client sees its connection close. Returns how many ended.
+     */
+    public int hangUp(int vmid) {
+        List<Closeable> victims;
+        synchronized (inventory) {
+            Set<Closeable> s = attached.remove(vmid);
+            victims = s == null ? List.of() : new ArrayList<>(s);
+        }
+        for (Closeable c : victims) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // gone already
+            }
+        }
+        return victims.size();
     }
 
     private static Attach refused(String message) {

@@ -166,10 +166,15 @@ public final class TermProxyApi implements AutoCloseable {
             out.write(SerialConsole.starting(attach.iface(), 0).getBytes(StandardCharsets.UTF_8));
             out.flush();
             SerialLine serial = attach.line();
-            new TermProtocol(in, data -> {
-                out.write(serial.type(data));
-                out.flush();
-            }, (cols, rows) -> t.log("resize " + cols + "x" + rows)).run();
+            Runnable release = console.hold(vmid, socket);
+            try {
+                new TermProtocol(in, data -> {
+                    out.write(serial.type(data));
+                    out.flush();
+                }, (cols, rows) -> t.log("resize " + cols + "x" + rows)).run();
+            } finally {
+                release.run();
+            }
             return 0;
         } catch (java.net.SocketException e) {
             return 0; // the client reset the connection: the session is over

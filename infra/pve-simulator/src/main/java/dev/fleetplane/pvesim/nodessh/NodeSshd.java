@@ -31,6 +31,7 @@ public final class NodeSshd implements AutoCloseable {
     static final String USER = "root";
     private static final int PORT_ATTEMPTS = 3;
     private static final String QM_SCRIPT = "/dev/fleetplane/pvesim/nodessh/qm.sh";
+    private static final String PVESH_SCRIPT = "/dev/fleetplane/pvesim/nodessh/pvesh.sh";
 
     private final String node;
     private final Path dir;
@@ -89,16 +90,20 @@ public final class NodeSshd implements AutoCloseable {
     }
 
     private static Path writeQm(Path dir, String node, int qmTerminalPort) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        writeScript(bin.resolve("qm"), QM_SCRIPT, node, qmTerminalPort);
+        writeScript(bin.resolve("pvesh"), PVESH_SCRIPT, node, qmTerminalPort);
+        return bin;
+    }
+
+    private static void writeScript(Path target, String resource, String node, int port) throws IOException {
         String script;
-        try (InputStream in = Objects.requireNonNull(NodeSshd.class.getResourceAsStream(QM_SCRIPT), QM_SCRIPT)) {
+        try (InputStream in = Objects.requireNonNull(NodeSshd.class.getResourceAsStream(resource), resource)) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path qm = bin.resolve("qm");
-        Files.writeString(qm, script.replace("@NODE@", "'" + node.replace("'", "'\\''") + "'")
-                .replace("@PORT@", Integer.toString(qmTerminalPort)), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(qm, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return bin;
+        Files.writeString(target, script.replace("@NODE@", "'" + node.replace("'", "'\\''") + "'")
+                .replace("@PORT@", Integer.toString(port)), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     static String config(int port, Path hostKey, Path authorizedKeys, Path bin) {
