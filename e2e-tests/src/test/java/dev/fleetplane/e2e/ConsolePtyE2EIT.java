@@ -97,10 +97,11 @@ class ConsolePtyE2EIT {
             screen.await("hostname\r\ndev\r\n[root@dev:~]# ");
             keys.write(0x1d); // Ctrl-]
             keys.flush();
-            screen.await("console-exit=0");
             screen.await("left the console of dev");
+            screen.await("console-exit=0");
         }
         assertTrue(pty.waitFor(30, TimeUnit.SECONDS), "script did not end:\n" + screen.text());
+        System.out.println("[pty] " + screen.text().replace("\r", "").replace("\n", "\n[pty] "));
         assertEquals(0, pty.exitValue(), screen.text());
         String before = Files.readString(tmp.resolve("stty-before")).strip();
         assertFalse(before.isEmpty(), screen.text());

@@ -155,11 +155,12 @@ final class ConsoleCommand implements Callable<Integer> {
                 daemon(() -> pump(in, ws, quietAfterEof), "console-stdin").start();
                 GatewaySocket.Ended end = ws.closed().get();
                 restoreTerminal();
+                // The VM's prompt may have left the cursor mid-line: the last words start on a line of their own.
                 if (left.get()) {
-                    err.println("left the console of " + host);
+                    err.println(System.lineSeparator() + "left the console of " + host);
                     return 0;
                 }
-                err.println("fleetplane: " + describe(end));
+                err.println(System.lineSeparator() + "fleetplane: " + describe(end));
                 return 1;
             } finally {
                 if (watch != null) {
