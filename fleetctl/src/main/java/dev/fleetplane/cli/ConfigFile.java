@@ -131,6 +131,8 @@ final class ConfigFile {
         k.put("pve.fingerprint", Kind.STRING);
         k.put("pve.ca-file", Kind.STRING);
         k.put("pve.insecure", Kind.BOOLEAN);
+        k.put("pve.console-username", Kind.STRING);
+        k.put("pve.console-password-file", Kind.STRING);
         k.put("ssh.identity", Kind.STRING);
         k.put("ssh.port", Kind.PORT);
         k.put("kafka.bootstrap-servers", Kind.STRING);

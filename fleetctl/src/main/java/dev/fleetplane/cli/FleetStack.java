@@ -36,11 +36,20 @@ import java.util.stream.Stream;
 final class FleetStack implements AutoCloseable {
 
     static final String TOKEN_ID = "root@pam!fleetplane";
+    /** The simulator's console user: a ticket login with VM.Console and VM.Audit on /vms, nothing else. */
+    static final String CONSOLE_USER = "fleetplane-console@pve";
+    /** The operator's console token, in the fleet home ({@code up}) or the work directory ({@code demo}). */
+    static final String CONSOLE_TOKEN_FILE = "console-token";
     static final List<String> SERVICES =
             List.of("planner-service", "proxmox-adapter", "provisioner-service", "template-builder", "console-gateway");
 
-    /** What to start and where; a port of 0 means any free port. */
-    record Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data) {
+    /**
+     * What to start and where; a port of 0 means any free port. {@code consoleTokenDir} is where the operator's
+     * console token is written ({@code up}: the fleet home, where {@code fleetplane console} finds it); empty: the
+     * work directory, thrown away with it ({@code demo}).
+     */
+    record Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data,
+                   Optional<Path> consoleTokenDir) {
     }
 
     /** Which Proxmox the adapter talks to. */
@@ -52,8 +61,20 @@ final class FleetStack implements AutoCloseable {
                      int guestSshPort) implements Proxmox {
     }
 
-    /** A real cluster; the provisioner logs into its guests with {@code sshIdentity} on {@code sshPort}. */
-    record Real(PveConnection connection, Path sshIdentity, int sshPort) implements Proxmox {
+    /**
+     * A real cluster; the provisioner logs into its guests with {@code sshIdentity} on {@code sshPort}; the console
+     * gateway logs in as {@code console} (empty: the gateway has no console user and opens no consoles).
+     */
+    record Real(PveConnection connection, Path sshIdentity, int sshPort, Optional<ConsoleUser> console)
+            implements Proxmox {
+    }
+
+    /** The Proxmox user the console gateway logs in as (ticket login; VM.Console and VM.Audit). */
+    record ConsoleUser(String username, String password) {
+        @Override
+        public String toString() {
+            return "ConsoleUser[" + username + "]"; // never the password
+        }
     }
 
     /**
@@ -66,6 +87,7 @@ final class FleetStack implements AutoCloseable {
         }
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Path workDir;
     private final boolean deleteWorkDir;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -73,6 +95,7 @@ final class FleetStack implements AutoCloseable {
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalStack localStack;
     private PveSimulator simulator;
+    private Path consoleToken;
 
     private FleetStack(Path workDir, boolean deleteWorkDir) {
         this.workDir = workDir;
@@ -130,6 +153,7 @@ final class FleetStack implements AutoCloseable {
         } else {
             useCluster((Real) o.proxmox(), o.repo(), env, progress);
         }
+        consoleOperator(o.consoleTokenDir().orElse(workDir), env);
 
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
@@ -184,12 +208,16 @@ final class FleetStack implements AutoCloseable {
     private void startSimulator(Simulated o, int pvePort, Path repo, Map<String, String> env, PrintStream progress)
             throws IOException, InterruptedException {
         Path key = generateFleetKey();
-        String tokenSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String tokenSecret = randomHex(16);
+        String consolePassword = randomHex(16);
         simulator = PveSimulator.builder()
                 .node("pve")
                 .port(pvePort)
                 .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
                 .apiToken(TOKEN_ID, tokenSecret)
+                // The console gateway's own login, as docs/console-terminal.md tells an operator to create it on a cluster.
+                .user(CONSOLE_USER, consolePassword)
+                .acl(CONSOLE_USER, "/vms", true, "VM.Console", "VM.Audit")
                 .taskDuration(Duration.ofMillis(300))
                 .taskDuration("qmclone", o.cloneTime())
                 .taskDuration("qmstart", o.startTime())
@@ -214,6 +242,7 @@ final class FleetStack implements AutoCloseable {
         env.put("PVE_INSECURE", null);
         env.put("PVE_TOKEN_ID", TOKEN_ID);
         env.put("PVE_TOKEN_SECRET", tokenSecret);
+        consoleUser(new ConsoleUser(CONSOLE_USER, consolePassword), env);
         if (!simulator.hasNetnsGuests()) {
             // Loopback guests live on 127.77.x.y: addresses the adapter refuses from a real guest.
             env.put("FLEETPLANE_ADAPTER_GUEST_ALLOW_LOOPBACK", "true");
@@ -282,6 +311,71 @@ final class FleetStack implements AutoCloseable {
         templateBuilderOnCluster(repo, real, env);
         progress.println("proxmox: " + c.baseUrl() + " as " + c.tokenId() + "; guests over SSH as "
                 + real.sshIdentity() + " on port " + real.sshPort());
+        if (real.console().isPresent()) {
+            consoleUser(real.console().get(), env);
+            progress.println("console: the gateway logs into " + c.baseUrl() + " as " + real.console().get().username());
+        } else {
+            consoleUser(null, env);
+            progress.println("console: no console user configured (config pve.console-username and"
+                    + " pve.console-password-file, or PVE_CONSOLE_USERNAME and PVE_CONSOLE_PASSWORD): the gateway"
+                    + " opens no consoles");
+        }
+    }
+
+    /** The gateway's Proxmox login; {@code null} removes inherited ones (a console token is not used here). */
+    private static void consoleUser(ConsoleUser user, Map<String, String> env) {
+        env.put("PVE_CONSOLE_USERNAME", user == null ? null : user.username());
+        env.put("PVE_CONSOLE_PASSWORD", user == null ? null : user.password());
+        env.put("PVE_CONSOLE_TOKEN_ID", null);
+        env.put("PVE_CONSOLE_TOKEN_SECRET", null);
+    }
+
+    /**
+     * One operator for the person running the stack: a random token written (mode 600) to {@code tokenDir}, and the
+     * gateway given only its SHA-256 in an operators file (write access to every host).
+     */
+    private void consoleOperator(Path tokenDir, Map<String, String> env) throws IOException {
+        String token = randomHex(32);
+        String name = System.getProperty("user.name", "operator");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            name = "operator";
+        }
+        Files.createDirectories(tokenDir);
+        consoleToken = tokenDir.resolve(CONSOLE_TOKEN_FILE);
+        writePrivate(consoleToken, token + "\n");
+        Path operators = workDir.resolve("console-operators");
+        writePrivate(operators, "# written by fleetplane up/demo: <name> <read|write> <host globs> <token sha256>\n"
+                + name + " write * " + sha256Hex(token) + "\n");
+        env.put("FLEETPLANE_CONSOLE_OPERATORS_FILE", operators.toString());
+    }
+
+    /** Written to a private temporary file first, then moved over {@code file}: never readable by others. */
+    private static void writePrivate(Path file, String content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Where the operator's console token was written (mode 600). */
+    Path consoleTokenFile() {
+        return consoleToken;
     }
 
     /** The demo fleet's SSH identity: the provisioner logs in with it, the simulated guests authorize it. */
@@ -315,6 +409,13 @@ final class FleetStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (consoleToken != null) {
+            try {
+                Files.deleteIfExists(consoleToken); // it opens this stack's gateway only
+            } catch (IOException e) {
+                System.err.println("fleetplane: could not remove " + consoleToken + ": " + e.getMessage());
+            }
+        }
         // Services first and all at once (each takes a Quarkus shutdown), then what they depend on.
         services.parallelStream().forEach(ServiceProcess::close);
         for (int i = started.size() - 1; i >= 0; i--) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, PlanCommand.class, ApplyCommand.class,
                 StatusCommand.class, EventsCommand.class, InventoryCommand.class, PreflightCommand.class,
                 RetryCommand.class, IntegrateCommand.class, NewCommand.class, RemoveCommand.class, VmCommand.class,
-                NextVmidCommand.class, SpecCommand.class, TemplateCommand.class,
+                NextVmidCommand.class, SpecCommand.class, TemplateCommand.class, ConsoleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FleetctlMain {
 

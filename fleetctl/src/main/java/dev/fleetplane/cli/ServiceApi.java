@@ -132,7 +132,15 @@ final class ServiceApi {
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return get(path, Map.of());
+    }
+
+    /** GET with extra headers (e.g. the console gateway's {@code Authorization}); errors never show them. */
+    JsonNode get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .GET();
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     private JsonNode send(HttpRequest request) {

@@ -19,9 +19,13 @@ final class StackFile {
     }
 
     static Path location() {
+        return home().resolve("stack.json");
+    }
+
+    /** {@code $FLEETPLANE_HOME}, default {@code ~/.fleetplane}: the stack file and the console token live there. */
+    static Path home() {
         String home = System.getenv("FLEETPLANE_HOME");
-        Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".fleetplane");
-        return dir.resolve("stack.json");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".fleetplane");
     }
 
     static void write(Map<String, String> addresses) throws IOException {
@@ -77,7 +81,7 @@ final class StackFile {
     }
 
     /** {@code flag} names the option ({@code --<flag>}) and the environment variable ({@code FLEETPLANE_<FLAG>_URL}). */
-    private static String serviceUrl(String service, String flag, String explicit) {
+    static String serviceUrl(String service, String flag, String explicit) {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }

@@ -115,7 +115,8 @@ final class UpCommand implements Callable<Integer> {
             PveConnection connection = connection(layers, url.get());
             Path identity = sshIdentity(layers);
             preflight(connection, hosts);
-            proxmox = new FleetStack.Real(connection, identity, layers.port(sshPort, 22, "ssh.port"));
+            proxmox = new FleetStack.Real(connection, identity, layers.port(sshPort, 22, "ssh.port"),
+                    consoleUser(layers));
             Optional<Endpoints> external = external(layers);
             if (external.isEmpty()) {
                 Path dir = layers.pick(stateDir, "--state-dir", null, "state-dir").map(s -> Path.of(s.value()))
@@ -124,7 +125,7 @@ final class UpCommand implements Callable<Integer> {
             }
             data = new FleetStack.Data(kafkaPort, postgresPort, Optional.ofNullable(state), external);
         }
-        return run(new FleetStack.Options(repo(), ports, proxmox, data), state);
+        return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home())), state);
     }
 
     private Integer run(FleetStack.Options options, StateDirectory state) throws Exception {
@@ -160,6 +161,8 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }, "fleetplane-stop"));
         stack.addresses().forEach((name, address) -> System.out.println(name + ": " + address));
+        System.out.println("console: " + stack.addresses().get("console-gateway") + "/console/ (token in "
+                + stack.consoleTokenFile() + "; or `fleetplane console HOST`)");
         StackFile.write(stack.addresses());
         System.out.println("ready");
         System.out.flush();
@@ -213,6 +216,36 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /**
+     * The Proxmox user the console gateway logs in as: {@code PVE_CONSOLE_USERNAME} or config
+     * {@code pve.console-username}, its password from {@code PVE_CONSOLE_PASSWORD} or the file named by config
+     * {@code pve.console-password-file} (mode 600). Neither: no console user. Never echoes the password.
+     */
+    static Optional<FleetStack.ConsoleUser> consoleUser(Layers layers) {
+        Optional<Layers.Sourced> user = layers.pick(null, "", "PVE_CONSOLE_USERNAME", "pve.console-username");
+        Optional<Layers.Sourced> password = layers.pick(null, "", "PVE_CONSOLE_PASSWORD", null)
+                .or(() -> layers.pick(null, "", null, "pve.console-password-file")
+                        .map(s -> new Layers.Sourced(SecretFile.read(Path.of(s.value()), s.source(),
+                                "the console user's password"), s.source())));
+        if (user.isEmpty() && password.isEmpty()) {
+            return Optional.empty();
+        }
+        if (user.isEmpty()) {
+            throw new CliException(password.get().source() + " gives a console password but no console user: set"
+                    + " pve.console-username (config) or PVE_CONSOLE_USERNAME, e.g. fleetplane-console@pve");
+        }
+        if (!user.get().value().matches("[^@\\s:]+@[A-Za-z0-9._-]+")) {
+            throw new CliException(user.get().source() + " must be a Proxmox user as user@realm (e.g."
+                    + " fleetplane-console@pve), got '" + user.get().value() + "'");
+        }
+        if (password.isEmpty()) {
+            throw new CliException("the console user " + user.get().value() + " (" + user.get().source()
+                    + ") has no password: set pve.console-password-file (config; a file of mode 600) or"
+                    + " PVE_CONSOLE_PASSWORD");
+        }
+        return Optional.of(new FleetStack.ConsoleUser(user.get().value(), password.get().value()));
     }
 
     private static String pathText(Path p) {
@@ -280,6 +313,6 @@ final class UpCommand implements Callable<Integer> {
         return new FleetStack.Options(repo, Map.of(),
                 new FleetStack.Simulated(0, repo.resolve("examples/pve-seed.json"), Duration.ofSeconds(2),
                         Duration.ofSeconds(1), Duration.ofSeconds(2), 2222),
-                FleetStack.Data.throwaway(0, 0));
+                FleetStack.Data.throwaway(0, 0), Optional.empty());
     }
 }
