@@ -96,10 +96,18 @@ class ConsoleGatewayIT {
         assertEquals(1, find(rows, "bob").path("writeLock").size());
 
         // the transcript: what was typed, the password left out
-        JsonNode transcript = Json.MAPPER.readTree(given().header("Authorization", "Bearer " + ConsoleWorld.ALICE)
-                .get("/console/sessions/" + alicesSession + "/transcript").then().statusCode(200).extract().asString());
-        String typed = inputs(transcript);
-        assertTrue(typed.contains("root\r[redacted]\rhostname\r"), typed);
+        // (written every 250 ms, and when the console closes: wait for the last of it)
+        JsonNode transcript;
+        String typed;
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            Thread.sleep(50);
+            transcript = Json.MAPPER.readTree(given().header("Authorization", "Bearer " + ConsoleWorld.ALICE)
+                    .get("/console/sessions/" + alicesSession + "/transcript").then().statusCode(200).extract()
+                    .asString());
+            typed = inputs(transcript);
+        } while (!typed.contains("whoami\r") && System.nanoTime() < until);
+        assertTrue(typed.contains("root\r[redacted]\rhostname\rwhoami\r"), typed);
         assertFalse(transcript.toString().contains("hunter2"), "the password is in the transcript");
 
         // the events: opened and closed for each, keyed by the VMID (the outbox publishes after commit)
