@@ -13,11 +13,11 @@ import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.pvesim.PveSimulator;
 import dev.fleetplane.pvesim.SeedVm;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+
+
+
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,8 +80,8 @@ public final class CloneBench {
                      .taskDuration("qmclone", clone).taskDuration("qmstart", start)
                      .faults(f -> f.latency("config-write", config))
                      .seed(SeedVm.template(TEMPLATE, "nixos-template")).build().start()) {
-            int port = freePort();
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+            int port = ServiceProcesses.freePort();
+            ProcessBuilder pb = new ProcessBuilder(ServiceProcesses.javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(adapterLog.toFile());
             Map<String, String> env = pb.environment();
             env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
@@ -97,7 +97,7 @@ public final class CloneBench {
             env.put("FLEETPLANE_ADAPTER_TASKS_POLL_INTERVAL", a.getOrDefault("poll", "PT0.2S"));
             adapter = pb.start();
             long t0 = System.nanoTime();
-            awaitReady(adapter, port, adapterLog);
+            ServiceProcesses.awaitReady("proxmox-adapter", adapter, port, adapterLog);
             System.out.printf("adapter ready in %d ms (log %s)%n", (System.nanoTime() - t0) / 1_000_000, adapterLog);
             sim.resetCounts();
             Result r = run(stack.kafkaBootstrapServers(), vms);
@@ -215,36 +215,8 @@ public final class CloneBench {
         return e.id();
     }
 
-    private static void awaitReady(Process adapter, int port, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!adapter.isAlive()) {
-                throw new IllegalStateException("proxmox-adapter exited with " + adapter.exitValue() + "; see " + log);
-            }
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("proxmox-adapter not ready within 3 minutes; see " + log);
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private static Map<String, String> args(String[] args) {
         Map<String, String> out = new HashMap<>();

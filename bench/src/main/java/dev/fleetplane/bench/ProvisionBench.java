@@ -18,7 +18,6 @@ import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.PveSimulator;
 import dev.fleetplane.pvesim.SeedVm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -456,7 +455,7 @@ public final class ProvisionBench {
 
     /** A service from its copied app, with the demo's JVM flags, logging to {@code logs/<service>.log}. */
     private ServiceProcess launch(String module, Path apps, Map<String, String> env, Path logs) throws IOException {
-        ServiceProcess p = ServiceProcess.start(apps, module, freePort(), env, logs);
+        ServiceProcess p = ServiceProcess.start(apps, module, ServiceProcesses.freePort(), env, logs);
         children.add(p);
         return p;
     }
@@ -585,11 +584,6 @@ public final class ProvisionBench {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {

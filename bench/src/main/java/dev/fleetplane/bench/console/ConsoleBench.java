@@ -1,5 +1,6 @@
 package dev.fleetplane.bench.console;
 
+import dev.fleetplane.bench.ServiceProcesses;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.proxmox.client.PveConnection;
@@ -7,11 +8,11 @@ import dev.fleetplane.proxmox.client.PveTls;
 import dev.fleetplane.pvesim.PveSimulator;
 import dev.fleetplane.pvesim.SeedVm;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
+
+
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +87,9 @@ public final class ConsoleBench {
                      .seed(SeedVm.vm(GW_VM, GW_HOST).running(), SeedVm.vm(DIRECT_VM, DIRECT_HOST).running(),
                              SeedVm.vm(SHARED_VM, SHARED_HOST).running())
                      .build().start()) {
-            int port = freePort();
+            int port = ServiceProcesses.freePort();
             List<String> command = new ArrayList<>();
-            command.add(javaBin());
+            command.add(ServiceProcesses.javaBin());
             command.addAll(GATEWAY_JVM);
             command.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -106,7 +107,7 @@ public final class ConsoleBench {
             env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
             long t0 = System.nanoTime();
             gateway = pb.start();
-            awaitReady(gateway, port, log);
+            ServiceProcesses.awaitReady("console-gateway", gateway, port, log);
             System.out.printf("console-gateway ready in %d ms (pid %d, %s; log %s)%n",
                     (System.nanoTime() - t0) / 1_000_000, gateway.pid(), String.join(" ", GATEWAY_JVM), log);
             ProcStatus started = ProcStatus.of(gateway.pid());
@@ -278,26 +279,6 @@ public final class ConsoleBench {
         }
     }
 
-    private static void awaitReady(Process gateway, int port, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!gateway.isAlive()) {
-                throw new IllegalStateException("console-gateway exited with " + gateway.exitValue() + "; see " + log);
-            }
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("console-gateway not ready within 3 minutes; see " + log);
-    }
 
     private static String loadAverage() throws IOException {
         String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -315,15 +296,7 @@ public final class ConsoleBench {
                 .digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private static int positive(Map<String, String> a, String name, int fallback) {
         int v = Integer.parseInt(a.getOrDefault(name, Integer.toString(fallback)));
