@@ -122,7 +122,8 @@ class DemoE2EIT {
         for (Path dir : demoDirs) {
             assertFalse(Files.exists(dir), dir + " was left behind");
         }
-        awaitNoNewProcess(pidsBefore, List.of("quarkus-run.jar", "kafka", "postgres", "sshd"), Duration.ofSeconds(20));
+        awaitNoNewProcess(pidsBefore, List.of("quarkus-run.jar", "kafka", "postgres", "sshd"), home, demoDirs,
+                Duration.ofSeconds(20));
         try (Stream<Path> files = Files.list(home)) {
             assertEquals(0, files.count(), "the demo wrote into FLEETPLANE_HOME");
         }
@@ -187,14 +188,23 @@ class DemoE2EIT {
         }
     }
 
-    /** Waits until no process started since {@code before} has one of {@code words} in its command line. */
-    private static void awaitNoNewProcess(Set<String> before, List<String> words, Duration timeout) throws Exception {
+    /**
+     * Waits until no process started since {@code before} that is the demo's has one of {@code words} in its command
+     * line. The demo's: its command line names one of the demo's work directories, or its environment holds the
+     * demo's {@code FLEETPLANE_HOME} (what the services and the local stack inherit). Other sessions on the same
+     * machine start such processes too, and they are not the demo's to clean up.
+     */
+    private static void awaitNoNewProcess(Set<String> before, List<String> words, Path home, Set<Path> demoDirs,
+                                          Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String homeVariable = "FLEETPLANE_HOME=" + home;
         List<String> left;
         do {
             left = processes().entrySet().stream()
                     .filter(e -> !before.contains(e.getKey()))
                     .filter(e -> words.stream().anyMatch(e.getValue()::contains))
+                    .filter(e -> demoDirs.stream().anyMatch(d -> e.getValue().contains(d.toString()))
+                            || environment(e.getKey()).contains(homeVariable))
                     .map(e -> e.getKey() + ": " + e.getValue())
                     .toList();
             if (left.isEmpty()) {
@@ -203,6 +213,16 @@ class DemoE2EIT {
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("processes outlived the demo: " + left);
+    }
+
+    /** A process's environment as {@code KEY=value} entries ("" when it is gone or unreadable). */
+    private static List<String> environment(String pid) {
+        try {
+            return List.of(new String(Files.readAllBytes(Path.of("/proc", pid, "environ")), StandardCharsets.UTF_8)
+                    .split("\0"));
+        } catch (IOException gone) {
+            return List.of();
+        }
     }
 
     /** pid → command line of every process, from /proc. */
