@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class MetricsSummary {
 
-    /** The figures of the line, in order: label, sample name, and whether the count of samples is shown too. */
+    /** The line's figures in order: label, sample name, and {@code series} to show the number of samples, not their sum. */
     private static final List<String[]> FIGURES = List.of(
             new String[] {"events handled", "fleetplane_events_handled_total"},
             new String[] {"dead-lettered", "fleetplane_events_failed_total"},
