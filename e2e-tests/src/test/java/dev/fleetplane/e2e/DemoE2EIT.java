@@ -90,6 +90,21 @@ class DemoE2EIT {
         assertEquals("Ready", states.get("db"), all);
         assertTrue(all.contains("2 to add, 0 to change, 0 to destroy."), all);
 
+        // Each service's /q/metrics at the end of the demo, summed by the demo: every meter the fleet exercised has
+        // counted. Not exercised by a clean demo: dead letters (none happen) and console sessions (nobody opens one);
+        // the lag and outbox gauges are read as series (their values are 0 once the fleet is settled).
+        Matcher metrics = Pattern.compile("(?m)^metrics: (.*)$").matcher(all);
+        assertTrue(metrics.find(), "the demo printed no metrics line:\n" + all);
+        Map<String, Long> figures = new HashMap<>();
+        for (String figure : metrics.group(1).split(", ")) {
+            int space = figure.lastIndexOf(' ');
+            figures.put(figure.substring(0, space), Long.parseLong(figure.substring(space + 1)));
+        }
+        for (String counted : List.of("events handled", "Proxmox calls", "Proxmox tasks", "provisioning steps",
+                "lag series", "outbox series")) {
+            assertTrue(figures.getOrDefault(counted, 0L) > 0, counted + " is 0: " + metrics.group());
+        }
+
         assertFalse(pveEvents.isEmpty(), "an external consumer saw nothing on pve.events");
         Set<String> types = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : pveEvents) {

@@ -59,6 +59,9 @@ public class ConsumerPipeline {
     @Inject
     ConsumerPipelineConfig config;
 
+    @Inject
+    FleetMetrics metrics;
+
     /** Decodes, dedupes and handles {@code record} once for {@code consumer}, in one transaction. */
     public void consume(EventConsumer consumer, ConsumerRecord<String, byte[]> record, Handler handler) {
         run(consumer, record, false, event -> c -> {
@@ -87,8 +90,11 @@ public class ConsumerPipeline {
         try (StoryContext.Scope story = StoryContext.of(event, record.topic(), record.key()).open()) {
             switch (consumer.admit(event.type())) {
                 case SKIP -> LOG.tracef("%s skips %s", consumer.name(), event.type());
-                case DEAD_LETTER -> deadLetters.send(DeadLetter.refused(consumer.name(),
-                        consumer.refusal(event.type(), event.id()), Instant.now()), record);
+                case DEAD_LETTER -> {
+                    deadLetters.send(DeadLetter.refused(consumer.name(), consumer.refusal(event.type(), event.id()),
+                            Instant.now()), record);
+                    metrics.eventFailed(consumer.name(), event.type(), "refused");
+                }
                 case HANDLE -> handle(consumer, record, event, skipEarly, preparation).ifPresent(this::afterCommit);
             }
         }
@@ -99,10 +105,12 @@ public class ConsumerPipeline {
             return Optional.of(CloudEventsKafkaCodec.decode(record.headers(), record.value()));
         } catch (UndecodableEventException e) {
             deadLetters.send(DeadLetter.refused(consumer.name(), e.getMessage(), Instant.now()), record);
+            metrics.eventFailed(consumer.name(), null, "unreadable");
             return Optional.empty();
         } catch (RuntimeException e) {
             deadLetters.send(new DeadLetter(consumer.name(), "not readable: " + e, 0, e.getClass().getName(),
                     Instant.now()), record);
+            metrics.eventFailed(consumer.name(), null, "unreadable");
             return Optional.empty();
         }
     }
@@ -128,17 +136,20 @@ public class ConsumerPipeline {
                     }
                     return effect.write(c);
                 });
+                metrics.eventHandled(consumer.name(), event.type());
                 return Optional.ofNullable(afterCommit);
             } catch (RuntimeException e) {
                 Optional<Duration> pause = backoff.after(attempt);
                 if (pause.isEmpty()) {
                     deadLetters.send(DeadLetter.failed(consumer.name(), attempt, e, Instant.now()), record);
+                    metrics.eventFailed(consumer.name(), event.type(), "failed");
                     return Optional.empty();
                 }
                 LOG.warnf("%s: handling %s %s failed, attempt %d of %d; again in %d ms: %s", consumer.name(),
                         event.type(), event.id(), attempt, backoff.attempts(), pause.get().toMillis(), e.toString());
                 if (!sleep(pause.get())) {
                     deadLetters.send(DeadLetter.failed(consumer.name(), attempt, e, Instant.now()), record);
+                    metrics.eventFailed(consumer.name(), event.type(), "failed");
                     return Optional.empty();
                 }
             }

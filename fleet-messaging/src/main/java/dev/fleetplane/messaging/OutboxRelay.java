@@ -42,6 +42,9 @@ public class OutboxRelay {
     @Inject
     KafkaProducerProvider producers;
 
+    @Inject
+    FleetMetrics metrics;
+
     /** How long the relay sleeps when nobody wakes it (a commit wakes it at once). */
     @ConfigProperty(name = "fleetplane.outbox.poll-interval", defaultValue = "PT0.5S")
     Duration pollInterval;
@@ -53,6 +56,7 @@ public class OutboxRelay {
     private long backoffMillis = 100;
 
     void start(@Observes StartupEvent ignored) {
+        metrics.outboxBacklog(this::backlog);
         if (enabled) {
             loop.start();
         }
@@ -78,6 +82,22 @@ public class OutboxRelay {
             Duration pause = Duration.ofMillis(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, 5000);
             return pause;
+        }
+    }
+
+    /**
+     * The rows waiting now, counted when Prometheus scrapes (the table is small: rows live until the broker's ack).
+     * NaN when the database does not answer, which a dashboard shows as a gap rather than as an empty outbox.
+     */
+    double backlog() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            LOG.debugf("outbox backlog not counted: %s", e.getMessage());
+            return Double.NaN;
         }
     }
 

@@ -6,17 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.CloudEventsKafkaCodec;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.events.Json;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +70,15 @@ class ConsumerPipelineIT {
 
     @Inject
     RecordingConsumer consumer;
+
+    @Inject
+    MeterRegistry meters;
+
+    @TestHTTPResource("/q/metrics")
+    URI metricsUrl;
+
+    @TestHTTPResource("/q/health/ready")
+    URI readyUrl;
 
     @BeforeAll
     static void connect() {
@@ -168,6 +185,63 @@ class ConsumerPipelineIT {
         assertTrue(header(dead, Topics.DLQ_REASON_HEADER).startsWith("handler failed after 3 attempts:"),
                 header(dead, Topics.DLQ_REASON_HEADER));
         assertEquals(failing.id(), header(dead, "ce_id"));
+    }
+
+    @Test
+    void metrics_countHandledAndDeadLetteredEventsPerType_andPrometheusShowsThemWithTheLagAndTheBacklog()
+            throws Exception {
+        String startType = EventCatalog.START_VM.type();
+        double handledBefore = count("fleetplane.events.handled", "type", startType);
+        double failedBefore = count("fleetplane.events.failed", "type", startType, "reason", "failed");
+        FleetEvent failing = start(unique("fail"));
+        FleetEvent next = start(unique("ok"));
+        send(failing);
+        send(next);
+        awaitCommitted(next);
+
+        assertEquals(handledBefore + 1, count("fleetplane.events.handled", "type", startType));
+        assertEquals(failedBefore + 1, count("fleetplane.events.failed", "type", startType, "reason", "failed"));
+        // The lag gauge appears once the group committed and the lag loop (every second here) read it.
+        String scrape = await().atMost(WAIT).until(() -> get(metricsUrl).body(),
+                body -> series(body, "fleetplane_consumer_lag", "group=\"messaging-it\"", "partition=\"0\"",
+                        "topic=\"" + TOPIC + "\""));
+        assertTrue(series(scrape, "fleetplane_events_handled_total", "consumer=\"messaging-it\"",
+                "type=\"" + startType + "\""), scrape);
+        assertTrue(series(scrape, "fleetplane_events_failed_total", "consumer=\"messaging-it\"", "reason=\"failed\"",
+                "type=\"" + startType + "\""), scrape);
+        assertTrue(series(scrape, "fleetplane_outbox_backlog"), scrape);
+    }
+
+    @Test
+    void readiness_includesKafkaAndPostgreSql() throws Exception {
+        HttpResponse<String> ready = get(readyUrl);
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode checks = Json.MAPPER.readTree(ready.body()).path("checks");
+        List<String> up = new java.util.ArrayList<>();
+        checks.forEach(c -> {
+            if ("UP".equals(c.path("status").asText())) {
+                up.add(c.path("name").asText());
+            }
+        });
+        assertTrue(up.contains("Kafka connection health check"), ready.body());
+        assertTrue(up.contains("Database connections health check"), ready.body());
+    }
+
+    /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */
+    static boolean series(String scrape, String name, String... labels) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .anyMatch(l -> java.util.Arrays.stream(labels).allMatch(l::contains));
+    }
+
+    private double count(String name, String... tags) {
+        io.micrometer.core.instrument.Counter c = meters.find(name).tag("consumer", RecordingConsumer.CONSUMER)
+                .tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static HttpResponse<String> get(URI url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -62,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
             for (ServiceProcess s : stack.services()) {
                 System.out.printf("%-20s ready in %5.1f s, RSS %d MiB%n", s.name, s.readyMillis() / 1000.0, s.rssMiB());
             }
+            // Each service's /q/metrics as the fleet stands (the end-to-end test reads this line).
+            System.out.println(MetricsSummary.of(stack.services()));
             System.out.printf("demo took %.1f s%n", elapsedMillis(t0) / 1000.0);
             for (JsonNode h : hosts) {
                 if ("Failed".equals(h.path("state").asText())) {

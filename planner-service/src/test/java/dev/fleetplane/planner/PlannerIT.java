@@ -387,6 +387,43 @@ class PlannerIT {
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    void observability_metricsCountTheEventsHandled_openApiListsTheRestPaths_readinessIncludesKafkaAndPostgres()
+            throws Exception {
+        String host = "metered-" + shortId();
+        publish(Topics.PVE_EVENTS, host, FleetEvent.create(EventCatalog.VM_STARTED, ADAPTER, host,
+                new VmStarted("pve", 998, "UPID:y"), "corr-" + host));
+        awaitEvents("host=" + host, 1);
+
+        // The counter moves just after the commit that made the event visible: poll the scrape a moment.
+        String scrape = "";
+        for (long end = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < end; Thread.sleep(50)) {
+            scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            if (series(scrape, "fleetplane_events_handled_total", "consumer=\"planner-eventlog\"",
+                    "type=\"" + EventCatalog.VM_STARTED.type() + "\"")) {
+                break;
+            }
+        }
+        assertTrue(series(scrape, "fleetplane_events_handled_total", "consumer=\"planner-eventlog\"",
+                "type=\"" + EventCatalog.VM_STARTED.type() + "\""), scrape);
+        assertTrue(series(scrape, "fleetplane_outbox_backlog"), scrape);
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("info.title", org.hamcrest.Matchers.equalTo("fleetplane planner API"))
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/api/v1/specs", "/api/v1/plans",
+                        "/api/v1/hosts", "/api/v1/events"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Kafka connection health check' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'Database connections health check' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"));
+    }
+
+    /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */
+    static boolean series(String scrape, String name, String... labels) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .anyMatch(l -> java.util.Arrays.stream(labels).allMatch(l::contains));
+    }
+
     // ---- helpers ----
 
     static boolean is(TopicRecorder.Seen s, EventKind<?> kind) {

@@ -101,6 +101,50 @@ class ProxmoxAdapterIT {
     }
 
     @Test
+    void observability_metricsTimeTheCloneAndItsProxmoxCalls_openApiListsTheRestPaths_readinessAsksProxmox()
+            throws InterruptedException {
+        clone("obs-1", 138);
+
+        // The timers move just after the commit whose answer the test saw: poll the scrape a moment.
+        String scrape = "";
+        for (long end = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < end; Thread.sleep(50)) {
+            scrape = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+            if (series(scrape, "fleetplane_pve_task_seconds_count", "operation=\"clone\"")
+                    && series(scrape, "fleetplane_events_handled_total", "type=\"" + EventCatalog.CLONE_VM.type())) {
+                break;
+            }
+        }
+        assertTrue(series(scrape, "fleetplane_pve_call_seconds_bucket", "operation=\"clone\"", "method=\"POST\"",
+                "outcome=\"ok\""), scrape);
+        assertTrue(series(scrape, "fleetplane_pve_task_seconds_count", "operation=\"clone\"", "outcome=\"ok\""),
+                scrape);
+        assertTrue(series(scrape, "fleetplane_events_handled_total", "consumer=\"proxmox-adapter\"",
+                "type=\"" + EventCatalog.CLONE_VM.type() + "\""), scrape);
+        assertTrue(series(scrape, "fleetplane_outbox_backlog"), scrape);
+
+        io.restassured.RestAssured.given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("info.title", org.hamcrest.Matchers.equalTo("fleetplane proxmox adapter API"))
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/api/v1/vms", "/api/v1/vms/{vmid}/status",
+                        "/api/v1/cluster/nextid"));
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Proxmox VE API' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'Proxmox VE API' }.data.url",
+                        org.hamcrest.Matchers.equalTo(PveSimulatorTestResource.simulator().url()))
+                .body("checks.find { it.name == 'Kafka connection health check' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'Database connections health check' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"));
+        io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("Proxmox VE API")));
+    }
+
+    /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */
+    static boolean series(String scrape, String name, String... labels) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .anyMatch(l -> java.util.Arrays.stream(labels).allMatch(l::contains));
+    }
+
+    @Test
     void resizeGrow_answersVmResized_andTheConfigShowsTheNewSize_shrinkIsRefusedUntouched() {
         clone("disk-1", 130);
         FleetEvent grow = command("disk-1", EventCatalog.RESIZE_DISK, new ResizeDisk("pve", 130, "scsi0", "20G"));

@@ -1,6 +1,7 @@
 package dev.fleetplane.console.backend;
 
 import dev.fleetplane.console.ConsoleConfig;
+import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveConnection;
 import io.quarkus.runtime.StartupEvent;
@@ -26,6 +27,9 @@ public class Backends {
 
     @Inject
     ConsoleConfig config;
+
+    @Inject
+    FleetMetrics metrics;
 
     private ConsoleBackend backend; // guarded by this
     private ProxmoxClient client; // guarded by this; with pve-api
@@ -66,6 +70,7 @@ public class Backends {
                     + " qemu-server 9.1.7 or later; older nodes refuse the console (use a console user)");
         }
         client = ProxmoxClient.connect(c);
+        client.listen(metrics::pveCall);
         return new PveApiBackend(client, config.pve().keepalive());
     }
 
@@ -75,6 +80,12 @@ public class Backends {
                 s.host().orElse("(per node)"), s.port(), s.nodeHosts().isEmpty() ? "" : ", nodes " + s.nodeHosts(),
                 s.hostKeyFingerprint(), s.identityFile());
         return new NodeSshBackend(s);
+    }
+
+    /** The Proxmox API client of the pve-api backend; empty with node-ssh or without credentials. */
+    public synchronized java.util.Optional<ProxmoxClient> pveClient() {
+        backend();
+        return java.util.Optional.ofNullable(client);
     }
 
     void checkAtStartup(@Observes StartupEvent ignored) {

@@ -6,9 +6,12 @@ import dev.fleetplane.console.backend.ConsoleBackend;
 import dev.fleetplane.console.session.ConsoleSession;
 import dev.fleetplane.console.session.ReconnectPolicy;
 import dev.fleetplane.console.session.SessionHub;
+import dev.fleetplane.messaging.FleetMetrics;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +29,9 @@ public class Consoles {
     @Inject
     ConsoleAudit audit;
 
+    @Inject
+    FleetMetrics metrics;
+
     private SessionHub hub;
 
     @PostConstruct
@@ -33,6 +39,12 @@ public class Consoles {
         ConsoleSession.Settings settings = new ConsoleSession.Settings(config.scrollbackBytes(), config.idleTimeout(),
                 config.linger(), ReconnectPolicy.DEFAULT, Duration.ofSeconds(45));
         hub = new SessionHub(backend, settings, audit, Clock.systemUTC());
+    }
+
+    /** The open consoles and their viewers as gauges, from the start (a scrape before any console shows zeros). */
+    void measure(@Observes StartupEvent ignored) {
+        metrics.consoles(() -> hub.sessions().size(),
+                () -> hub.sessions().stream().mapToInt(ConsoleSession::viewerCount).sum());
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.saga.Saga;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,9 @@ public class StepWorker {
 
     @Inject
     ProbeStep probes;
+
+    @Inject
+    FleetMetrics metrics;
 
     private final Map<SagaState, WorkerStep> steps = new EnumMap<>(SagaState.class);
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -149,11 +154,15 @@ public class StepWorker {
         try {
             pool.submit(() -> {
                 SagaState next = null;
+                long started = System.nanoTime();
                 try (StoryContext.Scope scope = story.open()) {
                     try {
                         next = worker.run(host, address);
+                        metrics.provisioningStep(step.label(), stateAfter(host),
+                                Duration.ofNanos(System.nanoTime() - started));
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "step %s failed unexpectedly; it is resumed on the next start", step.label());
+                        metrics.provisioningStep(step.label(), "error", Duration.ofNanos(System.nanoTime() - started));
                     }
                 } finally {
                     running.remove(host);
@@ -169,6 +178,15 @@ public class StepWorker {
             running.remove(host);
             LOG.warnf("host %s [%s]: step %s not started, the provisioner is stopping (it resumes on the next start)",
                     host, correlationId(host), step.label());
+        }
+    }
+
+    /** The state a step left its saga in (the step's outcome for the metrics): the next step, succeeded or failed. */
+    private String stateAfter(String host) {
+        try {
+            return database.read(c -> store.find(c, host)).map(s -> s.state().label()).orElse("gone");
+        } catch (RuntimeException e) {
+            return "unknown";
         }
     }
 

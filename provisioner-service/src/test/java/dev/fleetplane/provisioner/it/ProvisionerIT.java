@@ -128,6 +128,29 @@ class ProvisionerIT {
         assertEquals(rebuilt.systemAfter(), second.systemAfter());
         assertEquals(moved.to(), end.dataAs(EventCatalog.PROVISIONING_SUCCEEDED).ip());
         assertEquals("unchanged", one(host, again, EventCatalog.HARDWARE_CONFIG_GENERATED).action());
+
+        // Observability: every worker step was timed with the state it led to, the command counted as handled.
+        String scrape = await().atMost(java.time.Duration.ofSeconds(30)).until(
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                body -> series(body, "fleetplane_provisioning_step_seconds_count", "step=\"integrating\"",
+                        "outcome=\"succeeded\""));
+        assertTrue(series(scrape, "fleetplane_provisioning_step_seconds_bucket", "step=\"rebuilding\""), scrape);
+        assertTrue(series(scrape, "fleetplane_provisioning_step_seconds_count", "step=\"confirming\""), scrape);
+        assertTrue(series(scrape, "fleetplane_events_handled_total", "consumer=\"provisioner.provisioning-commands\"",
+                "type=\"" + EventCatalog.PROVISION_HOST.type() + "\""), scrape);
+        assertTrue(series(scrape, "fleetplane_outbox_backlog"), scrape);
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("info.title", equalTo("fleetplane provisioner API"))
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/sagas", "/sagas/{host}/integration"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"));
+    }
+
+    /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */
+    static boolean series(String scrape, String name, String... labels) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .anyMatch(l -> java.util.Arrays.stream(labels).allMatch(l::contains));
     }
 
     @Test

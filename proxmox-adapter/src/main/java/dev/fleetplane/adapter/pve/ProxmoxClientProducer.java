@@ -1,6 +1,7 @@
 package dev.fleetplane.adapter.pve;
 
 import dev.fleetplane.adapter.config.AdapterConfig;
+import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.proxmox.client.PveException;
@@ -27,6 +28,9 @@ public class ProxmoxClientProducer {
     @Inject
     AdapterConfig config;
 
+    @Inject
+    FleetMetrics metrics;
+
     private ProxmoxClient client;
 
     @Produces
@@ -34,6 +38,7 @@ public class ProxmoxClientProducer {
     synchronized ProxmoxClient client() {
         if (client == null) {
             client = ProxmoxClient.connect(connection());
+            client.listen(metrics::pveCall);
         }
         return client;
     }

@@ -4,6 +4,7 @@ import dev.fleetplane.adapter.commands.Outcome;
 import dev.fleetplane.adapter.commands.TaskFollower;
 import dev.fleetplane.adapter.config.AdapterConfig;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
@@ -53,6 +54,9 @@ public class TaskPoller implements TaskFollower {
 
     @Inject
     AdapterConfig config;
+
+    @Inject
+    FleetMetrics metrics;
 
     private final WorkLoop loop = new WorkLoop("pve-task-poller", this::round);
 
@@ -138,7 +142,7 @@ public class TaskPoller implements TaskFollower {
             return fail(t, f.failure());
         }
         LOG.infof("%s finished: %s (%s)", what(t), status.exitStatus(), upid);
-        return finish(t, succeeded(t));
+        return finish(t, succeeded(t), "ok");
     }
 
     /**
@@ -152,7 +156,7 @@ public class TaskPoller implements TaskFollower {
             status = pve.status(t.node(), t.vmid());
         } catch (PveException e) {
             if (e.failure() == Failure.NOT_FOUND) {
-                return untilGone ? finish(t, succeeded(t)) : fail(t, e);
+                return untilGone ? finish(t, succeeded(t), "ok") : fail(t, e);
             }
             if (e.retryable()) {
                 return waitOrTimeOut(t, null);
@@ -162,7 +166,7 @@ public class TaskPoller implements TaskFollower {
         if (status.lock() != null || untilGone) {
             return waitOrTimeOut(t, null);
         }
-        return finish(t, succeeded(t));
+        return finish(t, succeeded(t), "ok");
     }
 
     private boolean waitOrTimeOut(PendingTask t, Upid upid) {
@@ -191,17 +195,22 @@ public class TaskPoller implements TaskFollower {
     }
 
     private boolean fail(PendingTask t, PveException e) {
-        return finish(t, completions.of(t).failed(t, e));
+        return finish(t, completions.of(t).failed(t, e), e.failure() == null ? "error" : e.failure().code());
     }
 
-    private boolean finish(PendingTask t, Outcome outcome) {
-        return database.inTransaction(c -> {
+    /** Answers the task's command once (another replica may have taken the row) and times the task. */
+    private boolean finish(PendingTask t, Outcome outcome, String result) {
+        boolean answered = database.inTransaction(c -> {
             if (!tasks.take(c, t.id())) {
                 return false;
             }
             outcome.write(c);
             return true;
         });
+        if (answered) {
+            metrics.pveTask(t.operation(), result, Duration.between(t.createdAt(), Instant.now()));
+        }
+        return answered;
     }
 
     private List<String> logTail(Upid upid) {

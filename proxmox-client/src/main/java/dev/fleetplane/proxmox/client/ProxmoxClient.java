@@ -25,6 +25,7 @@ public class ProxmoxClient implements AutoCloseable {
     private final PveUpload uploader;
     private java.net.http.HttpClient webSockets; // guarded by this; made at the first console socket
     private java.util.concurrent.ExecutorService webSocketThreads; // guarded by this
+    private volatile PveCallListener listener = PveCallListener.NONE;
 
     ProxmoxClient(PveConnection connection, PveApi api, TicketSession session, PveAccessApi access) {
         this.uploader = new PveUpload(connection);
@@ -51,6 +52,11 @@ public class ProxmoxClient implements AutoCloseable {
 
     public PveConnection connection() {
         return connection;
+    }
+
+    /** From now on, every API call this client finishes is told to {@code listener} (metrics); null: nobody. */
+    public void listen(PveCallListener listener) {
+        this.listener = listener == null ? PveCallListener.NONE : listener;
     }
 
     public PveVersion version() {
@@ -414,6 +420,19 @@ public class ProxmoxClient implements AutoCloseable {
     }
 
     private JsonNode envelope(PveCall c, Supplier<Response> request) {
+        long start = System.nanoTime();
+        String outcome = "ok";
+        try {
+            return exchange(c, request);
+        } catch (PveException e) {
+            outcome = e.failure() == null ? "error" : e.failure().code();
+            throw e;
+        } finally {
+            listener.called(c.operation(), c.method(), outcome, java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private JsonNode exchange(PveCall c, Supplier<Response> request) {
         Response answer;
         try {
             TicketSession.Ticket used = session == null ? null : session.ensureFresh();
