@@ -333,10 +333,12 @@ class UpAgainstProxmoxE2EIT {
         return m;
     }
 
-    private static String plans(Running up) throws Exception {
+    private String plans(Running up) throws Exception {
+        // The operator token `up` made on its first start and kept: every restart must still accept it.
+        String token = Files.readString(tmp.resolve("home").resolve("operator-token")).strip();
         var http = java.net.http.HttpClient.newHttpClient();
         var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(up.value("planner:") + "/api/v1/plans"))
-                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, res.statusCode(), res.body());
         List<String> ids = new ArrayList<>();
         JSON.readTree(res.body()).forEach(p -> ids.add(p.path("id").asText() + " " + p.path("toAdd").asInt()

@@ -126,6 +126,7 @@ final class ConfigFile {
         Map<String, Kind> k = new LinkedHashMap<>();
         k.put("state-dir", Kind.STRING);
         k.put("spec", Kind.STRING);
+        k.put("api.token-file", Kind.STRING);
         k.put("pve.url", Kind.STRING);
         k.put("pve.token-file", Kind.STRING);
         k.put("pve.fingerprint", Kind.STRING);

@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
             stack.addresses().forEach((name, address) -> System.out.println(name + ": " + address));
             System.out.printf("stack ready in %.1f s%n", stackMillis / 1000.0);
 
-            ServiceApi api = new ServiceApi(stack.addresses().get("planner"));
+            ServiceApi api = stack.operatorApi("planner", "planner");
             SpecUpload upload = SpecUpload.of(fleetFile, null, Duration.ofSeconds(30));
             if (withTemplate) {
                 upload = upload.withTemplateVmid(buildTemplate(stack), Duration.ofSeconds(30));
@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Builds the example template through the template builder and returns its VMID once it is ready. */
     private static int buildTemplate(FleetStack stack) throws InterruptedException {
-        ServiceApi builder = new ServiceApi("template builder", stack.addresses().get("template-builder"));
+        ServiceApi builder = stack.operatorApi("template builder", "template-builder");
         var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                 .put("template", "nixos").put("route", "sftp").put("requestedBy", "demo");
         long t0 = System.nanoTime();

@@ -40,6 +40,8 @@ final class FleetStack implements AutoCloseable {
     static final String CONSOLE_USER = "fleetplane-console@pve";
     /** The operator's console token, in the fleet home ({@code up}) or the work directory ({@code demo}). */
     static final String CONSOLE_TOKEN_FILE = "console-token";
+    /** The operator's API token, in the fleet home ({@code up}, kept across restarts) or the work directory. */
+    static final String OPERATOR_TOKEN_FILE = "operator-token";
     static final List<String> SERVICES =
             List.of("planner-service", "proxmox-adapter", "provisioner-service", "template-builder", "console-gateway");
 
@@ -96,6 +98,7 @@ final class FleetStack implements AutoCloseable {
     private LocalStack localStack;
     private PveSimulator simulator;
     private Path consoleToken;
+    private Path operatorToken;
 
     private FleetStack(Path workDir, boolean deleteWorkDir) {
         this.workDir = workDir;
@@ -154,6 +157,7 @@ final class FleetStack implements AutoCloseable {
             useCluster((Real) o.proxmox(), o.repo(), env, progress);
         }
         consoleOperator(o.consoleTokenDir().orElse(workDir), env);
+        apiOperator(o.consoleTokenDir().orElse(workDir), env);
 
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
@@ -347,6 +351,42 @@ final class FleetStack implements AutoCloseable {
         writePrivate(operators, "# written by fleetplane up/demo: <name> <read|write> <host globs> <token sha256>\n"
                 + name + " write * " + sha256Hex(token) + "\n");
         env.put("FLEETPLANE_CONSOLE_OPERATORS_FILE", operators.toString());
+    }
+
+    /**
+     * The operator of the REST APIs (docs/access.md): the token in {@code tokenDir}, made (random, mode 600) the first
+     * time and kept across restarts, so scripts and CI jobs that read it keep working; the services get only its
+     * SHA-256 in a tokens file ({@code FLEETPLANE_TOKENS_FILE}).
+     */
+    private void apiOperator(Path tokenDir, Map<String, String> env) throws IOException {
+        Files.createDirectories(tokenDir);
+        operatorToken = tokenDir.resolve(OPERATOR_TOKEN_FILE);
+        String token;
+        if (Files.exists(operatorToken)) {
+            token = SecretFile.read(operatorToken, "the operator token", "the fleetplane API token");
+        } else {
+            token = randomHex(32);
+            writePrivate(operatorToken, token + "\n");
+        }
+        String name = System.getProperty("user.name", "operator");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
+            name = "operator";
+        }
+        Path tokens = workDir.resolve("tokens");
+        writePrivate(tokens, "# written by fleetplane up/demo: <name> <roles,comma> <token sha256>\n"
+                + name + " operator " + sha256Hex(token) + "\n");
+        env.put("FLEETPLANE_TOKENS_FILE", tokens.toString());
+    }
+
+    /** A service of this stack ({@code addresses()} name) called with this stack's operator token. */
+    ServiceApi operatorApi(String service, String address) {
+        return new ServiceApi(service, addresses.get(address)).withToken(
+                SecretFile.read(operatorToken, "the operator token", "the fleetplane API token"), operatorToken.toString());
+    }
+
+    /** Where the operator's API token is (mode 600). */
+    Path operatorTokenFile() {
+        return operatorToken;
     }
 
     /** Written to a private temporary file first, then moved over {@code file}: never readable by others. */

@@ -12,15 +12,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 
-/** A fleetplane service's REST API as the CLI uses it: the planner's, or the provisioner's. */
+/**
+ * A fleetplane service's REST API as the CLI uses it: the planner's, or the provisioner's. Every request carries the
+ * run's bearer token ({@link ApiToken}) unless it names its own {@code Authorization}; a 401 or 403 says in words what
+ * was sent and what is missing.
+ */
 final class ServiceApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String service;
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Optional<ApiToken.Found> token;
 
     /** The planner's API. */
     ServiceApi(String baseUrl) {
@@ -30,6 +36,19 @@ final class ServiceApi {
     ServiceApi(String service, String baseUrl) {
         this.service = service;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    /** This API with a token of its own instead of the run's ({@code demo}: the token of the stack it started). */
+    ServiceApi withToken(String token, String source) {
+        this.token = Optional.of(new ApiToken.Found(token, source));
+        return this;
+    }
+
+    private Optional<ApiToken.Found> token() {
+        if (token == null) {
+            token = ApiToken.resolve(System.getenv());
+        }
+        return token;
     }
 
     /** Submits a spec; {@code nix} chooses {@code text/x-nix} over {@code application/json}. */
@@ -154,8 +173,24 @@ final class ServiceApi {
     }
 
     private HttpResponse<String> exchange(HttpRequest request) {
+        Optional<ApiToken.Found> sent = request.headers().firstValue("Authorization").isPresent() ? Optional.empty()
+                : token();
+        if (sent.isPresent()) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + sent.get().token()).build();
+        }
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                if (request.headers().firstValue("Authorization").isPresent() && sent.isEmpty()) {
+                    return response; // a caller's own credentials (the console gateway's): its words are enough
+                }
+                throw new CliException(request.method() + " " + request.uri().getPath() + " answered "
+                        + response.statusCode() + " from the " + service + ": "
+                        + describeError(parse(response.body()), response.body()) + "; "
+                        + ApiToken.hint(response.statusCode(), sent));
+            }
+            return response;
         } catch (ConnectException e) {
             throw new CliException("cannot reach the " + service + " at " + baseUrl + " (is `./fleetplane up` running?)",
                     e);

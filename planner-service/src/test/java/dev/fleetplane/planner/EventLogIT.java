@@ -11,6 +11,7 @@ import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -32,6 +33,7 @@ class EventLogIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         play = new FleetPlay();
     }
 

@@ -18,6 +18,7 @@ import dev.fleetplane.events.pve.DestroyVm;
 import dev.fleetplane.events.pve.ResizeDisk;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.RequestStory;
 import dev.fleetplane.plancore.spec.HostsSpec;
@@ -80,6 +81,7 @@ class LifecycleIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         play = new FleetPlay();
     }
 

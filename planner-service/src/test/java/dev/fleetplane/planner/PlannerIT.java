@@ -33,6 +33,7 @@ import dev.fleetplane.events.pve.VmConfigured;
 import dev.fleetplane.events.pve.VmResized;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,6 +73,7 @@ class PlannerIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         recorder = new TopicRecorder(bootstrap, List.of(Topics.PVE_COMMANDS, Topics.FLEET_PLANS,
                 Topics.PROVISIONING_COMMANDS, Topics.FLEET_DESIRED, Topics.dlq(Topics.FLEET_DESIRED)));

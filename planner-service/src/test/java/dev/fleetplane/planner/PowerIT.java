@@ -19,6 +19,7 @@ import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.events.pve.VmStarted;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,6 +60,7 @@ class PowerIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         play = new FleetPlay();
     }
 

@@ -16,6 +16,7 @@ import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import dev.fleetplane.plancore.inventory.InventoryFile;
 import dev.fleetplane.plancore.spec.NixEvaluator;
@@ -55,6 +56,7 @@ class SeedFleetSpecIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         recorder = new TopicRecorder(bootstrap, List.of(Topics.PVE_COMMANDS, Topics.FLEET_PLANS, Topics.FLEET_DESIRED));
         Properties p = new Properties();

@@ -22,6 +22,7 @@ import dev.fleetplane.events.desired.PatchHost;
 import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -44,6 +45,7 @@ class SpecPatchIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         play = new FleetPlay();
     }
 

@@ -18,6 +18,7 @@ import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.pve.InventoryObserved;
 import dev.fleetplane.events.pve.ObservedVm;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -51,6 +52,7 @@ class SpeculativePlanIT {
     /** The recorder of pve.commands / fleet.plans and the producer of PlanApplyIT's adapter play. */
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         PlanApplyIT.connect();
     }
 

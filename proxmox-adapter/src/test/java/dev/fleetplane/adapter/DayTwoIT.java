@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fleetplane.adapter.api.ClusterResource;
+import dev.fleetplane.adapter.api.VmResource;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.EventKind;
 import dev.fleetplane.events.FleetEvent;
@@ -18,9 +20,12 @@ import dev.fleetplane.events.pve.PveOperationFailed;
 import dev.fleetplane.events.pve.RebootVm;
 import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.VmRebooted;
+import dev.fleetplane.localstack.quarkus.AccessProbe;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -43,6 +48,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PveSimulatorTestResource.class, restrictToAnnotatedClass = true)
 class DayTwoIT {
 
+    @TestHTTPResource("/")
+    java.net.URI base;
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String SOURCE = "/fleetplane/day-two-it";
 
@@ -53,6 +61,7 @@ class DayTwoIT {
 
     @BeforeAll
     static void connect() {
+        TestTokens.actAsOperator();
         events = new KafkaProbe(LocalStackTestResource.current().kafkaBootstrapServers(), Topics.PVE_EVENTS);
     }
 
@@ -137,6 +146,25 @@ class DayTwoIT {
                 .body("error", equalTo("vmid must be a VMID (a number 100..999999999), got \"web\""));
         given().get("/api/v1/vms/42/status").then().statusCode(400)
                 .body("error", equalTo("vmid must be between 100 and 999999999, got 42"));
+    }
+
+    /** The adapter's REST API only reads (it changes Proxmox only on commands): every endpoint wants a viewer. */
+    @Test
+    void theReadOnlyApi_hasNoMutatingEndpoint_andWantsAViewer() {
+        assertEquals(java.util.Set.of(), AccessProbe.mutatingEndpoints(VmResource.class, ClusterResource.class));
+        for (String path : List.of("/api/v1/vms", "/api/v1/vms/143/status", "/api/v1/vms/143/config",
+                "/api/v1/cluster/nextid")) {
+            AccessProbe.Door door = new AccessProbe.Door("GET " + path, path, null, TestTokens.VIEWER, 200);
+            var none = AccessProbe.call(base, door, null);
+            assertEquals(401, none.status(), path + ": " + none);
+            assertTrue(none.body().contains("a token is needed: Authorization: Bearer <token> (this endpoint needs role "
+                    + "viewer)"), none.body());
+            var ci = AccessProbe.call(base, door, TestTokens.bearer(TestTokens.CI));
+            assertEquals(403, ci.status(), path + ": " + ci);
+            assertTrue(ci.body().contains("needs role viewer; token it-ci has ci"), ci.body());
+            assertEquals(200, AccessProbe.call(base, door, TestTokens.bearer(TestTokens.VIEWER)).status(), path);
+            assertEquals(200, AccessProbe.call(base, door, TestTokens.bearer(TestTokens.OPERATOR)).status(), path);
+        }
     }
 
     @Test

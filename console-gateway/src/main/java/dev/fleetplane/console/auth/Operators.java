@@ -1,6 +1,9 @@
 package dev.fleetplane.console.auth;
 
 import dev.fleetplane.console.ConsoleConfig;
+import dev.fleetplane.messaging.access.AccessToken;
+import dev.fleetplane.messaging.access.Roles;
+import dev.fleetplane.messaging.access.Tokens;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The operators the gateway admits, from {@code fleetplane.console.operators.*} and the operators file, checked at
- * start (a bad entry stops the gateway naming it). Until the services share a role scheme, a token is the console role.
+ * start (a bad entry stops the gateway naming it), and the shared tokens file of every service (fleet-messaging
+ * {@link Tokens}, docs/access.md): {@code operator} and {@code console} write, {@code viewer} reads, every host.
  */
 @Startup
 @ApplicationScoped
@@ -30,6 +34,9 @@ public class Operators {
 
     @Inject
     ConsoleConfig config;
+
+    @Inject
+    Tokens shared;
 
     private volatile List<Operator> operators = List.of();
 
@@ -81,7 +88,17 @@ public class Operators {
                 found = o;
             }
         }
-        return Optional.ofNullable(found);
+        return found != null ? Optional.of(found) : shared.authenticate(token).flatMap(Operators::fromShared);
+    }
+
+    /** A shared token as a console operator of every host; a token with none of the console's roles is not one. */
+    static Optional<Operator> fromShared(AccessToken t) {
+        var roles = t.granted();
+        boolean write = roles.contains(Roles.OPERATOR) || roles.contains(Roles.CONSOLE);
+        if (!write && !roles.contains(Roles.VIEWER)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Operator(t.name(), t.sha256(), List.of("*"), write));
     }
 
     static byte[] sha256(String token) {

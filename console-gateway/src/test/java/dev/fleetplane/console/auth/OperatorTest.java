@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fleetplane.messaging.access.AccessToken;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OperatorTest {
@@ -61,5 +63,19 @@ class OperatorTest {
     @Test
     void theTokenHashMatchesSha256OfTheToken() {
         assertEquals(HASH, java.util.HexFormat.of().formatHex(Operators.sha256("test")));
+    }
+
+    @Test
+    void sharedTokens_operatorAndConsoleWrite_viewerReads_ciIsNoConsoleOperator() {
+        var operator = Operators.fromShared(new AccessToken("ops", Set.of("operator"),
+                new byte[32])).orElseThrow();
+        assertTrue(operator.mayWrite());
+        assertTrue(operator.mayOpen("any-host"));
+        assertTrue(Operators.fromShared(new AccessToken("c", Set.of("console"),
+                new byte[32])).orElseThrow().mayWrite());
+        assertFalse(Operators.fromShared(new AccessToken("v", Set.of("viewer"),
+                new byte[32])).orElseThrow().mayWrite());
+        assertTrue(Operators.fromShared(new AccessToken("ci", Set.of("ci"),
+                new byte[32])).isEmpty());
     }
 }

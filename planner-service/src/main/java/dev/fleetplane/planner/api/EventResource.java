@@ -1,8 +1,10 @@
 package dev.fleetplane.planner.api;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.planner.eventlog.EventLogStore;
 import dev.fleetplane.planner.eventlog.LoggedEvent;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -31,6 +33,7 @@ public class EventResource {
     @Inject
     EventLogStore store;
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     public Response find(@QueryParam("host") String host, @QueryParam("type") String type,
                          @QueryParam("correlationId") String correlationId, @QueryParam("since") String since,

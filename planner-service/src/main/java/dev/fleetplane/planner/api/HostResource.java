@@ -3,6 +3,7 @@ package dev.fleetplane.planner.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.plan.PlanStore;
 import dev.fleetplane.planner.power.PowerCommands;
@@ -12,6 +13,7 @@ import dev.fleetplane.planner.spec.SpecIntake;
 import dev.fleetplane.planner.lifecycle.HostConditions;
 import dev.fleetplane.planner.lifecycle.HostRecord;
 import dev.fleetplane.planner.lifecycle.HostStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -75,6 +77,7 @@ public class HostResource {
         }
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     public List<HostView> list(@QueryParam("fleet") String fleet) {
         String f = fleet == null || fleet.isBlank() ? null : fleet.trim();
@@ -97,6 +100,7 @@ public class HostResource {
      * validates, becomes the next version (planned like any other). 202 with the new version; 400 for a bad patch
      * or an invalid result, 404 for an unknown host or fleet, 409 when {@code baseVersion} is no longer the latest.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @PATCH
     @Path("/{host}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -139,6 +143,7 @@ public class HostResource {
      * is on {@code pve.commands}; 400 bad body, 404 no such host (or its VM is gone), 409 refused (readonly host — even
      * with force —, a step of a plan in flight without force), 504 no inventory.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{host}/power")
     public Response power(@PathParam("host") String host, @QueryParam("fleet") String fleetParam,

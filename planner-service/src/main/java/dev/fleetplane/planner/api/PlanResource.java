@@ -6,6 +6,7 @@ import dev.fleetplane.events.Json;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.plan.InventoryRequests;
 import dev.fleetplane.planner.plan.Plan;
@@ -13,6 +14,7 @@ import dev.fleetplane.planner.plan.PlanApproval;
 import dev.fleetplane.planner.plan.PlanStore;
 import dev.fleetplane.planner.plan.Planning;
 import dev.fleetplane.planner.plan.SpeculativePlanning;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -82,6 +84,7 @@ public class PlanResource {
      * (or {@code ?fleet=}; default the configured fleet). 404 when the fleet has no spec, 504 when the
      * inventory does not come.
      */
+    @RolesAllowed({Roles.CI, Roles.OPERATOR})
     @POST
     public PlanView create(@QueryParam("fleet") String fleetParam, String body) {
         JsonNode request = body(body);
@@ -99,6 +102,7 @@ public class PlanResource {
      * stored: it has no id and cannot be applied), 400 invalid body or spec ({@code details}: every problem), 404 no
      * spec, 504 no inventory.
      */
+    @RolesAllowed({Roles.CI, Roles.OPERATOR})
     @POST
     @Path("/speculative")
     public SpeculativeView speculative(@QueryParam("fleet") String fleetParam, String body) {
@@ -121,6 +125,7 @@ public class PlanResource {
         }
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     @Path("/{id}")
     public PlanView get(@PathParam("id") String id) {
@@ -128,6 +133,7 @@ public class PlanResource {
                 .orElseThrow(() -> new ApiException(404, "no plan " + id));
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     public List<PlanView> list(@QueryParam("specVersion") Long specVersion, @QueryParam("limit") Integer limit) {
         int n = limit == null ? 50 : limit;
@@ -142,6 +148,7 @@ public class PlanResource {
      * {@code target} / {@code exclude} query parameters. 404 unknown plan, 400 unknown host, 409 already
      * applied / has errors / stale (what changed is in {@code details}), 504 no inventory.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/apply")
     public PlanView apply(@PathParam("id") String id, @HeaderParam("X-Fleetplane-Operator") String operator,

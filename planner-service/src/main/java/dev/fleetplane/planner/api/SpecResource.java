@@ -3,6 +3,7 @@ package dev.fleetplane.planner.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.plan.Plan;
 import dev.fleetplane.planner.plan.PlanStore;
@@ -11,6 +12,7 @@ import dev.fleetplane.planner.spec.SpecIntake;
 import dev.fleetplane.planner.spec.SpecStore;
 import dev.fleetplane.planner.spec.SpecVersion;
 import dev.fleetplane.planner.spec.Submission;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -56,6 +58,7 @@ public class SpecResource {
     @Inject
     PlanStore plans;
 
+    @RolesAllowed({Roles.CI, Roles.OPERATOR})
     @POST
     @Consumes({MediaType.APPLICATION_JSON, NIX})
     public Response submit(@HeaderParam("Content-Type") String contentType,
@@ -94,6 +97,7 @@ public class SpecResource {
         return Response.accepted(status).location(URI.create("/api/v1/specs/" + a.spec().version())).build();
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     @Path("/{version}")
     public SpecStatus get(@PathParam("version") String versionText) {
@@ -112,6 +116,7 @@ public class SpecResource {
      * The desired state now: the content of the fleet's newest spec version, host patches included (what
      * {@code fleetplane spec export} renders as hosts.nix). The version is in {@code X-Fleetplane-Spec-Version}.
      */
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     @Path("/latest/content")
     public Response latestContent(@QueryParam("fleet") String fleetParam) {
@@ -121,6 +126,7 @@ public class SpecResource {
         return Response.ok(v.content()).header("X-Fleetplane-Spec-Version", v.version()).build();
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     @Path("/{version}/content")
     public JsonNode content(@PathParam("version") long version) {

@@ -1,7 +1,9 @@
 package dev.fleetplane.planner.api;
 
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.power.PowerCommands;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -30,6 +32,7 @@ public class VmPowerResource {
      * commandId, correlationId, ...}}; 400 bad body or VMID, 404 no such VM in Proxmox, 409 refused (the reason),
      * 504 no inventory.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{vmid}/power")
     public Response power(@PathParam("vmid") String vmidParam, @HeaderParam("X-Fleetplane-Operator") String operator,

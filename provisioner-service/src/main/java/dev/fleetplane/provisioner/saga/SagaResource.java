@@ -1,6 +1,8 @@
 package dev.fleetplane.provisioner.saga;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
@@ -27,6 +29,7 @@ public class SagaResource {
     @Inject
     Retries retries;
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<Saga> active() {
         return database.read(c -> {
@@ -40,6 +43,7 @@ public class SagaResource {
         });
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{host}")
     public Saga one(@PathParam("host") String host) {
@@ -48,6 +52,7 @@ public class SagaResource {
     }
 
     /** {@code fleetplane retry HOST}: 200 with the saga as it restarts; 404 unknown host; 409 not failed. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{host}/retry")
     public Saga retry(@PathParam("host") String host, @QueryParam("by") String by) {

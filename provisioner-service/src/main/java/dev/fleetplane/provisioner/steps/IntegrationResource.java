@@ -1,7 +1,9 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.provisioner.integrate.IntegrationSnippets;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -31,6 +33,7 @@ public class IntegrationResource {
     @Inject
     HardwareConfigs hardwareConfigs;
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public View get(@PathParam("host") String host) {
         return database.read(c -> {

@@ -19,6 +19,7 @@ import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
 import dev.fleetplane.events.provisioning.RebuildOutput;
 import dev.fleetplane.events.provisioning.RebuildSucceeded;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ class ProvisionerCheckoutIT {
 
     @BeforeAll
     static void topics() {
+        TestTokens.actAsOperator();
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         relay = new AgentRelay(bootstrap, SimulatedGuests.pve);
         topics = new ProvisioningTopics(bootstrap);

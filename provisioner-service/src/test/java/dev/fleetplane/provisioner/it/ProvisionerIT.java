@@ -22,6 +22,7 @@ import dev.fleetplane.events.provisioning.ProvisioningSucceeded;
 import dev.fleetplane.events.provisioning.RebuildOutput;
 import dev.fleetplane.events.provisioning.RebuildSucceeded;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -56,6 +57,7 @@ class ProvisionerIT {
 
     @BeforeAll
     static void topics() {
+        TestTokens.actAsOperator();
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         relay = new AgentRelay(bootstrap, SimulatedGuests.pve);
         topics = new ProvisioningTopics(bootstrap);

@@ -9,6 +9,7 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.localstack.quarkus.ServiceJar;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +69,7 @@ class ProvisionerRestartIT {
             assertEquals(List.of("run", "run"), Files.readAllLines(runs),
                     "the killed run's switch never happened, so the resumed saga ran the rebuild again");
             String saga = http.send(HttpRequest.newBuilder(URI.create(provisioner.url() + "/sagas/" + host))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+                    .header("Authorization", TestTokens.bearer(TestTokens.VIEWER)).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(saga.contains("\"state\":\"succeeded\"") && saga.contains("\"rebuildRuns\":2"), saga);
             assertTrue(Files.readString(logs.resolve("second.log")).contains("resuming step rebuilding"),
                     "the second process resumed the saga it found in PostgreSQL");

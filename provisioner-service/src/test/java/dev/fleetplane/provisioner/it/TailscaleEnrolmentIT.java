@@ -10,6 +10,7 @@ import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.events.provisioning.ProvisioningFailed;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.provisioner.integrate.EnrolmentStep;
 import dev.fleetplane.provisioner.integrate.FakeTailscaleApi;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -80,6 +81,7 @@ class TailscaleEnrolmentIT {
 
     @BeforeAll
     static void topics() {
+        TestTokens.actAsOperator();
         String bootstrap = LocalStackTestResource.current().kafkaBootstrapServers();
         relay = new AgentRelay(bootstrap, SimulatedGuests.pve);
         topics = new ProvisioningTopics(bootstrap);

@@ -1,7 +1,9 @@
 package dev.fleetplane.adapter.api;
 
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.RetryPolicy;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,6 +25,7 @@ public class ClusterResource {
     @Inject
     RetryPolicy retry;
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/nextid")
     public VmViews.NextId nextId(@QueryParam("vmid") String vmidParam) {

@@ -1,8 +1,10 @@
 package dev.fleetplane.adapter.api;
 
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.proxmox.client.ClusterVm;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.RetryPolicy;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,11 +29,13 @@ public class VmResource {
     RetryPolicy retry;
 
     /** Every guest (QEMU and LXC) of {@code /cluster/resources}, by VMID. */
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<VmViews.Guest> list() {
         return guests().stream().sorted(Comparator.comparingInt(ClusterVm::vmid)).map(VmViews.Guest::of).toList();
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{vmid}/status")
     public VmViews.Status status(@PathParam("vmid") String vmidParam) {
@@ -39,6 +43,7 @@ public class VmResource {
         return VmViews.Status.of(vm, retry.run(() -> pve.status(vm.node(), vm.vmid())));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{vmid}/config")
     public VmViews.Config config(@PathParam("vmid") String vmidParam) {

@@ -6,12 +6,14 @@ import dev.fleetplane.events.templates.BuildTemplate;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.EventSource;
 import dev.fleetplane.messaging.Outbox;
+import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.templates.TemplatesConfig;
 import dev.fleetplane.templates.catalog.Catalog;
 import dev.fleetplane.templates.catalog.TemplateRow;
 import dev.fleetplane.templates.saga.Build;
 import dev.fleetplane.templates.saga.BuildRequest;
 import dev.fleetplane.templates.saga.BuildStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -54,6 +56,7 @@ public class TemplatesResource {
     Catalog catalog;
 
     /** Publishes a BuildTemplate; 202 with the build id, or 400 naming every problem before anything is built. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/builds")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -74,6 +77,7 @@ public class TemplatesResource {
         return Response.accepted(Map.of("buildId", event.id(), "template", body.template())).build();
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/builds")
     public List<Build> builds(@QueryParam("template") String template, @QueryParam("limit") @DefaultValue("20") int limit) {
@@ -81,6 +85,7 @@ public class TemplatesResource {
         return database.read(c -> builds.recent(c, template, bounded));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/builds/{id}")
     public Response build(@PathParam("id") String id) {
@@ -88,12 +93,14 @@ public class TemplatesResource {
         return b.map(x -> Response.ok(x).build()).orElseGet(() -> problem(404, List.of("no build " + id)));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<TemplateRow> templates(@QueryParam("name") String name) {
         return database.read(c -> catalog.list(c, name));
     }
 
     /** Marks {@code vmid} promoted and answers the hosts.nix line that makes it the fleet's template. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{vmid}/promote")
     public Response promote(@PathParam("vmid") int vmid) {

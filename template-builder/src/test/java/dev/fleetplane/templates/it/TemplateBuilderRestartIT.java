@@ -8,6 +8,7 @@ import dev.fleetplane.events.FleetEvent;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.localstack.quarkus.ServiceJar;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +46,7 @@ class TemplateBuilderRestartIT {
                 String body = "{\"template\":\"phoenix\",\"recipe\":\"" + TemplateWorld.slowRecipe + "\"}";
                 HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(builder.url() + "/templates/builds")).header("Content-Type", "application/json")
+                        .header("Authorization", TestTokens.bearer(TestTokens.OPERATOR))
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(202, accepted.statusCode(), accepted.body());
                 String id = accepted.body().replaceAll(".*\"buildId\":\"([^\"]+)\".*", "$1");

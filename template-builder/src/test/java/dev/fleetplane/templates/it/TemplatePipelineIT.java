@@ -21,6 +21,7 @@ import dev.fleetplane.events.templates.TemplateUploaded;
 import dev.fleetplane.images.ImageDigest;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import dev.fleetplane.localstack.quarkus.ServiceJar;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.proxmox.client.ClusterVm;
 import dev.fleetplane.proxmox.client.PveConnection;
 import dev.fleetplane.proxmox.client.PveReadOnlyClient;
@@ -62,6 +63,7 @@ class TemplatePipelineIT {
 
     @BeforeAll
     static void services() throws Exception {
+        TestTokens.actAsOperator();
         topics = new TemplateTopics(LocalStackTestResource.current().kafkaBootstrapServers());
         adapter = AdapterProcess.start(LocalStackTestResource.current(), TemplateWorld.sim.url(), TemplateWorld.TOKEN_ID,
                 TemplateWorld.SECRET, TemplateWorld.dir);

@@ -26,6 +26,7 @@ import java.util.Optional;
  * Init arg {@code shared=false} skips the last two: the test class gets a stack of its own, closed in {@link #stop()}.
  * Quarkus loads this class anew for every application it boots (a test profile, other test resources), so each boot
  * gets a fresh stack or a reset of the shared one, never the state the previous application left.
+ * It also hands the services {@link TestTokens}' tokens file ({@code fleetplane.tokens-file}).
  * Use: {@code @QuarkusTestResource(LocalStackTestResource.class)} (or {@code @WithTestResource}).
  */
 public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
@@ -131,6 +132,8 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
         props.put("quarkus.datasource.jdbc.url", endpoints.jdbcUrl());
         props.put("quarkus.datasource.username", endpoints.jdbcUser());
         props.put("quarkus.datasource.password", endpoints.jdbcPassword());
+        // Every service's REST doors need a role: the test tokens (TestTokens) are the services' tokens file.
+        props.put("fleetplane.tokens-file", TestTokens.file().toString());
         props.put("quarkus.devservices.enabled", "false");
         props.put("quarkus.kafka.devservices.enabled", "false");
         props.put("quarkus.datasource.devservices.enabled", "false");

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * its own JVM against the test's Kafka and PostgreSQL: to be killed and started again (restart ITs), or to carry out
  * the commands of the service under test for real (the template builder's ITs run the adapter). Its settings are
  * given as config keys ({@code fleetplane.x.y}) or environment variables, its output goes to a log the test prints on
- * failure. It exits by itself when the test JVM dies ({@code FLEETPLANE_PARENT_PID}).
+ * failure. It exits by itself when the test JVM dies ({@code FLEETPLANE_PARENT_PID}). Its tokens file is {@link
+ * TestTokens}' ({@code FLEETPLANE_TOKENS_FILE}).
  */
 public final class ServiceJar implements AutoCloseable {
 
@@ -72,6 +73,7 @@ public final class ServiceJar implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        env.put("FLEETPLANE_TOKENS_FILE", TestTokens.file().toString());
         settings.forEach((k, v) -> env.put(k.contains(".") ? k.toUpperCase(Locale.ROOT).replaceAll("[.\\-\"]", "_") : k, v));
         process = pb.start();
         long end = System.nanoTime() + readyWithin.toNanos();

@@ -29,6 +29,14 @@ class LocalStackTestResourceTest {
     }
 
     @Test
+    void properties_handTheServicesTheTestTokensFile() throws Exception {
+        var p = LocalStackTestResource.quarkusProperties(endpoints);
+        String file = java.nio.file.Files.readString(java.nio.file.Path.of(p.get("fleetplane.tokens-file")));
+        // The SHA-256 of "it-operator-token", as sha256sum prints it.
+        assertTrue(file.contains("it-operator operator 7012005e2ec020389283ac20097da63732baf5427b1f9d99b241a97c77b23f9b\n"), file);
+    }
+
+    @Test
     void noSharedStackInTheEnvironment_meansStartOne() {
         assertEquals(Optional.empty(), LocalStackTestResource.fromEnvironment(Map.of("PATH", "/bin")));
     }
