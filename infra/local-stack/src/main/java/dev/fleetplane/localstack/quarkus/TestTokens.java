@@ -59,17 +59,27 @@ public final class TestTokens {
     public static synchronized void actAsOperator() {
         // A filter, not a default RequestSpecification: a built specification pins the port it saw (8080) over the
         // one Quarkus sets per test. A request that names its own Authorization keeps it.
-        if (!RestAssured.filters().contains(OPERATOR_HEADER)) {
-            RestAssured.filters(OPERATOR_HEADER);
-        }
+        OperatorHeader.install();
     }
 
-    private static final Filter OPERATOR_HEADER = (request, response, context) -> {
-        if (!request.getHeaders().hasHeaderWithName("Authorization")) {
-            request.header("Authorization", bearer(OPERATOR));
+    /**
+     * Holds the RestAssured filter apart, so that loading {@link TestTokens} (the local stack does, for
+     * {@link #file()}) needs no RestAssured on the classpath: fleet-messaging's ITs have none.
+     */
+    private static final class OperatorHeader {
+        private static final Filter FILTER = (request, response, context) -> {
+            if (!request.getHeaders().hasHeaderWithName("Authorization")) {
+                request.header("Authorization", bearer(OPERATOR));
+            }
+            return context.next(request, response);
+        };
+
+        static void install() {
+            if (!RestAssured.filters().contains(FILTER)) {
+                RestAssured.filters(FILTER);
+            }
         }
-        return context.next(request, response);
-    };
+    }
 
     static String sha256Hex(String token) {
         try {
