@@ -10,6 +10,8 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Turns a bearer token into an identity: the token's name as the principal, its granted roles
@@ -24,6 +26,9 @@ public class TokenIdentities implements IdentityProvider<TokenAuthenticationRequ
     @Inject
     Tokens tokens;
 
+    /** The clock expiry is judged by (a test may set another). */
+    Clock clock = Clock.systemUTC();
+
     @Override
     public Class<TokenAuthenticationRequest> getRequestType() {
         return TokenAuthenticationRequest.class;
@@ -32,14 +37,22 @@ public class TokenIdentities implements IdentityProvider<TokenAuthenticationRequ
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         // A SHA-256 and a few comparisons: cheap enough for the event loop.
-        return tokens.authenticate(request.getToken().getToken())
-                .map(t -> Uni.createFrom().<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(t.name()))
-                        .addRoles(t.granted())
-                        .addAttribute(NAMED_ROLES, t.roles())
-                        .build()))
-                .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException(tokens.any()
-                        ? "unknown token"
-                        : "this service has no tokens file (FLEETPLANE_TOKENS_FILE); no token is admitted")));
+        Optional<AccessToken> found = tokens.authenticate(request.getToken().getToken());
+        if (found.isEmpty()) {
+            return Uni.createFrom().failure(new AuthenticationFailedException(tokens.any()
+                    ? "unknown token"
+                    : "this service has no tokens file (FLEETPLANE_TOKENS_FILE); no token is admitted"));
+        }
+        AccessToken t = found.get();
+        if (t.expiredAt(clock.instant())) {
+            return Uni.createFrom().failure(new AuthenticationFailedException(
+                    "token " + t.name() + " expired at " + t.expires()));
+        }
+        return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(t.name()))
+                .addRoles(t.granted())
+                .addAttribute(NAMED_ROLES, t.roles())
+                .addAttribute(HostScope.ATTRIBUTE, t.hosts())
+                .build());
     }
 }
