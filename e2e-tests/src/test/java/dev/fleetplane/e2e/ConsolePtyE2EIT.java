@@ -73,6 +73,8 @@ class ConsolePtyE2EIT {
         assertTrue(consoleLine.matches("console: http://127\\.0\\.0\\.1:\\d+/console/ \\(token in "
                 + Pattern.quote(token.toString()) + "; or `fleetplane console HOST`\\)"), consoleLine);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                tmp.resolve("home/stack.json"))), "the stack file is the user's only");
 
         Path script = tmp.resolve("in-the-pty.sh");
         Files.writeString(script, String.join("\n",

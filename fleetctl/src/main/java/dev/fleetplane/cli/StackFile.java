@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,7 +34,10 @@ final class StackFile {
         Files.createDirectories(file.getParent());
         Map<String, Object> content = new LinkedHashMap<>(addresses);
         content.put("pid", ProcessHandle.current().pid());
+        // Mode 600 from its creation: it names where the stack's services are, and no other user needs to read it.
         Path tmp = file.resolveSibling("stack.json.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

@@ -125,6 +125,18 @@ class EventLogIT {
     }
 
     @Test
+    void anEventWithANulCharacter_isLogged_withTheSymbolForNull_notDeadLettered() throws Exception {
+        String host = "nul-" + UUID.randomUUID().toString().substring(0, 8);
+        FleetEvent e = FleetEvent.create(EventCatalog.VM_STARTED, FleetPlay.ADAPTER, host,
+                new VmStarted("pve", 901, "UPID:a\u0000b"), "corr-" + host);
+        play.publish(Topics.PVE_EVENTS, host, e);
+        awaitIds("host=" + host, 1);
+        given().when().get("/api/v1/events?host=" + host).then().statusCode(200)
+                .body("[0].id", org.hamcrest.Matchers.equalTo(e.id()))
+                .body("[0].data.upid", org.hamcrest.Matchers.equalTo("UPID:a\u2400b"));
+    }
+
+    @Test
     void badQueries_get400_namingTheParameter() {
         given().when().get("/api/v1/events?after=abc").then().statusCode(400).body("error", containsString("after"));
         given().when().get("/api/v1/events?after=-1").then().statusCode(400).body("error", containsString("after"));

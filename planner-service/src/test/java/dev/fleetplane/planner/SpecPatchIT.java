@@ -297,4 +297,24 @@ class SpecPatchIT {
                 && s.event().is(EventCatalog.PLAN_COMPUTED) && fleet.equals(s.key())
                 && s.event().dataAs(EventCatalog.PLAN_COMPUTED).text().contains(note), FleetPlay.WAIT);
     }
+
+    @Test
+    void aSpecWithoutProxmox_afterManagedVms_readsTheirNode_andNeverSaysTheyNoLongerExist() throws Exception {
+        String fleet = "noproxmox-" + UUID.randomUUID().toString().substring(0, 8);
+        ObservedVm template = new ObservedVm(9003, "tpl", "pve", "stopped", true, 1, 1L << 30, 8L << 30, List.of());
+        JsonPath first = planOf(pushSpec(fleet, "&autoApprove=true").getLong("specVersion"), List.of(template));
+        assertEquals("applied", first.getString("status"));
+
+        // The next file has no _proxmox and none of the VMs: the plan must still look at Proxmox (the node the
+        // managed VMs are on), not plan as if nothing lived there.
+        long next = given().contentType("application/json").queryParam("fleet", fleet)
+                .body("{\"laptop\": {\"user\": \"root\"}}")
+                .when().post("/api/v1/specs").then().statusCode(202).extract().jsonPath().getLong("specVersion");
+        JsonPath plan = planOf(next, List.of(template,
+                new ObservedVm(510, "dev", "pve", "running", false, 2, 2048L << 20, 32L << 30, List.of("fleetplane")),
+                new ObservedVm(511, "web", "pve", "running", false, 2, 2048L << 20, 32L << 30, List.of("fleetplane"))));
+        String text = plan.getString("text");
+        assertTrue(!text.contains("no longer exist"), text);
+        assertTrue(text.contains("dev") && text.contains("web"), text);
+    }
 }

@@ -3,6 +3,7 @@ package dev.fleetplane.plancore.spec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,21 +39,41 @@ public class NixEvaluator {
     /** The default memory limit: the evaluator's whole address space. */
     public static final long DEFAULT_MEMORY_LIMIT_BYTES = 1024L * 1024 * 1024;
 
+    /**
+     * The default bound of the evaluated JSON: a small file can evaluate to a huge value
+     * ({@code builtins.concatStringsSep "" (builtins.genList (i: "xxxxxxxxxx") 10000000)}), and reading it unbounded
+     * once took the planner's heap.
+     */
+    public static final long DEFAULT_MAX_OUTPUT_BYTES = 16L * 1024 * 1024;
+
+    /** What is kept of Nix's error output (the rest is read and dropped, so the process never blocks on it). */
+    private static final int MAX_ERROR_BYTES = 256 * 1024;
+
     /** Lines of a Nix error kept (a --show-trace of deep imports can be long). */
     private static final int MAX_ERROR_LINES = 40;
 
     private final String command;
     private final Duration timeout;
     private final long memoryLimitBytes;
+    private final long maxOutputBytes;
 
     public NixEvaluator(String command, Duration timeout) {
         this(command, timeout, DEFAULT_MEMORY_LIMIT_BYTES);
     }
 
     public NixEvaluator(String command, Duration timeout, long memoryLimitBytes) {
+        this(command, timeout, memoryLimitBytes, DEFAULT_MAX_OUTPUT_BYTES);
+    }
+
+    /**
+     * @param maxOutputBytes the largest evaluated JSON accepted; past it the evaluation is stopped and the source
+     *                       refused (a spec sent as JSON has the same bound)
+     */
+    public NixEvaluator(String command, Duration timeout, long memoryLimitBytes, long maxOutputBytes) {
         this.command = command;
         this.timeout = timeout;
         this.memoryLimitBytes = memoryLimitBytes;
+        this.maxOutputBytes = maxOutputBytes;
     }
 
     /** Evaluates source text on its own, as {@code hosts.nix} in a directory with nothing else in it. */
@@ -151,8 +172,14 @@ public class NixEvaluator {
                             + "or submit the evaluated JSON instead");
         }
         p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        // Both streams are read on their own threads and bounded: too much JSON stops the process at once.
+        CompletableFuture<Bounded> out = CompletableFuture.supplyAsync(() -> Bounded.read(p.getInputStream(),
+                maxOutputBytes, () -> {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }));
+        CompletableFuture<Bounded> err = CompletableFuture.supplyAsync(() -> Bounded.read(p.getErrorStream(),
+                MAX_ERROR_BYTES, () -> { }));
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -166,7 +193,13 @@ public class NixEvaluator {
             Thread.currentThread().interrupt();
             throw new NixEvaluationException(NixEvaluationException.Kind.TIMEOUT, "evaluation interrupted");
         }
-        String stderr = new String(err.join(), StandardCharsets.UTF_8);
+        Bounded json = out.join();
+        if (json.overflowed()) {
+            throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE, "evaluating "
+                    + root.relativize(file) + " gave more than " + sizeOf(maxOutputBytes) + " of JSON; stopped "
+                    + "(a spec is at most that large)");
+        }
+        String stderr = new String(err.join().bytes(), StandardCharsets.UTF_8);
         if ((p.exitValue() == 126 || p.exitValue() == 127) && stderr.startsWith("prlimit: failed to execute")) {
             throw new NixEvaluationException(NixEvaluationException.Kind.NIX_MISSING, "cannot run '" + command
                     + "' (" + stderr.strip() + "): install Nix to submit hosts.nix source (Debian: apt-get install -y "
@@ -185,7 +218,7 @@ public class NixEvaluator {
                     msg.isEmpty() ? "nix-instantiate exited " + p.exitValue() : msg);
         }
         try {
-            return Json.MAPPER.readTree(out.join());
+            return Json.MAPPER.readTree(json.bytes());
         } catch (JsonProcessingException e) {
             throw new NixEvaluationException(NixEvaluationException.Kind.INVALID_SOURCE,
                     "nix-instantiate printed no JSON: " + e.getOriginalMessage());
@@ -196,11 +229,37 @@ public class NixEvaluator {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+    private static String sizeOf(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes + " bytes";
+    }
+
+    /** What was read of a stream, at most a bound; {@code overflowed} when the stream had more. */
+    record Bounded(byte[] bytes, boolean overflowed) {
+
+        /** Reads up to {@code max} bytes; past it runs {@code onOverflow} once and drains the rest unkept. */
+        static Bounded read(InputStream in, long max, Runnable onOverflow) {
+            ByteArrayOutputStream kept = new ByteArrayOutputStream();
+            boolean overflowed = false;
+            byte[] buffer = new byte[64 * 1024];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (overflowed) {
+                        continue;
+                    }
+                    long room = max - kept.size();
+                    if (n > room) {
+                        kept.write(buffer, 0, (int) Math.max(0, room));
+                        overflowed = true;
+                        onOverflow.run();
+                    } else {
+                        kept.write(buffer, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // the process was stopped or closed its end: what was read is what there is
+            }
+            return new Bounded(kept.toByteArray(), overflowed);
         }
     }
 

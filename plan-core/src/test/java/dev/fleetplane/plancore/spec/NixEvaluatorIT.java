@@ -256,6 +256,21 @@ class NixEvaluatorIT {
     }
 
     @Test
+    void aSmallFileWithAHugeValue_isStopped_atTheOutputBound_andTheNextEvaluationWorks() throws Exception {
+        // A line of source, 32 MiB of JSON (a string doubled 22 times): read unbounded, 100 MB once took the
+        // planner's heap.
+        String source = "let d = s: s + s; in { web.blob = builtins.foldl' (s: i: d s) \"xxxxxxxx\" "
+                + "(builtins.genList (i: i) 22); }";
+        NixEvaluator bounded = new NixEvaluator("nix-instantiate", Duration.ofSeconds(30),
+                NixEvaluator.DEFAULT_MEMORY_LIMIT_BYTES, 1024 * 1024);
+        NixEvaluationException e = assertThrows(NixEvaluationException.class, () -> bounded.evaluate(source));
+        assertEquals(NixEvaluationException.Kind.INVALID_SOURCE, e.kind(), e.getMessage());
+        assertEquals("evaluating hosts.nix gave more than 1 MiB of JSON; stopped (a spec is at most that large)",
+                e.getMessage());
+        assertEquals(3, bounded.evaluate("{ web.cores = 3; }").at("/web/cores").asInt());
+    }
+
+    @Test
     void anEvaluationThatEatsMemory_isStopped_atTheMemoryLimit() throws Exception {
         Path root = tmp.resolve("fleet");
         write(root.resolve("hosts.nix"), "{ web.list = builtins.genList (i: i) 100000000; }");

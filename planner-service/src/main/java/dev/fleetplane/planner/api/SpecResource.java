@@ -25,6 +25,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -153,10 +158,29 @@ public class SpecResource {
             if (bytes.length > max) {
                 throw new ApiException(413, "spec is larger than " + max + " bytes (fleetplane.planner.spec.max-bytes)");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return utf8(bytes);
         } catch (IOException e) {
             throw new ApiException(400, "cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /**
+     * The body as text, refusing bytes that are not UTF-8 (Java's lenient decoding would store U+FFFD in their place,
+     * a spec the sender never wrote).
+     */
+    static String utf8(byte[] bytes) {
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = strict.decode(in, out, true);
+        if (r.isError()) {
+            throw new ApiException(400, "the body is not UTF-8: invalid byte 0x"
+                    + String.format("%02x", bytes[in.position()] & 0xff) + " at offset " + in.position());
+        }
+        strict.flush(out);
+        return out.flip().toString();
     }
 
     private static boolean bool(String name, String v) {

@@ -34,7 +34,8 @@ public class EventLogConsumer {
     }
 
     private static LoggedEvent logged(FleetEvent e, ConsumerRecord<String, byte[]> record) {
-        return new LoggedEvent(0, e.id(), e.type(), e.source(), e.subject(), e.time(), e.correlationId(),
-                e.causationId(), record.topic(), record.partition(), record.offset(), e.data());
+        return new LoggedEvent(0, NulFree.text(e.id()), NulFree.text(e.type()), NulFree.text(e.source()),
+                NulFree.text(e.subject()), e.time(), NulFree.text(e.correlationId()), NulFree.text(e.causationId()),
+                record.topic(), record.partition(), record.offset(), NulFree.tree(e.data()));
     }
 }

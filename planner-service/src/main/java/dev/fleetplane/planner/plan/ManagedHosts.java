@@ -3,6 +3,7 @@ package dev.fleetplane.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.plancore.plan.ManagedHost;
 import dev.fleetplane.planner.spec.SpecStore;
+import dev.fleetplane.plancore.spec.HostsSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -24,6 +25,24 @@ public class ManagedHosts {
 
     @Inject
     SpecStore specs;
+
+    /**
+     * The node whose inventory a plan of {@code spec} must read: the spec's {@code _proxmox.node}, else the node of the
+     * fleet's managed VMs (a spec without {@code _proxmox} that drops every Proxmox host still needs to see them, or
+     * the plan would say they no longer exist), else none: nothing lives on Proxmox.
+     */
+    public Optional<String> inventoryNode(Connection c, String fleet, HostsSpec spec) throws SQLException {
+        if (spec.proxmox().isPresent()) {
+            return Optional.of(spec.proxmox().get().node());
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT node FROM host_state WHERE fleet = ? AND state <> 'Gone' "
+                + "AND node IS NOT NULL ORDER BY updated_at DESC LIMIT 1")) {
+            ps.setString(1, fleet);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
 
     public Map<String, ManagedHost> of(Connection c, String fleet, Set<String> inSpec) throws SQLException {
         Map<String, ManagedHost> out = new HashMap<>();

@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -83,6 +84,9 @@ public class PlanApproval {
     PlanStore plans;
 
     @Inject
+    ManagedHosts managedHosts;
+
+    @Inject
     SpecStore specs;
 
     @Inject
@@ -115,8 +119,10 @@ public class PlanApproval {
         refuseIfNewerSpec(plan, database.read(c -> specs.latest(c, plan.fleet())));
         HostsSpec spec = database.read(c -> specOf(c, plan));
         checkSelection(plan, spec, selection);
-        if (plan.inventoryDigest() != null && spec.proxmox().isPresent()) {
-            InventoryRequests.Observation now = inventories.fetch(plan.fleet(), spec.proxmox().get().node(),
+        Optional<String> node = plan.inventoryDigest() == null ? Optional.empty()
+                : database.read(c -> managedHosts.inventoryNode(c, plan.fleet(), spec));
+        if (node.isPresent()) {
+            InventoryRequests.Observation now = inventories.fetch(plan.fleet(), node.get(),
                     "check plan " + planId + " before applying it", planId);
             if (!Objects.equals(now.digest(), plan.inventoryDigest())) {
                 Map<Integer, String> hostByVmid = new HashMap<>();

@@ -88,12 +88,13 @@ public class Planning implements PlanTrigger {
 
     @Override
     public void start(Connection c, SpecVersion v, HostsSpec spec, FleetEvent accepted) throws SQLException {
-        if (spec.proxmox().isEmpty()) {
+        Optional<String> inventoryNode = managedHosts.inventoryNode(c, v.fleet(), spec);
+        if (inventoryNode.isEmpty()) {
             // Nothing lives on Proxmox, so no inventory is needed: the plan is the empty one.
             record(c, v, spec, List.of(), null, accepted, Plan.ORIGIN_SPEC);
             return;
         }
-        String node = spec.proxmox().get().node();
+        String node = inventoryNode.get();
         publisher.publish(c, node, EventCatalog.SYNC_INVENTORY, node,
                 new SyncInventory("plan spec version " + v.version() + " of fleet " + v.fleet()),
                 v.correlationId(), accepted);
@@ -135,8 +136,9 @@ public class Planning implements PlanTrigger {
         SpecVersion v = database.read(c -> specs.findLatest(c, fleet)).orElseThrow(() -> new NoSpecException(
                 "fleet " + fleet + " has no spec version yet; push one with `fleetplane push FILE --fleet " + fleet + "`"));
         HostsSpec spec = validated(v);
-        InventoryRequests.Observation seen = spec.proxmox().isEmpty() ? null
-                : inventories.fetch(fleet, spec.proxmox().get().node(), "plan fleet " + fleet + " (spec version "
+        Optional<String> node = database.read(c -> managedHosts.inventoryNode(c, fleet, spec));
+        InventoryRequests.Observation seen = node.isEmpty() ? null
+                : inventories.fetch(fleet, node.get(), "plan fleet " + fleet + " (spec version "
                         + v.version() + ") on request", v.correlationId());
         return database.inTransaction(c -> record(c, v, spec, seen == null ? List.of() : seen.vms(),
                 seen == null ? null : seen.digest(), null, Plan.ORIGIN_REQUEST));

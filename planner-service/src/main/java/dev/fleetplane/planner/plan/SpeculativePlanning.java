@@ -94,8 +94,9 @@ public class SpeculativePlanning {
     /** {@link #plan(String, JsonNode, List)} once the spec is known, in its own story ({@code correlation}). */
     private Speculative planInStory(String fleet, Long version, HostsSpec hosts, String what, List<String> allowDestroy,
                                     String correlation) {
-        InventoryRequests.Observation seen = hosts.proxmox().isEmpty() ? null
-                : inventories.fetch(fleet, hosts.proxmox().get().node(), "speculative plan of fleet " + fleet,
+        Optional<String> node = database.read(c -> managedHosts.inventoryNode(c, fleet, hosts));
+        InventoryRequests.Observation seen = node.isEmpty() ? null
+                : inventories.fetch(fleet, node.get(), "speculative plan of fleet " + fleet,
                         correlation);
         Set<String> inSpec = hosts.managedHosts().stream().map(HostSpec::name).collect(Collectors.toSet());
         Map<String, ManagedHost> managed = database.read(c -> managedHosts.of(c, fleet, inSpec));

@@ -15,6 +15,6 @@ public class NixEvaluatorProducer {
     @Singleton
     NixEvaluator evaluator(PlannerConfig config) {
         return new NixEvaluator(config.nix().command(), config.nix().timeout(),
-                config.nix().memoryLimitMb() * 1024L * 1024L);
+                config.nix().memoryLimitMb() * 1024L * 1024L, config.spec().maxBytes());
     }
 }

@@ -5,19 +5,24 @@ import dev.fleetplane.plancore.spec.NixEvaluationException;
 import dev.fleetplane.plancore.spec.NixEvaluator;
 import dev.fleetplane.plancore.spec.NixWrapper;
 import dev.fleetplane.plancore.spec.SpecJson;
+import dev.fleetplane.plancore.spec.SpecLimits;
 import dev.fleetplane.plancore.spec.SpecValidator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetplane.events.EventCatalog;
 import dev.fleetplane.events.FleetEvent;
+import dev.fleetplane.events.Json;
 import dev.fleetplane.events.desired.SpecAccepted;
 import dev.fleetplane.events.desired.SpecProblem;
 import dev.fleetplane.events.desired.SpecRejected;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.StoryContext;
+import dev.fleetplane.planner.PlannerConfig;
 import dev.fleetplane.planner.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,6 +55,9 @@ public class SpecIntake {
     NixEvaluator nix;
 
     @Inject
+    PlannerConfig config;
+
+    @Inject
     PlanTrigger planning;
 
     /** A REST submission: evaluated, then recorded in one transaction. */
@@ -80,6 +88,23 @@ public class SpecIntake {
         }
         JsonNode tree;
         String nixSource = null;
+        Invalid tooLarge = tooLarge(s);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
+        String badRevision = badRevision(s.revision());
+        if (badRevision != null) {
+            // The refusal does not repeat the revision: its NUL could not even be stored in the outbox.
+            Submission without = new Submission(s.fleet(), s.source(), null, s.autoApprove(), s.allowRevert(),
+                    s.input());
+            return new Invalid(without, IntakeResult.Reason.INVALID, badRevision,
+                    List.of(new SpecProblem("(revision)", badRevision)));
+        }
+        if (s.input() instanceof Submission.NixSource n && SpecLimits.nulIn(n.text()) != null) {
+            String at = SpecLimits.nulIn(n.text());
+            return new Invalid(s, IntakeResult.Reason.INVALID, "hosts.nix contains a NUL character (\\u0000)",
+                    List.of(new SpecProblem(NixWrapper.SOURCE_FILE, "NUL character at " + at)));
+        }
         try {
             if (s.input() instanceof Submission.JsonText t) {
                 tree = SpecJson.parse(t.text());
@@ -102,6 +127,12 @@ public class SpecIntake {
             };
             return new Invalid(s, reason, error, List.of(new SpecProblem(NixWrapper.SOURCE_FILE, e.getMessage())));
         }
+        List<SpecProblem> limits = SpecLimits.check(tree);
+        if (!limits.isEmpty()) {
+            int n = limits.size();
+            return new Invalid(s, IntakeResult.Reason.INVALID,
+                    "spec rejected: " + n + (n == 1 ? " problem" : " problems"), limits);
+        }
         SpecValidator.Result result = SpecValidator.validate(tree);
         if (!result.valid()) {
             int n = result.problems().size();
@@ -109,6 +140,52 @@ public class SpecIntake {
                     "spec rejected: " + n + (n == 1 ? " problem" : " problems"), result.problems());
         }
         return new Valid(s, tree, result, nixSource);
+    }
+
+    /** Why a revision (a git commit, a tag, a CI run) cannot be stored, or null: at most 200 printable characters. */
+    static String badRevision(String revision) {
+        if (revision == null) {
+            return null;
+        }
+        if (revision.length() > 200) {
+            return "revision is " + revision.length() + " characters long; at most 200";
+        }
+        for (int i = 0; i < revision.length(); i++) {
+            if (Character.isISOControl(revision.charAt(i))) {
+                return "revision contains a control character (\\u" + String.format("%04x", (int) revision.charAt(i))
+                        + ") at position " + i;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The same bound for every way in: REST stops a body at {@code fleetplane.planner.spec.max-bytes} while reading it;
+     * a {@code SpecSubmitted} from Kafka (a JSON tree or Nix source inside the event) is measured here.
+     */
+    private Invalid tooLarge(Submission s) {
+        int max = config.spec().maxBytes();
+        long size;
+        if (s.input() instanceof Submission.JsonTree t) {
+            try {
+                size = Json.MAPPER.writeValueAsBytes(t.tree()).length;
+            } catch (JsonProcessingException e) {
+                return new Invalid(s, IntakeResult.Reason.INVALID, "the spec cannot be written as JSON",
+                        List.of(new SpecProblem("(event)", e.getOriginalMessage())));
+            }
+        } else if (s.input() instanceof Submission.NixSource n) {
+            size = n.text().getBytes(StandardCharsets.UTF_8).length;
+        } else if (s.input() instanceof Submission.JsonText t) {
+            size = t.text().getBytes(StandardCharsets.UTF_8).length;
+        } else {
+            return null;
+        }
+        if (size <= max) {
+            return null;
+        }
+        String error = "spec is larger than " + max + " bytes (fleetplane.planner.spec.max-bytes)";
+        return new Invalid(s, IntakeResult.Reason.INVALID, error,
+                List.of(new SpecProblem("(spec)", "is " + size + " bytes; " + error)));
     }
 
     /**
@@ -158,6 +235,13 @@ public class SpecIntake {
     private IntakeResult patchInStory(Connection c, HostPatch p, FleetEvent cause) throws SQLException {
         Submission s = new Submission(p.fleet(), p.source(), p.revision(), p.autoApprove(), false,
                 new Submission.Unusable("host patch"));
+        String badRevision = badRevision(p.revision());
+        if (badRevision != null) {
+            Submission without = new Submission(p.fleet(), p.source(), null, p.autoApprove(), false,
+                    new Submission.Unusable("host patch"));
+            return rejectIn(c, without, cause, IntakeResult.Reason.INVALID, badRevision,
+                    List.of(new SpecProblem("(revision)", badRevision)));
+        }
         specs.lockFleet(c, p.fleet());
         Optional<SpecVersion> latest = specs.findLatest(c, p.fleet());
         if (latest.isEmpty()) {
@@ -182,6 +266,11 @@ public class SpecIntake {
         }
         SpecPatch.Patched done = (SpecPatch.Patched) patched;
         JsonNode tree = done.spec();
+        List<SpecProblem> limits = SpecLimits.check(tree);
+        if (!limits.isEmpty()) {
+            return rejectIn(c, s, cause, IntakeResult.Reason.INVALID, "patch of host " + p.host() + " rejected",
+                    limits);
+        }
         SpecValidator.Result result = SpecValidator.validate(tree);
         if (!result.valid()) {
             int n = result.problems().size();

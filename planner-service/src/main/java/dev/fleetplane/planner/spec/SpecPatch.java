@@ -3,6 +3,7 @@ package dev.fleetplane.planner.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetplane.events.desired.SpecProblem;
+import dev.fleetplane.plancore.spec.SpecLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,11 @@ public final class SpecPatch {
             }
             if (blank) {
                 problems.add(new SpecProblem(where + "." + e.getKey(), "is not an attribute path (empty segment)"));
+                continue;
+            }
+            if (parts.length > SpecLimits.MAX_DEPTH - 1) {
+                problems.add(new SpecProblem(where + "." + parts[0] + "…", "is not an attribute path: "
+                        + parts.length + " segments, at most " + (SpecLimits.MAX_DEPTH - 1)));
                 continue;
             }
             ObjectNode parent = (ObjectNode) next.get(host);

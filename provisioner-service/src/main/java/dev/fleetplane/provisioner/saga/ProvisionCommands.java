@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -103,7 +104,8 @@ public class ProvisionCommands {
         LOG.error(reason);
         Instant now = Instant.now();
         Saga failed = new Saga(String.valueOf(command.host()), command.vmid(), String.valueOf(command.node()),
-                String.valueOf(command.user()), String.valueOf(command.rebuildCommand()), SagaState.FAILED, 0, false,
+                // Missing values are stored empty, never as the word "null", so a retry sees them missing.
+                Objects.toString(command.user(), ""), Objects.toString(command.rebuildCommand(), ""), SagaState.FAILED, 0, false,
                 null, now, null, correlation, event.id(), event.id(), reason, now, command.isNewVm(), null, null, 0,
                 0, false, ProvisioningSaga.STEP_REBUILD, List.of(), null);
         if (command.host() != null && !command.host().isBlank()) {

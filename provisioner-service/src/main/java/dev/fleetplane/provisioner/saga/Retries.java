@@ -1,11 +1,14 @@
 package dev.fleetplane.provisioner.saga;
 
 import dev.fleetplane.messaging.StoryContext;
+import dev.fleetplane.events.provisioning.ProvisionHost;
+import dev.fleetplane.provisioner.rebuild.RebuildTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -47,6 +50,14 @@ public class Retries {
             throw new RetryRefused("host " + host + " is " + failed.state().label()
                     + (failed.state().isActive() ? " (still running)" : "") + "; only a failed provisioning can be retried",
                     false);
+        }
+        // A command refused for its inputs (host, user, rebuild command) would be refused again: only a new plan
+        // with a corrected spec sends a new one.
+        List<String> invalid = RebuildTemplate.problems(new ProvisionHost(failed.host(), failed.node(), failed.vmid(),
+                failed.user(), failed.rebuildCommand()));
+        if (!invalid.isEmpty()) {
+            throw new RetryRefused("host " + host + "'s ProvisionHost command was invalid (" + String.join("; ", invalid)
+                    + "); a retry would fail the same way: correct the spec and apply a new plan", false);
         }
         String step = ProvisioningSaga.retryStep(failed);
         Saga again = saga.retry(failed, Instant.now());

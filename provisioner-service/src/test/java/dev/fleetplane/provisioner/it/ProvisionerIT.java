@@ -286,6 +286,20 @@ class ProvisionerIT {
         assertTrue(relay.queriesFor(host).isEmpty(), "the adapter is never asked");
     }
 
+    @Test
+    void aRejectedCommand_isNotRetried_theRefusalSaysToApplyACorrectedSpec() {
+        String host = "badcmd-" + UUID.randomUUID().toString().substring(0, 8);
+        FleetEvent command = provision(host, 208, true, null);
+        ProvisioningFailed failed = awaitLast(host, command, EventCatalog.PROVISIONING_FAILED,
+                EventCatalog.PROVISIONING_SUCCEEDED).dataAs(EventCatalog.PROVISIONING_FAILED);
+        assertTrue(failed.reason().contains("rejected: rebuild command is missing"), failed.reason());
+        given().post("/sagas/" + host + "/retry?by=it").then().statusCode(409)
+                .body("error", org.hamcrest.Matchers.startsWith("host " + host + "'s ProvisionHost command was invalid ("))
+                .body("error", org.hamcrest.Matchers.endsWith("a retry would fail the same way: correct the spec and "
+                        + "apply a new plan"));
+        given().get("/sagas/" + host).then().statusCode(200).body("state", equalTo("failed"));
+    }
+
     private static FleetEvent provision(String host, int vmid, boolean newVm) {
         return topics.provision(host, vmid, newVm, REBUILD);
     }
