@@ -26,7 +26,11 @@ function route() {
   let name = slash < 0 ? hash : hash.slice(0, slash);
   const arg = slash < 0 ? null : hash.slice(slash + 1);
   if (!view(name)) {
-    name = 'fleet';
+    name = view('fleet') ? 'fleet' : MODULES.find((m) => view(m));
+    if (!name) {
+      message('no view of the dashboard loaded (see the browser console)', 'error');
+      return;
+    }
   }
   if (current && current.name === name && current.arg === arg) {
     return;
@@ -83,9 +87,10 @@ async function start() {
   document.getElementById('tabs').hidden = false;
   document.getElementById('logout').hidden = false;
   const who = document.getElementById('who');
-  who.replaceChildren(el('span', { class: 'name' }, session.name), ' ',
+  // el() skips null children; replaceChildren would print them as "null".
+  who.replaceChildren(el('span', {}, el('span', { class: 'name' }, session.name), ' ',
     el('span', { class: 'roles' }, session.roles.join(', ')),
-    session.hosts.length ? el('span', { class: 'scope' }, ' hosts ' + session.hosts.join(',')) : null);
+    session.hosts.length ? el('span', { class: 'scope' }, ' hosts ' + session.hosts.join(',')) : null));
   route();
 }
 
