@@ -31,6 +31,17 @@ class PureCoreTest {
             "dev.fleetplane.planner.lifecycle.Drift",
             "dev.fleetplane.planner.lifecycle.QueuedHost",
             "dev.fleetplane.planner.lifecycle.PowerStory",
+            // planner: what the dashboard computes from the log and the offsets
+            "dev.fleetplane.planner.dashboard.Timeline",
+            "dev.fleetplane.planner.dashboard.StreamFilter",
+            "dev.fleetplane.planner.dashboard.Observed",
+            "dev.fleetplane.planner.dashboard.TemplateBuilds",
+            "dev.fleetplane.planner.dashboard.ConsoleSessions",
+            "dev.fleetplane.planner.topics.TopicHistory",
+            "dev.fleetplane.planner.topics.TopicsOverview",
+            "dev.fleetplane.planner.eventlog.NulFree",
+            // planner: the spec's limits and patches
+            "dev.fleetplane.planner.spec.SpecPatch",
             // provisioner: the saga's state machine
             "dev.fleetplane.provisioner.saga.ProvisioningSaga",
             "dev.fleetplane.provisioner.saga.Saga",
