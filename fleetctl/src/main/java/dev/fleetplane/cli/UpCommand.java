@@ -163,6 +163,8 @@ final class UpCommand implements Callable<Integer> {
         stack.addresses().forEach((name, address) -> System.out.println(name + ": " + address));
         System.out.println("console: " + stack.addresses().get("console-gateway") + "/console/ (token in "
                 + stack.consoleTokenFile() + "; or `fleetplane console HOST`)");
+        System.out.println("dashboard: " + stack.addresses().get("planner") + "/dashboard/ (log in with the operator"
+                + " token, or a viewer's from `fleetplane token add NAME --roles viewer`)");
         System.out.println("operator token: " + stack.operatorTokenFile() + " (mode 600, kept across restarts; the CLI"
                 + " sends it by default; docs/access.md)");
         StackFile.write(stack.addresses());
