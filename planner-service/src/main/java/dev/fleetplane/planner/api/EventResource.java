@@ -43,6 +43,9 @@ public class EventResource {
                          @QueryParam("correlationId") String correlationId, @QueryParam("since") String since,
                          @QueryParam("until") String until, @QueryParam("limit") String limit,
                          @QueryParam("after") String after) {
+        filter("host", host);
+        filter("type", type);
+        filter("correlationId", correlationId);
         if (host != null && !host.isBlank()) {
             caller.requireHost(host.trim());
         }
@@ -94,6 +97,18 @@ public class EventResource {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw new ApiException(400, name + " must be a number, got '" + value + "'");
+        }
+    }
+
+    /** The longest filter value taken; anything longer is no host, type or id fleetplane writes. */
+    static final int MAX_FILTER = 256;
+
+    private static void filter(String name, String value) {
+        if (value != null && value.length() > MAX_FILTER) {
+            throw new ApiException(400, name + " is longer than " + MAX_FILTER + " characters (" + value.length() + ")");
+        }
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new ApiException(400, name + " contains a NUL character");
         }
     }
 
