@@ -1,0 +1,130 @@
+package dev.fleetplane.bench.dashboard;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@code text/event-stream} followed with java.net.http as an outside client follows the planner's
+ * {@code /api/v1/events/stream}: the bearer token in the header, each event's {@code data} handed over with the wall
+ * clock time (ms) at which its first line arrived, on the stream's own reading thread.
+ */
+final class SseStream implements AutoCloseable {
+
+    /** What the stream does with an event's data. */
+    interface Receiver {
+        void on(String data, long receivedAtMillis);
+    }
+
+    private final CountDownLatch open = new CountDownLatch(1);
+    private final AtomicLong events = new AtomicLong();
+    private final Thread reader;
+    private volatile InputStream body;
+    private volatile String failure;
+    private volatile boolean closed;
+
+    private SseStream(HttpClient http, URI uri, String token, Receiver receiver, String name) {
+        reader = new Thread(() -> follow(http, uri, token, receiver), name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts following {@code uri}; {@link #awaitOpen} says when the planner has answered. */
+    static SseStream follow(HttpClient http, URI uri, String token, Receiver receiver, String name) {
+        return new SseStream(http, uri, token, receiver, name);
+    }
+
+    private void follow(HttpClient http, URI uri, String token, Receiver receiver) {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            body = response.body();
+            if (response.statusCode() != 200) {
+                failure = uri + " answered " + response.statusCode() + ": "
+                        + new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                open.countDown();
+                return;
+            }
+            open.countDown();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            StringBuilder data = new StringBuilder();
+            long firstLineAt = 0;
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        events.incrementAndGet();
+                        receiver.on(data.toString(), firstLineAt);
+                        data.setLength(0);
+                    }
+                    firstLineAt = 0;
+                } else if (line.startsWith("data:")) {
+                    if (firstLineAt == 0) {
+                        firstLineAt = System.currentTimeMillis();
+                    }
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+                } else if (firstLineAt == 0 && !line.startsWith(":")) {
+                    firstLineAt = System.currentTimeMillis(); // id: and event: come first
+                }
+            }
+            if (!closed) {
+                failure = uri + ": the stream ended";
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                failure = uri + ": " + e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.countDown();
+        }
+    }
+
+    /** Waits until the planner answered the request; fails with its answer when that was not a 200. */
+    void awaitOpen(Duration timeout) throws InterruptedException {
+        if (!open.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the event stream did not answer within " + timeout.toSeconds() + " s");
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** Events received so far. */
+    long events() {
+        return events.get();
+    }
+
+    /** Why the stream stopped, or null while it runs. */
+    String failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        InputStream in = body;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        reader.interrupt();
+    }
+}
