@@ -300,3 +300,78 @@ export function registerView(name, view) {
 export function view(name) {
   return views.get(name);
 }
+
+/** Calls `fn` once, `ms` after the last of a burst of calls. */
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/**
+ * Calls `fn` `ms` after the first of a burst of calls, once (then again for the next burst): a reload that a steady
+ * flow of events cannot postpone forever, unlike a debounce.
+ */
+export function soon(fn, ms) {
+  let timer = null;
+  return () => {
+    if (timer === null) {
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    }
+  };
+}
+
+/**
+ * Follows /api/v1/events/stream with `query` (e.g. '?host=web') for the view that is shown: `onEvent(loggedEvent,
+ * seq)` for each event; `#live` says 'live' while the stream is open and 'reconnecting…' while it is not (empty once
+ * the view closed it). A refusal (403 host outside the token's scope, 400 bad filter) is shown as an error message.
+ * Returns { close() }.
+ */
+export function follow(query, onEvent) {
+  const live = document.getElementById('live');
+  let closedByView = false;
+  const s = stream('/api/v1/events/stream' + (query || ''), (name, data, id) => {
+    if (name === 'fleet-event') {
+      onEvent(data, id);
+    }
+  }, (state, why) => {
+    if (state === 'open') {
+      live.textContent = 'live';
+      live.className = 'field ok';
+    } else if (state === 'closed' && closedByView) {
+      live.textContent = '';
+      live.className = 'field';
+    } else {
+      live.textContent = 'reconnecting…';
+      live.className = 'field busy';
+      if (state === 'closed' && why) {
+        message(why, 'error');
+      }
+    }
+  });
+  return {
+    close() {
+      closedByView = true;
+      s.close();
+    },
+  };
+}
+
+/** The colour class of a host state: ok (settled and fine), busy (waiting or a step running), bad, idle (gone). */
+export function stateClass(state) {
+  if (state === 'Ready' || state === 'Adopted') {
+    return 'ok';
+  }
+  if (state === 'Failed' || state === 'Drifted') {
+    return 'bad';
+  }
+  if (state === 'Gone' || !state) {
+    return 'idle';
+  }
+  return 'busy';
+}

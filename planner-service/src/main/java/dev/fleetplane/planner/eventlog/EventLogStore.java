@@ -57,22 +57,22 @@ public class EventLogStore {
         }
     }
 
+    /** The newest seq stored (0 for an empty log): where a follower that wants only what comes next starts. */
+    public long end(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM event_log");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * With a cursor: the next {@code limit} matching events stored after it, in log order. Without: the newest
      * {@code limit} matching events by event time, oldest first, and a cursor at the end of the log as it was.
      */
     public Page find(Connection c, Query q) throws SQLException {
-        long end;
-        if (q.after() == null) {
-            // Taken first and bounding the page: an event stored meanwhile is not in the page but after the cursor.
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM event_log");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                end = rs.getLong(1);
-            }
-        } else {
-            end = q.after();
-        }
+        // Taken first and bounding the page: an event stored meanwhile is not in the page but after the cursor.
+        long end = q.after() == null ? end(c) : q.after();
         StringBuilder sql = new StringBuilder("""
                 SELECT seq, event_id, type, source, subject, time, correlation_id, causation_id, topic, kafka_partition,
                        kafka_offset, data FROM event_log WHERE true""");
