@@ -7,10 +7,12 @@ import dev.fleetplane.localstack.quarkus.AccessProbe;
 import dev.fleetplane.localstack.quarkus.AccessProbe.Door;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import dev.fleetplane.localstack.quarkus.TestTokens;
+import dev.fleetplane.planner.api.DeadLetterResource;
 import dev.fleetplane.planner.api.EventResource;
 import dev.fleetplane.planner.api.HostResource;
 import dev.fleetplane.planner.api.PlanResource;
 import dev.fleetplane.planner.api.SpecResource;
+import dev.fleetplane.planner.api.TopicResource;
 import dev.fleetplane.planner.api.VmPowerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,12 +52,16 @@ class PlannerAccessIT {
             new Door("POST /api/v1/hosts/{host}/power", "/api/v1/hosts/web/power?fleet=no-such-" + FLEET,
                     "{\"action\": \"reboot\"}", TestTokens.OPERATOR, 404),
             new Door("POST /api/v1/vms/{vmid}/power", "/api/v1/vms/1/power", "{\"action\": \"reboot\"}",
-                    TestTokens.OPERATOR, 400));
+                    TestTokens.OPERATOR, 400),
+            // not a dead-letter topic: the resource's own 400 past the door
+            new Door("POST /api/v1/dead-letters/{topic}/{partition}/{offset}/replay",
+                    "/api/v1/dead-letters/no-such-topic/0/0/replay", null, TestTokens.OPERATOR, 400));
 
     @Test
     void everyMutatingEndpoint_refusesNoTokenAndViewer_andAdmitsItsRole() {
         assertEquals(AccessProbe.mutatingEndpoints(SpecResource.class, PlanResource.class, HostResource.class,
-                VmPowerResource.class, EventResource.class), AccessProbe.endpoints(DOORS),
+                VmPowerResource.class, EventResource.class, DeadLetterResource.class, TopicResource.class),
+                AccessProbe.endpoints(DOORS),
                 "every mutating endpoint of the planner is knocked on");
         AccessProbe.knock(base, DOORS, TestTokens.VIEWER, "it-viewer");
     }
