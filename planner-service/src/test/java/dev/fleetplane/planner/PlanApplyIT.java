@@ -133,7 +133,7 @@ class PlanApplyIT {
         given().contentType("application/json").header("X-Fleetplane-Operator", "bob")
                 .body("{\"target\": [\"api\", \"worker\"], \"exclude\": [\"worker\"]}")
                 .when().post("/api/v1/plans/" + second + "/apply").then().statusCode(200)
-                .body("status", equalTo("applied")).body("approvedBy", equalTo("bob"))
+                .body("status", equalTo("applied")).body("approvedBy", equalTo("it-operator (as sent: bob)"))
                 .body("appliedHosts", equalTo(List.of("api")));
         sync.get(5, TimeUnit.SECONDS);
         FleetEvent applied = recorder.await("PlanApplied " + second, s -> is(s, EventCatalog.PLAN_APPLIED)

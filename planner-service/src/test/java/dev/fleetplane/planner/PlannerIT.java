@@ -246,7 +246,7 @@ class PlannerIT {
         java.util.concurrent.CompletableFuture<Void> unchanged = answerNextSync(planId, "pve2", seen, "sha256:0a0b0c0d");
         given().header("X-Fleetplane-Operator", "alice").when().post("/api/v1/plans/" + planId + "/apply")
                 .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("applied"))
-                .body("approvedBy", org.hamcrest.Matchers.equalTo("alice"));
+                .body("approvedBy", org.hamcrest.Matchers.equalTo("it-operator (as sent: alice)"));
         unchanged.get(5, TimeUnit.SECONDS);
         FleetEvent applied = recorder.await("PlanApplied " + planId, s -> is(s, EventCatalog.PLAN_APPLIED)
                 && planId.equals(s.event().correlationId()), WAIT).event();

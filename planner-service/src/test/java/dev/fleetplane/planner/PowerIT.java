@@ -147,7 +147,8 @@ class PowerIT {
         assertEquals("stop", accepted.getString("action"));
         assertEquals(null, accepted.getString("host"));
         assertEquals("hand-made", accepted.getString("name"), "the VM's name in Proxmox");
-        assertEquals("alice", accepted.getString("requestedBy"));
+        assertEquals("it-operator (as sent: alice)", accepted.getString("requestedBy"),
+                "who asked is the token's name; the header sent is only a note");
         String story = accepted.getString("correlationId");
         assertTrue(story.startsWith("power-"), story);
         FleetEvent stop = command(EventCatalog.STOP_VM, story);
@@ -175,7 +176,7 @@ class PowerIT {
                 command(EventCatalog.STOP_VM, shutdown.getString("correlationId")).dataAs(EventCatalog.STOP_VM));
 
         FleetEvent sync = command(EventCatalog.SYNC_INVENTORY, shutdown.getString("correlationId"));
-        assertTrue(sync.dataAs(EventCatalog.SYNC_INVENTORY).toString().contains("alice"),
+        assertTrue(sync.dataAs(EventCatalog.SYNC_INVENTORY).toString().contains("it-operator (as sent: alice)"),
                 "the inventory look names who asked: " + sync.data());
     }
 

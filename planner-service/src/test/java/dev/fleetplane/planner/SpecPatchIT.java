@@ -189,11 +189,11 @@ class SpecPatchIT {
         String fleet = "revert-" + UUID.randomUUID().toString().substring(0, 8);
         push(fleet);
         long patched = given().contentType("application/json").queryParam("fleet", fleet)
-                .header("X-Fleetplane-Operator", "alice").body("{\"set\": {\"memory\": 4096}}")
+                .body("{\"set\": {\"memory\": 4096}}")
                 .when().patch("/api/v1/hosts/web").then().statusCode(202).extract().jsonPath().getLong("specVersion");
         OffsetDateTime at = OffsetDateTime.parse(given().when().get("/api/v1/specs/" + patched).then()
                 .extract().jsonPath().getString("acceptedAt"));
-        String note = "reverts patch of web.proxmox.memory 2048 → 4096 by alice at "
+        String note = "reverts patch of web.proxmox.memory 2048 → 4096 by it-operator at "
                 + at.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toInstant()
                 + " (spec version " + patched + ")";
         // The desired state now, patch included, is what `fleetplane spec export` renders.
@@ -212,7 +212,7 @@ class SpecPatchIT {
         assertEquals(2048, plan.getInt("json.reverted_patches[0].patched_from"));
         assertEquals(4096, plan.getInt("json.reverted_patches[0].patched_to"));
         assertEquals(2048, plan.getInt("json.reverted_patches[0].pushed"));
-        assertEquals("alice", plan.getString("json.reverted_patches[0].requested_by"));
+        assertEquals("it-operator", plan.getString("json.reverted_patches[0].requested_by"), "the token's name");
         assertEquals(patched, plan.getLong("json.reverted_patches[0].spec_version"));
         assertEquals(note, plan.getString("json.reverted_patches[0].note"));
 

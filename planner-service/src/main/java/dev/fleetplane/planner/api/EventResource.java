@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The event log: every event of every topic, filtered. Without {@code after}: the newest {@code limit}, oldest
  * first. With {@code after=<cursor>}: what was stored after the cursor, in log order. Every answer carries the
- * cursor for the next call in the {@value #CURSOR} header (and each event its {@code seq}), so a client follows.
+ * cursor for the next call in the {@value #CURSOR} header (and each event its {@code seq}), so a client follows. A
+ * host-scoped token sees only events about its hosts ({@code subject}); {@code ?host=} outside them is a 403.
  */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,12 +34,18 @@ public class EventResource {
     @Inject
     EventLogStore store;
 
+    @Inject
+    CallerAccess caller;
+
     @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     public Response find(@QueryParam("host") String host, @QueryParam("type") String type,
                          @QueryParam("correlationId") String correlationId, @QueryParam("since") String since,
                          @QueryParam("until") String until, @QueryParam("limit") String limit,
                          @QueryParam("after") String after) {
+        if (host != null && !host.isBlank()) {
+            caller.requireHost(host.trim());
+        }
         OffsetDateTime from = time("since", since);
         OffsetDateTime to = time("until", until);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -59,7 +66,11 @@ public class EventResource {
         EventLogStore.Query q = new EventLogStore.Query(blankToNull(host), blankToNull(type),
                 blankToNull(correlationId), from, to, cursor, (int) n);
         EventLogStore.Page page = database.read(c -> store.find(c, q));
-        List<LoggedEvent> events = page.events();
+        // A host-scoped token sees the events whose subject is one of its hosts; its page may then hold fewer than
+        // limit events, and the cursor still moves past the ones it may not see.
+        var scope = caller.scope();
+        List<LoggedEvent> events = scope.all() ? page.events()
+                : page.events().stream().filter(e -> scope.allows(e.subject())).toList();
         return Response.ok(events).header(CURSOR, Long.toString(page.cursor())).build();
     }
 

@@ -57,6 +57,9 @@ public class HostResource {
     @Inject
     PowerCommands power;
 
+    @Inject
+    CallerAccess caller;
+
     /** What a host key may look like (hosts.nix keys end up in commands and file names: no shell metacharacters). */
     static final String HOST_NAME = "[a-zA-Z0-9][a-zA-Z0-9-]{0,62}";
     private static final Set<String> SOURCES = Set.of("ci", "operator", "event");
@@ -81,7 +84,9 @@ public class HostResource {
     @GET
     public List<HostView> list(@QueryParam("fleet") String fleet) {
         String f = fleet == null || fleet.isBlank() ? null : fleet.trim();
-        return database.read(c -> hosts.list(c, f)).stream().map(HostView::of).toList();
+        var scope = caller.scope();
+        return database.read(c -> hosts.list(c, f)).stream().filter(h -> scope.allows(h.host())).map(HostView::of)
+                .toList();
     }
 
     /**
@@ -109,6 +114,7 @@ public class HostResource {
         if (!host.matches(HOST_NAME)) {
             throw new ApiException(400, "host name must match " + HOST_NAME + ", got '" + host + "'");
         }
+        caller.requireHost(host);
         String fleet = fleetParam == null || fleetParam.isBlank() ? config.spec().defaultFleet() : fleetParam.trim();
         if (body == null) {
             throw new ApiException(400, "a patch needs a JSON body: {\"set\": {\"cores\": 8}} or {\"remove\": true}");
@@ -117,8 +123,8 @@ public class HostResource {
         if (!SOURCES.contains(source)) {
             throw new ApiException(400, "source must be one of " + SOURCES + ", got '" + source + "'");
         }
-        // Who asked is named when a later push of a hosts file without this patch reverts it.
-        String requestedBy = operator == null || operator.isBlank() ? source : operator.trim();
+        // Who asked (the token's name) is named when a later push of a hosts file without this patch reverts it.
+        String requestedBy = caller.actor(operator);
         HostPatch patch = new HostPatch(fleet, host, body.set(), Boolean.TRUE.equals(body.remove()), source,
                 body.revision(), body.baseVersion(), Optional.ofNullable(body.autoApprove()), requestedBy);
         IntakeResult result = intake.patch(patch);
@@ -151,9 +157,10 @@ public class HostResource {
         if (!host.matches(HOST_NAME)) {
             throw new ApiException(400, "host name must match " + HOST_NAME + ", got '" + host + "'");
         }
+        caller.requireHost(host);
         String fleet = fleetParam == null || fleetParam.isBlank() ? config.spec().defaultFleet() : fleetParam.trim();
         PowerRequests.Request r = PowerRequests.parse(body);
         return PowerRequests.accepted(() -> power.forHost(fleet, host, r.action(), r.force(),
-                PowerRequests.operator(operator)));
+                caller.actor(operator)));
     }
 }

@@ -29,7 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Plans: compute a fresh one, read them (text and JSON face), list them by spec version, apply one. */
+/**
+ * Plans: compute a fresh one, read them (text and JSON face), list them by spec version, apply one. Plans span the
+ * whole fleet: a host-scoped token may not compute or read them (403), only apply one that changes its hosts alone.
+ */
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
@@ -51,6 +54,9 @@ public class PlanResource {
 
     @Inject
     PlannerConfig config;
+
+    @Inject
+    CallerAccess caller;
 
     /** A plan that is only shown: nothing stored, announced or applied ({@code fleetplane remove}). */
     public record SpeculativeView(String fleet, Long specVersion, String inventoryDigest, List<PlannedChange> changes,
@@ -87,6 +93,7 @@ public class PlanResource {
     @RolesAllowed({Roles.CI, Roles.OPERATOR})
     @POST
     public PlanView create(@QueryParam("fleet") String fleetParam, String body) {
+        caller.requireWholeFleet();
         JsonNode request = body(body);
         String fleet = fleetParam != null ? fleetParam : request.path("fleet").asText(config.spec().defaultFleet());
         if (fleet.isBlank()) {
@@ -106,6 +113,7 @@ public class PlanResource {
     @POST
     @Path("/speculative")
     public SpeculativeView speculative(@QueryParam("fleet") String fleetParam, String body) {
+        caller.requireWholeFleet();
         JsonNode request = body(body);
         String fleet = fleetParam != null ? fleetParam : request.path("fleet").asText(config.spec().defaultFleet());
         if (fleet.isBlank()) {
@@ -129,6 +137,7 @@ public class PlanResource {
     @GET
     @Path("/{id}")
     public PlanView get(@PathParam("id") String id) {
+        caller.requireWholeFleet();
         return database.read(c -> plans.find(c, id, false)).map(PlanView::of)
                 .orElseThrow(() -> new ApiException(404, "no plan " + id));
     }
@@ -136,6 +145,7 @@ public class PlanResource {
     @RolesAllowed({Roles.VIEWER, Roles.CI})
     @GET
     public List<PlanView> list(@QueryParam("specVersion") Long specVersion, @QueryParam("limit") Integer limit) {
+        caller.requireWholeFleet();
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > 1000) {
             throw new ApiException(400, "limit must be between 1 and 1000, got " + n);
@@ -146,7 +156,8 @@ public class PlanResource {
     /**
      * Applies exactly this plan. Hosts: {@code {"target": [...], "exclude": [...]}} in the body or repeated
      * {@code target} / {@code exclude} query parameters. 404 unknown plan, 400 unknown host, 409 already
-     * applied / has errors / stale (what changed is in {@code details}), 504 no inventory.
+     * applied / has errors / stale (what changed is in {@code details}), 504 no inventory. A host-scoped token may
+     * apply only when every host it would change is in its scope (403 otherwise); approvedBy is the token's name.
      */
     @RolesAllowed(Roles.OPERATOR)
     @POST
@@ -157,8 +168,21 @@ public class PlanResource {
         JsonNode request = body(body);
         List<String> targets = hosts(request, "target", targetParams);
         List<String> excludes = hosts(request, "exclude", excludeParams);
-        String who = operator == null || operator.isBlank() ? "operator" : operator.trim();
+        if (!caller.scope().all()) {
+            Plan plan = database.read(c -> plans.find(c, id, false)).orElseThrow(() -> new ApiException(404, "no plan " + id));
+            caller.requireHosts(changedHosts(plan, targets, excludes));
+        }
+        String who = caller.actor(operator);
         return PlanView.of(refusals(() -> approval.approve(id, who, new PlanApproval.Selection(targets, excludes))));
+    }
+
+    /**
+     * The hosts applying {@code plan} with this selection would change: the targets that are changes of the plan, or
+     * every change but the excluded ones (the approval itself refuses a target the plan does not change).
+     */
+    static List<String> changedHosts(Plan plan, List<String> targets, List<String> excludes) {
+        return plan.changes().stream().map(PlannedChange::host)
+                .filter(h -> targets.isEmpty() ? !excludes.contains(h) : targets.contains(h)).distinct().toList();
     }
 
     private static <T> T refusals(Supplier<T> call) {

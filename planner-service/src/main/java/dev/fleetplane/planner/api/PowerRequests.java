@@ -63,10 +63,6 @@ final class PowerRequests {
         return new Request(action, f.asBoolean(false));
     }
 
-    static String operator(String header) {
-        return header == null || header.isBlank() ? "operator" : header.trim();
-    }
-
     static Response accepted(Supplier<PowerCommands.Accepted> call) {
         try {
             return Response.accepted(call.get()).build();

@@ -34,7 +34,8 @@ import java.util.Set;
 
 /**
  * Spec intake over HTTP: {@code POST /api/v1/specs} with the evaluated hosts file ({@code application/json})
- * or hosts.nix source ({@code text/x-nix}); options as query parameters or {@code X-Fleetplane-*} headers.
+ * or hosts.nix source ({@code text/x-nix}); options as query parameters or {@code X-Fleetplane-*} headers. Specs
+ * span the whole fleet: a host-scoped token neither pushes nor reads them (403).
  */
 @Path("/api/v1/specs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,6 +49,9 @@ public class SpecResource {
 
     @Inject
     PlannerConfig config;
+
+    @Inject
+    CallerAccess caller;
 
     @Inject
     Database database;
@@ -71,6 +75,7 @@ public class SpecResource {
                            @QueryParam("allowRevert") String allowRevertParam,
                            @HeaderParam("X-Fleetplane-Allow-Revert") String allowRevertHeader,
                            InputStream body) {
+        caller.requireWholeFleet();
         String fleet = first(fleetParam, fleetHeader, config.spec().defaultFleet());
         if (!fleet.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
             throw new ApiException(400, "fleet must match [a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}, got '" + fleet + "'");
@@ -101,6 +106,7 @@ public class SpecResource {
     @GET
     @Path("/{version}")
     public SpecStatus get(@PathParam("version") String versionText) {
+        caller.requireWholeFleet();
         long version;
         try {
             version = Long.parseLong(versionText);
@@ -120,6 +126,7 @@ public class SpecResource {
     @GET
     @Path("/latest/content")
     public Response latestContent(@QueryParam("fleet") String fleetParam) {
+        caller.requireWholeFleet();
         String fleet = first(fleetParam, null, config.spec().defaultFleet());
         SpecVersion v = database.read(c -> specs.findLatest(c, fleet)).orElseThrow(() -> new ApiException(404,
                 "fleet " + fleet + " has no spec version yet; push one with `fleetplane push FILE --fleet " + fleet + "`"));
@@ -130,6 +137,7 @@ public class SpecResource {
     @GET
     @Path("/{version}/content")
     public JsonNode content(@PathParam("version") long version) {
+        caller.requireWholeFleet();
         return database.read(c -> specs.find(c, version)).map(SpecVersion::content)
                 .orElseThrow(() -> new ApiException(404, "no spec version " + version));
     }

@@ -15,7 +15,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Day-2 power actions on a VM named by its VMID ({@code fleetplane vm reboot 150}): a host of an applied spec is
- * treated as that host; any other VM only with {@code force}.
+ * treated as that host; any other VM only with {@code force}. A host-scoped token acts only on a VM whose host (or,
+ * for a VM of no fleet, whose name) is in its scope.
  */
 @Path("/api/v1/vms")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,6 +27,9 @@ public class VmPowerResource {
 
     @Inject
     PlannerConfig config;
+
+    @Inject
+    CallerAccess caller;
 
     /**
      * {@code {"action": "start|stop|shutdown|reboot", "force": false}}: 202 {@code {host, vmid, node, action,
@@ -40,7 +44,7 @@ public class VmPowerResource {
         int vmid = vmid(vmidParam);
         PowerRequests.Request r = PowerRequests.parse(body);
         return PowerRequests.accepted(() -> power.forVmid(config.spec().defaultFleet(), vmid, r.action(), r.force(),
-                PowerRequests.operator(operator)));
+                caller.actor(operator), caller.scope()));
     }
 
     static int vmid(String raw) {

@@ -8,6 +8,7 @@ import dev.fleetplane.events.pve.StartVm;
 import dev.fleetplane.events.pve.StopVm;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.StoryContext;
+import dev.fleetplane.messaging.access.HostScope;
 import dev.fleetplane.planner.Publisher;
 import dev.fleetplane.planner.lifecycle.ApplyConfig;
 import dev.fleetplane.planner.lifecycle.PowerStory;
@@ -38,7 +39,7 @@ public class PowerCommands {
                            String requestedBy, String commandId, String correlationId) {
     }
 
-    /** The action is not carried out: 404 (no such host or VM) or 409 (refused by {@link PowerRules}). */
+    /** The action is not carried out: 403 (outside the caller's hosts), 404 (no such host or VM) or 409 (refused by {@link PowerRules}). */
     public static class RefusedException extends RuntimeException {
         private final int status;
 
@@ -85,6 +86,15 @@ public class PowerCommands {
 
     /** A power action on VM {@code vmid}, a host of an applied spec or not; call outside any transaction. */
     public Accepted forVmid(String defaultFleet, int vmid, PowerAction action, boolean force, String operator) {
+        return forVmid(defaultFleet, vmid, action, force, operator, HostScope.every());
+    }
+
+    /**
+     * A power action on VM {@code vmid} by a caller limited to {@code scope}: refused with 403 unless the VM's host
+     * (for a VM of no fleet: its name) is in the scope.
+     */
+    public Accepted forVmid(String defaultFleet, int vmid, PowerAction action, boolean force, String operator,
+                            HostScope scope) {
         String story = PowerStory.newId();
         ObservedVm vm = observe(defaultFleet, vmid, story, action, "VM " + vmid, operator)
                 .orElseThrow(() -> new RefusedException(404, "VM " + vmid + " does not exist in Proxmox (fresh inventory)"));
@@ -95,6 +105,10 @@ public class PowerCommands {
                     owners.get(0).host());
         }
         AppliedHosts.Owned h = owners.isEmpty() ? null : owners.get(0);
+        String host = h == null ? vm.name() : h.host();
+        if (!scope.allows(host)) {
+            throw new RefusedException(403, scope.refusal(host) + " (VM " + vmid + ")");
+        }
         PowerTarget target = h == null
                 ? new PowerTarget(null, null, vmid, vm.name(), vm.node(), vm.template(), false, null)
                 : new PowerTarget(h.fleet(), h.host(), vmid, vm.name(), vm.node(), vm.template(), h.readonly(), h.state());

@@ -22,13 +22,21 @@ public final class TestTokens {
     public static final String VIEWER = "it-viewer-token";
     public static final String CI = "it-ci-token";
     public static final String CONSOLE = "it-console-token";
+    /** A viewer limited to hosts {@code web*}, named {@code it-viewer-web}. */
+    public static final String VIEWER_WEB = "it-viewer-web-token";
+    /** An operator that expired in 2020, named {@code it-expired}. */
+    public static final String EXPIRED = "it-expired-token";
 
     private static Path file;
 
     private TestTokens() {
     }
 
-    /** The tokens file (written once per JVM): it-operator, it-viewer, it-ci, it-console with their one role each. */
+    /**
+     * The tokens file (written once per JVM): it-operator, it-viewer, it-ci, it-console with their one role each,
+     * it-viewer-web (viewer of {@code web*} only) and it-expired (operator, expired 2020-01-01). A test may append a
+     * line (the services re-read the file when it changes).
+     */
     public static synchronized Path file() {
         if (file == null) {
             try {
@@ -38,7 +46,9 @@ public final class TestTokens {
                         + "it-operator operator " + sha256Hex(OPERATOR) + "\n"
                         + "it-viewer viewer " + sha256Hex(VIEWER) + "\n"
                         + "it-ci ci " + sha256Hex(CI) + "\n"
-                        + "it-console console " + sha256Hex(CONSOLE) + "\n", StandardCharsets.UTF_8);
+                        + "it-console console " + sha256Hex(CONSOLE) + "\n"
+                        + "it-viewer-web viewer " + sha256Hex(VIEWER_WEB) + " hosts=web*\n"
+                        + "it-expired operator " + sha256Hex(EXPIRED) + " expires=2020-01-01\n", StandardCharsets.UTF_8);
                 file = f;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the test tokens file", e);
@@ -81,7 +91,8 @@ public final class TestTokens {
         }
     }
 
-    static String sha256Hex(String token) {
+    /** The SHA-256 of a token as a tokens file holds it (hex). */
+    public static String sha256Hex(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(token.getBytes(StandardCharsets.UTF_8)));
