@@ -356,7 +356,8 @@ final class FleetStack implements AutoCloseable {
     /**
      * The operator of the REST APIs (docs/access.md): the token in {@code tokenDir}, made (random, mode 600) the first
      * time and kept across restarts, so scripts and CI jobs that read it keep working; the services get only its
-     * SHA-256 in a tokens file ({@code FLEETPLANE_TOKENS_FILE}).
+     * SHA-256 in the tokens file beside it ({@code FLEETPLANE_TOKENS_FILE}), which keeps the lines
+     * {@code fleetplane token add} wrote.
      */
     private void apiOperator(Path tokenDir, Map<String, String> env) throws IOException {
         Files.createDirectories(tokenDir);
@@ -372,9 +373,16 @@ final class FleetStack implements AutoCloseable {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
             name = "operator";
         }
-        Path tokens = workDir.resolve("tokens");
-        writePrivate(tokens, "# written by fleetplane up/demo: <name> <roles,comma> <token sha256>\n"
-                + name + " operator " + sha256Hex(token) + "\n");
+        // Other lines (`fleetplane token add`) stay: only this operator's line is written or brought up to date, and
+        // a line of another name with the same token (the user name changed) goes, or the services would refuse both.
+        Path tokens = tokenDir.resolve(TokenCommand.FILE);
+        String hash = sha256Hex(token);
+        String before = TokensFileLines.read(tokens);
+        String text = before.isEmpty()
+                ? "# written by fleetplane up/demo and `fleetplane token`: <name> <roles,comma> <token sha256> "
+                + "[hosts=<glob,...>] [expires=<date>]\n" : before;
+        writePrivate(tokens, TokensFileLines.withLine(TokensFileLines.withoutHash(text, name, hash), name,
+                name + " operator " + hash));
         env.put("FLEETPLANE_TOKENS_FILE", tokens.toString());
     }
 

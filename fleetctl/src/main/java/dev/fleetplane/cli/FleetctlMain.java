@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         subcommands = {UpCommand.class, DemoCommand.class, PushCommand.class, PlanCommand.class, ApplyCommand.class,
                 StatusCommand.class, EventsCommand.class, InventoryCommand.class, PreflightCommand.class,
                 RetryCommand.class, IntegrateCommand.class, NewCommand.class, RemoveCommand.class, VmCommand.class,
-                NextVmidCommand.class, SpecCommand.class, TemplateCommand.class, ConsoleCommand.class,
+                NextVmidCommand.class, SpecCommand.class, TemplateCommand.class, ConsoleCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FleetctlMain {
 

@@ -219,10 +219,14 @@ final class StateDirectory implements AutoCloseable {
         Files.move(tmp, d.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Empty, or holding only {@code stack.json} (a simulator {@code up} run with FLEETPLANE_HOME here). */
+    /**
+     * Empty, or holding only {@code stack.json} (a simulator {@code up} run with FLEETPLANE_HOME here) and the tokens
+     * file ({@code fleetplane token add} before the first {@code up}).
+     */
     private static boolean onlyStackFile(Path d) {
         try (Stream<Path> entries = Files.list(d)) {
-            return entries.allMatch(p -> p.getFileName().toString().startsWith("stack.json"));
+            return entries.allMatch(p -> p.getFileName().toString().startsWith("stack.json")
+                    || p.getFileName().toString().equals(TokenCommand.FILE));
         } catch (IOException e) {
             throw new CliException("cannot list state directory " + d + ": " + e.getMessage());
         }

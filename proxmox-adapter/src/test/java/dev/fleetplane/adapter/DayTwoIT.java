@@ -137,6 +137,19 @@ class DayTwoIT {
     }
 
     @Test
+    void aTokenLimitedToWebHosts_seesOnlyGuestsNamedLikeThem_andIsRefusedAnotherGuest() {
+        runningVm("web-scope-1", 148);
+        String web = TestTokens.bearer(TestTokens.VIEWER_WEB);
+        List<String> names = given().header("Authorization", web).get("/api/v1/vms").then().statusCode(200)
+                .extract().jsonPath().getList("name");
+        assertTrue(names.contains("web-scope-1"), names.toString());
+        assertTrue(names.stream().allMatch(n -> n.startsWith("web")), "only web* guests: " + names);
+        given().header("Authorization", web).get("/api/v1/vms/148/status").then().statusCode(200);
+        given().header("Authorization", web).get("/api/v1/vms/150/config").then().statusCode(403)
+                .body("error", equalTo("token it-viewer-web may only see hosts web*, not 'hand-made' (VM 150)"));
+    }
+
+    @Test
     void vmReads_ofAnAbsentVmid_are404NamingIt_andAMalformedVmidIs400() {
         given().get("/api/v1/vms/4711/status").then().statusCode(404)
                 .body("error", containsString("VM 4711 does not exist"));

@@ -79,8 +79,8 @@ public class ConsoleSessionsResource {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw problem(401, "an operator's token is needed: Authorization: Bearer <token>");
         }
-        return operators.authenticate(authorization.substring(7).strip())
-                .orElseThrow(() -> problem(401, "unknown token"));
+        String token = authorization.substring(7).strip();
+        return operators.authenticate(token).orElseThrow(() -> problem(401, operators.refusal(token)));
     }
 
     private static WebApplicationException problem(int status, String message) {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * The operators the gateway admits, from {@code fleetplane.console.operators.*} and the operators file, checked at
  * start (a bad entry stops the gateway naming it), and the shared tokens file of every service (fleet-messaging
- * {@link Tokens}, docs/access.md): {@code operator} and {@code console} write, {@code viewer} reads, every host.
+ * {@link Tokens}, docs/access.md): {@code operator} and {@code console} write, {@code viewer} reads, on the hosts of
+ * the token's {@code hosts=} (every host without it), and not once its {@code expires=} is past.
  */
 @Startup
 @ApplicationScoped
@@ -39,6 +42,9 @@ public class Operators {
     Tokens shared;
 
     private volatile List<Operator> operators = List.of();
+
+    /** The clock a shared token's expiry is judged by (a test may set another). */
+    Clock clock = Clock.systemUTC();
 
     @PostConstruct
     void load() {
@@ -88,17 +94,39 @@ public class Operators {
                 found = o;
             }
         }
-        return found != null ? Optional.of(found) : shared.authenticate(token).flatMap(Operators::fromShared);
+        Instant now = clock.instant();
+        return found != null ? Optional.of(found) : shared.authenticate(token).flatMap(t -> fromShared(t, now));
     }
 
-    /** A shared token as a console operator of every host; a token with none of the console's roles is not one. */
-    static Optional<Operator> fromShared(AccessToken t) {
+    /**
+     * Why {@link #authenticate} found no operator for this token, for the 401: an expired shared token names its
+     * expiry, a shared token without a console role says so, anything else is an unknown token.
+     */
+    public String refusal(String token) {
+        Optional<AccessToken> t = token == null || token.isEmpty() ? Optional.empty() : shared.authenticate(token);
+        if (t.isEmpty()) {
+            return "unknown token";
+        }
+        if (t.get().expiredAt(clock.instant())) {
+            return "token " + t.get().name() + " expired at " + t.get().expires();
+        }
+        return "token " + t.get().name() + " has no console role (operator, console or viewer)";
+    }
+
+    /**
+     * A shared token as a console operator of the hosts of its {@code hosts=} (every host without it); an expired
+     * token, or one with none of the console's roles, is not one.
+     */
+    static Optional<Operator> fromShared(AccessToken t, Instant now) {
+        if (t.expiredAt(now)) {
+            return Optional.empty();
+        }
         var roles = t.granted();
         boolean write = roles.contains(Roles.OPERATOR) || roles.contains(Roles.CONSOLE);
         if (!write && !roles.contains(Roles.VIEWER)) {
             return Optional.empty();
         }
-        return Optional.of(new Operator(t.name(), t.sha256(), List.of("*"), write));
+        return Optional.of(new Operator(t.name(), t.sha256(), t.hosts().isEmpty() ? List.of("*") : t.hosts(), write));
     }
 
     static byte[] sha256(String token) {

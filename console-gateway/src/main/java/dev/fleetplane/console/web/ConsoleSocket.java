@@ -133,8 +133,9 @@ public class ConsoleSocket {
     private void admit(ClientLink link, ClientMessage.Auth auth) throws InterruptedException {
         Optional<Operator> operator = operators.authenticate(auth.token());
         if (operator.isEmpty()) {
-            LOG.infof("console: refused an unknown token from %s for host %s", link.from(), link.host());
-            link.close(UNAUTHORIZED, "unknown token");
+            String why = operators.refusal(auth.token());
+            LOG.infof("console: refused a token from %s for host %s: %s", link.from(), link.host(), why);
+            link.close(UNAUTHORIZED, why);
             return;
         }
         Operator o = operator.get();

@@ -68,14 +68,29 @@ class OperatorTest {
     @Test
     void sharedTokens_operatorAndConsoleWrite_viewerReads_ciIsNoConsoleOperator() {
         var operator = Operators.fromShared(new AccessToken("ops", Set.of("operator"),
-                new byte[32])).orElseThrow();
+                new byte[32]), NOW).orElseThrow();
         assertTrue(operator.mayWrite());
         assertTrue(operator.mayOpen("any-host"));
         assertTrue(Operators.fromShared(new AccessToken("c", Set.of("console"),
-                new byte[32])).orElseThrow().mayWrite());
+                new byte[32]), NOW).orElseThrow().mayWrite());
         assertFalse(Operators.fromShared(new AccessToken("v", Set.of("viewer"),
-                new byte[32])).orElseThrow().mayWrite());
+                new byte[32]), NOW).orElseThrow().mayWrite());
         assertTrue(Operators.fromShared(new AccessToken("ci", Set.of("ci"),
-                new byte[32])).isEmpty());
+                new byte[32]), NOW).isEmpty());
+    }
+
+    static final java.time.Instant NOW = java.time.Instant.parse("2026-06-01T00:00:00Z");
+
+    @Test
+    void aSharedTokenLimitedToHosts_opensOnlyThose_andAnExpiredOneIsNoOperator() {
+        var web = Operators.fromShared(new AccessToken("ops", Set.of("operator"), new byte[32])
+                .limitedTo(List.of("web*"), null), NOW).orElseThrow();
+        assertTrue(web.mayOpen("web-1"));
+        assertFalse(web.mayOpen("db-1"));
+        var expired = new AccessToken("old", Set.of("operator"), new byte[32])
+                .limitedTo(List.of(), java.time.Instant.parse("2020-01-01T00:00:00Z"));
+        assertTrue(Operators.fromShared(expired, NOW).isEmpty());
+        assertTrue(Operators.fromShared(expired.limitedTo(List.of(), java.time.Instant.parse("2027-01-01T00:00:00Z")),
+                NOW).isPresent(), "not yet expired");
     }
 }

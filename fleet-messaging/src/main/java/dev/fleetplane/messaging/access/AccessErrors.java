@@ -6,6 +6,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -25,6 +26,11 @@ import java.util.Set;
 public final class AccessErrors {
 
     private AccessErrors() {
+    }
+
+    /** A 403 in the same shape, for a resource that refuses a host outside the caller's {@link HostScope}. */
+    public static WebApplicationException forbidden(String message) {
+        return new WebApplicationException(problem(403, message));
     }
 
     static Response problem(int status, String message) {

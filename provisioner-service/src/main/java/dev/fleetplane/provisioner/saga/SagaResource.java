@@ -1,7 +1,10 @@
 package dev.fleetplane.provisioner.saga;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.AccessErrors;
+import dev.fleetplane.messaging.access.HostScope;
 import dev.fleetplane.messaging.access.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
@@ -15,7 +18,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** The sagas for operators and the CLI: where each host's provisioning stands, and {@code retry}. */
+/**
+ * The sagas for operators and the CLI: where each host's provisioning stands, and {@code retry}. A host-scoped token
+ * (docs/access.md) sees and retries only its hosts' sagas; a retry records the token's name as who asked.
+ */
 @Path("/sagas")
 @Produces(MediaType.APPLICATION_JSON)
 public class SagaResource {
@@ -29,14 +35,18 @@ public class SagaResource {
     @Inject
     Retries retries;
 
+    @Inject
+    SecurityIdentity identity;
+
     @RolesAllowed(Roles.VIEWER)
     @GET
     public List<Saga> active() {
+        HostScope scope = HostScope.of(identity);
         return database.read(c -> {
             List<Saga> out = new java.util.ArrayList<>();
             for (SagaState state : SagaState.values()) {
                 if (state.isActive()) {
-                    out.addAll(store.inState(c, state));
+                    store.inState(c, state).stream().filter(s -> scope.allows(s.host())).forEach(out::add);
                 }
             }
             return out;
@@ -47,6 +57,7 @@ public class SagaResource {
     @GET
     @Path("/{host}")
     public Saga one(@PathParam("host") String host) {
+        requireHost(host);
         return database.read(c -> store.find(c, host))
                 .orElseThrow(() -> new NotFoundException("no provisioning saga for host '" + host + "'"));
     }
@@ -56,10 +67,15 @@ public class SagaResource {
     @POST
     @Path("/{host}/retry")
     public Saga retry(@PathParam("host") String host, @QueryParam("by") String by) {
+        requireHost(host);
+        String name = identity.getPrincipal().getName();
+        // Who asked is the token's name; a different ?by= (the client's word) is kept only as a note.
+        String who = by == null || by.isBlank() || by.strip().equals(name) ? name
+                : name + " (as sent: " + by.strip().replaceAll("\\p{Cntrl}", "") + ")";
         try {
             return database.inTransaction(c -> {
                 try {
-                    return retries.retry(c, host, by == null ? "rest" : by);
+                    return retries.retry(c, host, who);
                 } catch (Retries.RetryRefused e) {
                     throw new RefusedInTransaction(e);
                 }
@@ -70,6 +86,13 @@ public class SagaResource {
                     : new ClientErrorException(jakarta.ws.rs.core.Response.status(409)
                             .entity(java.util.Map.of("error", refused.getMessage())).type(MediaType.APPLICATION_JSON)
                             .build());
+        }
+    }
+
+    private void requireHost(String host) {
+        HostScope scope = HostScope.of(identity);
+        if (!scope.allows(host)) {
+            throw AccessErrors.forbidden(scope.refusal(host));
         }
     }
 

@@ -52,4 +52,20 @@ class ProvisionerAccessIT {
         assertEquals(200, AccessProbe.call(base, new Door("GET /q/health", "/q/health/live", null, null, 200), null)
                 .status());
     }
+
+    @Test
+    void aTokenLimitedToWebHosts_isRefusedAnotherHostsSaga_andSeesOnlyItsHostsSagas() throws Exception {
+        String web = TestTokens.bearer(TestTokens.VIEWER_WEB);
+        var db = AccessProbe.call(base, new Door("GET /sagas/{host}", "/sagas/db-1", null, null, 403), web);
+        assertEquals(403, db.status(), db.toString());
+        assertEquals("{\"error\":\"token it-viewer-web may only see hosts web*, not 'db-1'\"}", db.body());
+        var all = AccessProbe.call(base, new Door("GET /sagas", "/sagas", null, null, 200), web);
+        assertEquals(200, all.status(), all.toString());
+        for (var saga : dev.fleetplane.events.Json.MAPPER.readTree(all.body())) {
+            assertTrue(saga.path("host").asText().startsWith("web"), all.body());
+        }
+        var expired = AccessProbe.call(base, DOORS.get(0), TestTokens.bearer(TestTokens.EXPIRED));
+        assertEquals(401, expired.status(), expired.toString());
+        assertEquals("{\"error\":\"token it-expired expired at 2020-01-01T00:00:00Z\"}", expired.body());
+    }
 }
