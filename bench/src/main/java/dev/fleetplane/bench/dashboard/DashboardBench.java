@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * consumes) at {@code --rate} per second for {@code --seconds}, each record's timestamp (CreateTime) set to its send
  * time, and takes for every event the time from that timestamp until its {@code data} arrived on the stream: the path
  * Kafka → the event log's consumer → PostgreSQL → LISTEN/NOTIFY → SSE. Then opens {@code --streams} more streams and
- * reads the planner's RSS before and after. Prints figures, asserts nothing.
+ * reads the planner's RSS before and after (each stream with a viewer token of its own: the planner admits
+ * {@code fleetplane.planner.dashboard.streams-per-token} per token). Prints figures, asserts nothing.
  *
  * <pre>bench/dashboard-bench.sh [--rate 1000] [--seconds 20] [--streams 20] [--warmup 500]</pre>
  */
@@ -84,9 +85,16 @@ public final class DashboardBench {
     }
 
     private void run(Path jar, int rate, int seconds, int streams, int warmup) throws Exception {
+        // One viewer per stream, as dashboards would be: the planner admits a bounded number of streams per token.
         ServiceProcesses.Token viewer = ServiceProcesses.Token.random("bench-viewer", "viewer");
+        List<ServiceProcesses.Token> viewers = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            viewers.add(ServiceProcesses.Token.random("bench-viewer-" + i, "viewer"));
+        }
+        List<ServiceProcesses.Token> admitted = new ArrayList<>(viewers);
+        admitted.add(viewer);
         Path dir = Files.createTempDirectory("fleetplane-dashboard-bench-");
-        Path tokens = ServiceProcesses.tokensFile(dir.resolve("tokens"), List.of(viewer));
+        Path tokens = ServiceProcesses.tokensFile(dir.resolve("tokens"), admitted);
         Path log = dir.resolve("planner.log");
         Process planner = null;
         List<SseStream> open = new ArrayList<>();
@@ -139,7 +147,8 @@ public final class DashboardBench {
             // 2. N more streams (the measured one stays open): what each costs the planner as events fan out to all.
             List<SseStream> more = new ArrayList<>();
             for (int i = 0; i < streams; i++) {
-                SseStream s = SseStream.follow(http, stream, viewer.secret(), (data, at) -> { }, "sse-" + i);
+                SseStream s = SseStream.follow(http, stream, viewers.get(i).secret(), (event, data, at) -> { },
+                        "sse-" + i);
                 more.add(s);
                 open.add(s);
             }
@@ -180,7 +189,11 @@ public final class DashboardBench {
     }
 
     /** The stream's reader: the lag of an event the bench sent (warm-up included; cleared before the measure). */
-    private void received(String data, long at) {
+    private void received(String event, String data, long at) {
+        if (!"fleet-event".equals(event)) {
+            System.out.printf("DASHBOARD-BENCH the stream sent %s: %s%n", event, data);
+            return;
+        }
         try {
             String id = JSON.readTree(data).path("id").asText();
             Long sent = sentAt.get(id);

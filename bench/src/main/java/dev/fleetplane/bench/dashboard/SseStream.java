@@ -16,14 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One {@code text/event-stream} followed with java.net.http as an outside client follows the planner's
- * {@code /api/v1/events/stream}: the bearer token in the header, each event's {@code data} handed over with the wall
- * clock time (ms) at which its first line arrived, on the stream's own reading thread.
+ * {@code /api/v1/events/stream}: the bearer token in the header, each event's name and {@code data} handed over with the
+ * wall clock time (ms) at which its first line arrived, on the stream's own reading thread.
  */
 final class SseStream implements AutoCloseable {
 
     /** What the stream does with an event's data. */
     interface Receiver {
-        void on(String data, long receivedAtMillis);
+        void on(String event, String data, long receivedAtMillis);
     }
 
     private final CountDownLatch open = new CountDownLatch(1);
@@ -59,14 +59,16 @@ final class SseStream implements AutoCloseable {
             open.countDown();
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             StringBuilder data = new StringBuilder();
+            String event = "message";
             long firstLineAt = 0;
             for (String line; (line = lines.readLine()) != null; ) {
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         events.incrementAndGet();
-                        receiver.on(data.toString(), firstLineAt);
+                        receiver.on(event, data.toString(), firstLineAt);
                         data.setLength(0);
                     }
+                    event = "message";
                     firstLineAt = 0;
                 } else if (line.startsWith("data:")) {
                     if (firstLineAt == 0) {
@@ -76,8 +78,13 @@ final class SseStream implements AutoCloseable {
                         data.append('\n');
                     }
                     data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
-                } else if (firstLineAt == 0 && !line.startsWith(":")) {
-                    firstLineAt = System.currentTimeMillis(); // id: and event: come first
+                } else if (!line.startsWith(":")) {
+                    if (firstLineAt == 0) {
+                        firstLineAt = System.currentTimeMillis(); // id: and event: come first
+                    }
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).strip();
+                    }
                 }
             }
             if (!closed) {
