@@ -53,6 +53,8 @@ public final class DashboardBench {
             "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private static final String STREAM = "/api/v1/events/stream";
     private static final int HOSTS = 100;
+    /** The event log's consumer group (planner application.properties, channel event-log). */
+    private static final String EVENT_LOG_GROUP = "planner.event-log";
 
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final Map<String, Long> lagOf = new ConcurrentHashMap<>();
@@ -128,17 +130,27 @@ public final class DashboardBench {
             // 1. One stream, the warm-up, then the measured rate.
             SseStream one = SseStream.follow(http, stream, viewer.secret(), this::received, "sse-measured");
             open.add(one);
+            prime(producer, List.of(one));
+            long beforeWarmup = one.events();
             send(producer, warmup, Math.min(rate, 500), false);
-            one.awaitOpen(Duration.ofSeconds(30));
-            awaitCount("the warm-up on the stream", one::events, warmup, Duration.ofSeconds(60), one);
+            awaitCount("the warm-up on the stream", () -> one.events() - beforeWarmup, warmup, Duration.ofSeconds(60),
+                    one);
             lagOf.clear();
             long before = one.events();
-            long sendStart = System.currentTimeMillis();
             int total = rate * seconds;
-            long sendMillis = send(producer, total, rate, true);
-            long sendEnd = System.currentTimeMillis();
-            boolean all = awaitCount("the measured events on the stream", () -> one.events() - before, total,
-                    Duration.ofSeconds(60), one);
+            boolean all;
+            long sendStart;
+            long sendEnd;
+            long sendMillis;
+            try (GroupLag groupLag = new GroupLag(stack.kafkaBootstrapServers(), EVENT_LOG_GROUP, Topics.PVE_COMMANDS,
+                    500)) {
+                sendStart = System.currentTimeMillis();
+                sendMillis = send(producer, total, rate, true);
+                sendEnd = System.currentTimeMillis();
+                all = awaitCount("the measured events on the stream", () -> one.events() - before, total,
+                        Duration.ofSeconds(60), one);
+                reportGroupLag(groupLag.readings(), sendEnd - sendStart);
+            }
             long lastArrival = lagOf.isEmpty() ? sendEnd : lagOf.entrySet().stream()
                     .mapToLong(e -> sentAt.get(e.getKey()) + e.getValue()).max().orElse(sendEnd);
             report(total, sendMillis, sendStart, sendEnd, lastArrival, all, seconds);
@@ -152,14 +164,14 @@ public final class DashboardBench {
                 more.add(s);
                 open.add(s);
             }
+            prime(producer, more);
+            long[] base = more.stream().mapToLong(SseStream::events).toArray();
             int fanOut = 200;
             send(producer, fanOut, 100, false);
             for (int i = 0; i < streams; i++) {
-                more.get(i).awaitOpen(Duration.ofSeconds(30));
-            }
-            for (int i = 0; i < streams; i++) {
                 SseStream s = more.get(i);
-                awaitCount("stream " + i + " of " + streams, s::events, fanOut, Duration.ofSeconds(60), s);
+                long from = base[i];
+                awaitCount("stream " + i + " of " + streams, () -> s.events() - from, fanOut, Duration.ofSeconds(60), s);
             }
             ProcStatus withMore = ProcStatus.of(pid);
             System.out.printf("%nDASHBOARD-BENCH planner started, idle:           %s%n", started);
@@ -202,6 +214,26 @@ public final class DashboardBench {
             }
         } catch (IOException notJson) {
             System.out.println("not JSON on the stream: " + data);
+        }
+    }
+
+    /**
+     * A stream carries only what is logged after it was admitted: sends one event every 100 ms until each of
+     * {@code streams} has received one, so that the counting starts on streams known to be live.
+     */
+    private void prime(KafkaProducer<String, byte[]> producer, List<SseStream> streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streams.stream().anyMatch(s -> s.events() == 0)) {
+            for (SseStream s : streams) {
+                if (s.failure() != null) {
+                    throw new IllegalStateException(s.failure());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not every stream received an event within 60 s");
+            }
+            send(producer, 1, 10, false);
+            Thread.sleep(100);
         }
     }
 
@@ -268,6 +300,19 @@ public final class DashboardBench {
         windows.keySet().stream().sorted().forEach(w -> System.out.printf(
                 "DASHBOARD-BENCH   sent in %2d-%2d s: %s%n", w * 5, w * 5 + 5,
                 summary(windows.get(w).stream().mapToLong(Long::longValue).sorted().toArray())));
+    }
+
+    /** The event log's consumer lag while sending and after: the most, and the last reading while sending. */
+    private static void reportGroupLag(List<GroupLag.Reading> readings, long sendingMillis) {
+        long most = readings.stream().mapToLong(GroupLag.Reading::lag).max().orElse(-1);
+        long atEnd = readings.stream().filter(r -> r.atMillis() <= sendingMillis).mapToLong(GroupLag.Reading::lag)
+                .reduce((a, b) -> b).orElse(-1);
+        long drained = readings.stream().filter(r -> r.atMillis() > sendingMillis && r.lag() == 0)
+                .mapToLong(GroupLag.Reading::atMillis).findFirst().orElse(-1);
+        System.out.printf("DASHBOARD-BENCH consumer group %s on %s (committed offsets, every 500 ms): most %d records"
+                        + " behind, %d at the end of sending, %s%n", EVENT_LOG_GROUP, Topics.PVE_COMMANDS, most, atEnd,
+                drained < 0 ? "not back to 0 while the bench waited" : "0 again " + (drained - sendingMillis)
+                        + " ms after the last send");
     }
 
     private static String summary(long[] sorted) {

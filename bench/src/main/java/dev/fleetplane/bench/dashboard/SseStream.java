@@ -9,9 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +23,6 @@ final class SseStream implements AutoCloseable {
         void on(String event, String data, long receivedAtMillis);
     }
 
-    private final CountDownLatch open = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
     private final Thread reader;
     private volatile InputStream body;
@@ -39,7 +35,7 @@ final class SseStream implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts following {@code uri}; {@link #awaitOpen} says when the planner has answered. */
+    /** Starts following {@code uri}; {@link #failure} says why it stopped (a refusal: the planner's answer). */
     static SseStream follow(HttpClient http, URI uri, String token, Receiver receiver, String name) {
         return new SseStream(http, uri, token, receiver, name);
     }
@@ -53,10 +49,8 @@ final class SseStream implements AutoCloseable {
             if (response.statusCode() != 200) {
                 failure = uri + " answered " + response.statusCode() + ": "
                         + new String(body.readAllBytes(), StandardCharsets.UTF_8);
-                open.countDown();
                 return;
             }
-            open.countDown();
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             StringBuilder data = new StringBuilder();
             String event = "message";
@@ -96,18 +90,6 @@ final class SseStream implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            open.countDown();
-        }
-    }
-
-    /** Waits until the planner answered the request; fails with its answer when that was not a 200. */
-    void awaitOpen(Duration timeout) throws InterruptedException {
-        if (!open.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("the event stream did not answer within " + timeout.toSeconds() + " s");
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
         }
     }
 
