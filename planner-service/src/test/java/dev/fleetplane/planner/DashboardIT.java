@@ -181,6 +181,38 @@ class DashboardIT {
     }
 
     @Test
+    void aTokenHoldsAtMost16Streams_theNextIs429_untilOneCloses() throws Exception {
+        List<SseClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                SseClient s = SseClient.open(base, "/api/v1/events/stream", TestTokens.CI, null);
+                open.add(s);
+                assertEquals(200, s.status, s.body);
+            }
+            try (SseClient refused = SseClient.open(base, "/api/v1/events/stream", TestTokens.CI, null)) {
+                assertEquals(429, refused.status);
+                assertTrue(refused.body.contains("token it-ci has 16 event streams open already"), refused.body);
+            }
+            open.remove(0).close();
+            // The planner notices the closed connection within its next tick; then a slot is free again.
+            long end = System.nanoTime() + WAIT.toNanos();
+            int status = 0;
+            while (System.nanoTime() < end) {
+                SseClient again = SseClient.open(base, "/api/v1/events/stream", TestTokens.CI, null);
+                status = again.status;
+                if (status == 200) {
+                    open.add(again);
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(200, status, "a slot is free once a stream closed");
+        } finally {
+            open.forEach(SseClient::close);
+        }
+    }
+
+    @Test
     void theHostsTable_showsStateSince_desiredObservedAndTheLastEvent() throws Exception {
         String r = run();
         String fleet = "dash-" + r;
