@@ -167,12 +167,16 @@ public class TopicStats {
         Collection<GroupListing> listed = a.listGroups().all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Set<String> ids = new TreeSet<>();
         listed.forEach(g -> ids.add(g.groupId()));
+        // every group's question first, then the answers: one round trip's wait, not one per group
+        Map<String, KafkaFuture<Map<TopicPartition, OffsetAndMetadata>>> asked = new TreeMap<>();
+        for (String group : ids) {
+            asked.put(group, a.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        }
         List<GroupFigures> out = new ArrayList<>();
         for (String group : ids) {
             Map<TopicPartition, OffsetAndMetadata> offsets;
             try {
-                offsets = a.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                offsets = asked.get(group).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 // a share or streams group, or one deleted between the two calls: it has no consumer offsets to show
                 continue;

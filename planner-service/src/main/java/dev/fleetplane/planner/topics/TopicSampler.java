@@ -29,7 +29,9 @@ public class TopicSampler {
     private final WorkLoop loop = new WorkLoop("topic-sampler", this::round);
 
     void start(@Observes StartupEvent ignored) {
-        loop.start();
+        if (!config.sampleInterval().isZero() && !config.sampleInterval().isNegative()) {
+            loop.start();
+        }
     }
 
     void stop(@Observes ShutdownEvent ignored) {

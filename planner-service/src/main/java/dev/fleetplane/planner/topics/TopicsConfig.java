@@ -10,7 +10,7 @@ public interface TopicsConfig {
 
     /**
      * How often the sampler asks the broker for end offsets, lag and dead-letter depth (the history keeps
-     * {@link TopicHistory#CAPACITY} samples: an hour at the default).
+     * {@link TopicHistory#CAPACITY} samples: an hour at the default); 0 turns the sampler off (no history, no rates).
      */
     @WithDefault("5s")
     Duration sampleInterval();
