@@ -11,6 +11,7 @@ import dev.fleetplane.events.Json;
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.events.console.ConsoleSessionClosed;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
+import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.localstack.quarkus.TopicRecorder;
 import dev.fleetplane.proxmox.client.ProxmoxClient;
 import dev.fleetplane.proxmox.client.PveConnection;
@@ -129,6 +130,10 @@ class ConsoleGatewayIT {
         assertClosed(ConsoleWorld.SHARED_HOST, "not-a-token", 4401, "unknown token");
         assertClosed(ConsoleWorld.SHARED_HOST, ConsoleWorld.WENDY, 4403,
                 "operator wendy may not open the console of " + ConsoleWorld.SHARED_HOST);
+        // Shared tokens (TestTokens): one past its expires=, one limited by hosts= to web*.
+        assertClosed(ConsoleWorld.SHARED_HOST, TestTokens.EXPIRED, 4401, "token it-expired expired at 2020-01-01T00:00:00Z");
+        assertClosed(ConsoleWorld.SHARED_HOST, TestTokens.VIEWER_WEB, 4403,
+                "operator it-viewer-web may not open the console of " + ConsoleWorld.SHARED_HOST);
         assertClosed("nosuchhost", ConsoleWorld.ALICE, 4404, "no VM named nosuchhost in the cluster (pve-api)");
         ConsoleClient.Closed stopped = closeOf(ConsoleWorld.STOPPED_HOST, ConsoleWorld.ALICE);
         assertEquals(new ConsoleClient.Closed(4409, "off (VM 103 on pve) is stopped: start it (qm start 103) to open "

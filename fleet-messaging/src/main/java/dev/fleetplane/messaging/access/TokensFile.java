@@ -53,9 +53,12 @@ public final class TokensFile {
                 switch (option) {
                     case "hosts" -> hosts = HostScope.parse(where + ": token " + token.name() + "'s hosts", value);
                     case "expires" -> expires = expiry(where + ": token " + token.name() + "'s expires", value);
+                    // Only a short word before '=' is echoed: a stray field may be a pasted token (the file is
+                    // re-read while the service runs, and this message goes to its log).
                     default -> throw new IllegalArgumentException(where + ": token " + token.name()
-                            + ": unknown field '" + option + "'; after the hash come hosts=<glob,...> and "
-                            + "expires=<date>");
+                            + ": unknown field " + (eq > 0 && option.matches("[A-Za-z-]{1,20}") ? "'" + option + "'"
+                            : "#" + (k + 1) + " (not shown: it is not a name=value option)")
+                            + "; after the hash come hosts=<glob,...> and expires=<date>");
                 }
             }
             out.add(token.limitedTo(hosts, expires));

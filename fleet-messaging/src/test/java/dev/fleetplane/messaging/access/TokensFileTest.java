@@ -110,6 +110,10 @@ class TokensFileTest {
                 () -> TokensFile.parse("t", "bob viewer " + HASH + " colour=blue"));
         assertTrue(e.getMessage().startsWith("t line 1: token bob: unknown field 'colour'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
+                () -> TokensFile.parse("t", "bob viewer " + HASH + " s3cret-token"));
+        assertEquals("t line 1: token bob: unknown field #4 (not shown: it is not a name=value option); after the "
+                + "hash come hosts=<glob,...> and expires=<date>", e.getMessage(), "a pasted token is not echoed");
+        e = assertThrows(IllegalArgumentException.class,
                 () -> TokensFile.parse("t", "bob viewer " + HASH + " hosts=a hosts=b"));
         assertEquals("t line 1: token bob has hosts= twice", e.getMessage());
     }

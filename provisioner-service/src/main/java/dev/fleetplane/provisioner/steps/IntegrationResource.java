@@ -1,8 +1,11 @@
 package dev.fleetplane.provisioner.steps;
 
 import dev.fleetplane.messaging.Database;
+import dev.fleetplane.messaging.access.AccessErrors;
+import dev.fleetplane.messaging.access.HostScope;
 import dev.fleetplane.messaging.access.Roles;
 import dev.fleetplane.provisioner.integrate.IntegrationSnippets;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -33,9 +36,16 @@ public class IntegrationResource {
     @Inject
     HardwareConfigs hardwareConfigs;
 
+    @Inject
+    SecurityIdentity identity;
+
     @RolesAllowed(Roles.VIEWER)
     @GET
     public View get(@PathParam("host") String host) {
+        HostScope scope = HostScope.of(identity);
+        if (!scope.allows(host)) {
+            throw AccessErrors.forbidden(scope.refusal(host));
+        }
         return database.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT vmid, ip, public_key, fingerprint, age_recipient,"
                     + " hosts_nix, sops_yaml, tailscale_tags FROM host_integration WHERE host = ?")) {

@@ -59,6 +59,12 @@ class ProvisionerAccessIT {
         var db = AccessProbe.call(base, new Door("GET /sagas/{host}", "/sagas/db-1", null, null, 403), web);
         assertEquals(403, db.status(), db.toString());
         assertEquals("{\"error\":\"token it-viewer-web may only see hosts web*, not 'db-1'\"}", db.body());
+        var integration = AccessProbe.call(base, new Door("GET /sagas/{host}/integration", "/sagas/db-1/integration",
+                null, null, 403), web);
+        assertEquals(403, integration.status(), integration.toString());
+        var retry = AccessProbe.call(base, new Door("POST /sagas/{host}/retry", "/sagas/db-1/retry", null, null, 403),
+                TestTokens.bearer(TestTokens.VIEWER_WEB));
+        assertEquals(403, retry.status(), "a viewer may not retry at all: " + retry);
         var all = AccessProbe.call(base, new Door("GET /sagas", "/sagas", null, null, 200), web);
         assertEquals(200, all.status(), all.toString());
         for (var saga : dev.fleetplane.events.Json.MAPPER.readTree(all.body())) {
