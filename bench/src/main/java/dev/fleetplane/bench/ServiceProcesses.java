@@ -6,8 +6,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 
 /** What the drivers need to run a packaged service as a process of its own: a port, the JVM, readiness. */
 public final class ServiceProcesses {
@@ -20,6 +28,39 @@ public final class ServiceProcesses {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** A bearer token of the services' API (docs/access.md): who, which roles (comma-separated), the secret. */
+    public record Token(String name, String roles, String secret) {
+
+        /** A new random token (32 bytes, hex) for {@code name} with {@code roles}. */
+        public static Token random(String name, String roles) {
+            byte[] b = new byte[32];
+            new SecureRandom().nextBytes(b);
+            return new Token(name, roles, HexFormat.of().formatHex(b));
+        }
+
+        String line() {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+                return name + " " + roles + " " + HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Writes {@code tokens} as a tokens file (mode 600, only the tokens' SHA-256) at {@code file}, for a service's
+     * {@code FLEETPLANE_TOKENS_FILE}: the services refuse every API call without one.
+     */
+    public static Path tokensFile(Path file, List<Token> tokens) throws IOException {
+        StringBuilder out = new StringBuilder("# written by the bench: <name> <roles,comma> <token sha256>\n");
+        tokens.forEach(t -> out.append(t.line()).append('\n'));
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, out);
+        return file;
     }
 
     /** The {@code java} of the JVM running the driver. */
