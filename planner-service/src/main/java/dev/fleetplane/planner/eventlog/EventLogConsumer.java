@@ -7,6 +7,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,10 +28,14 @@ public class EventLogConsumer {
     @Inject
     EventLogStore store;
 
+    /**
+     * A poll's worth of records at once (the channel is {@code batch=true}), stored in one transaction: one commit per
+     * record held the log to about 700 events a second on two cores, behind a fleet's bursts and the dashboard.
+     */
     @Incoming("event-log")
     @Blocking
-    public void on(ConsumerRecord<String, byte[]> record) {
-        pipeline.consume(READS, record, (e, c) -> store.insert(c, logged(e, record)));
+    public void on(ConsumerRecords<String, byte[]> records) {
+        pipeline.consumeBatch(READS, records, (e, record, c) -> store.insert(c, logged(e, record)));
     }
 
     private static LoggedEvent logged(FleetEvent e, ConsumerRecord<String, byte[]> record) {
