@@ -12,7 +12,6 @@ import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
 import dev.fleetplane.pvesim.PveSimulator;
 import dev.fleetplane.pvesim.SeedVm;
-import java.io.IOException;
 
 
 
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,18 +79,12 @@ public final class CloneBench {
                      .faults(f -> f.latency("config-write", config))
                      .seed(SeedVm.template(TEMPLATE, "nixos-template")).build().start()) {
             int port = ServiceProcesses.freePort();
-            ProcessBuilder pb = new ProcessBuilder(ServiceProcesses.javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(adapterLog.toFile());
+            ProcessBuilder pb = ServiceProcesses.service(jar, List.of("-Xmx256m", "-XX:+UseSerialGC"), stack, port,
+                    adapterLog);
             Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("PVE_URL", sim.url());
             env.put("PVE_TOKEN_ID", TOKEN_ID);
             env.put("PVE_TOKEN_SECRET", secret);
-            env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
             env.put("FLEETPLANE_ADAPTER_LIMITS_CLONES_PER_NODE", Integer.toString(bound));
             env.put("FLEETPLANE_ADAPTER_TASKS_POLL_INTERVAL", a.getOrDefault("poll", "PT0.2S"));
             adapter = pb.start();
@@ -119,12 +111,7 @@ public final class CloneBench {
             System.out.printf("CLONE-BENCH latency-per-chain p50=%d ms p90=%d ms max=%d ms%n", r.percentile(50),
                     r.percentile(90), r.percentile(100));
         } finally {
-            if (adapter != null) {
-                adapter.destroy();
-                if (!adapter.waitFor(20, TimeUnit.SECONDS)) {
-                    adapter.destroyForcibly();
-                }
-            }
+            ServiceProcesses.stop(adapter);
             if (keepLog) {
                 System.out.println("adapter log kept for inspection: " + adapterLog);
             } else {

@@ -1,5 +1,6 @@
 package dev.fleetplane.bench;
 
+import dev.fleetplane.localstack.LocalStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,7 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** What the drivers need to run a packaged service as a process of its own: a port, the JVM, readiness. */
 public final class ServiceProcesses {
@@ -61,6 +65,38 @@ public final class ServiceProcesses {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, out);
         return file;
+    }
+
+    /**
+     * A packaged service's process, not started yet: {@code java <jvm> -jar <jar>}, output and errors to {@code log},
+     * the stack's Kafka and PostgreSQL, the port and the driver's pid (the service stops when the driver dies) in its
+     * environment; the caller adds what else the service needs.
+     */
+    public static ProcessBuilder service(Path jar, List<String> jvm, LocalStack stack, int port, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBin());
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        return pb;
+    }
+
+    /** Stops a service: SIGTERM, SIGKILL after 20 s; nothing for null. */
+    public static void stop(Process service) throws InterruptedException {
+        if (service == null) {
+            return;
+        }
+        service.destroy();
+        if (!service.waitFor(20, TimeUnit.SECONDS)) {
+            service.destroyForcibly();
+        }
     }
 
     /** The {@code java} of the JVM running the driver. */

@@ -16,13 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,36 +35,26 @@ class ConsolePtyE2EIT {
     private static final Duration START = Duration.ofMinutes(4);
     private static final Duration STEP = Duration.ofSeconds(60);
 
-    private final Path repo = Path.of(System.getProperty("fleetplane.home", "..")).toAbsolutePath().normalize();
+    private UpStack stack;
     private Path tmp;
-    private Process up;
-    private final List<String> upOut = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void dirs() throws IOException {
-        // As root, PostgreSQL runs as user postgres, who must be able to walk into the work directory.
-        tmp = Files.createTempDirectory(Path.of("/tmp"), "fleetplane-e2e-console-");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        stack = new UpStack("console");
+        tmp = stack.dir();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        if (up != null && up.isAlive()) {
-            up.destroy();
-            up.waitFor(90, TimeUnit.SECONDS);
-            up.destroyForcibly();
-        }
-        try (Stream<Path> walk = Files.walk(tmp)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        stack.close();
     }
 
     @Test
     void console_inAPty_logsIn_answersHostname_leavesOnCtrlBracket_restoresTheTerminal_andIsListed() throws Exception {
-        startUp();
+        stack.start(START);
         Path token = tmp.resolve("home/console-token");
-        String consoleLine = upOut.stream().filter(l -> l.startsWith("console: ")).findFirst()
-                .orElseThrow(() -> new AssertionError("up printed no console line: " + upOut));
+        String consoleLine = stack.output().stream().filter(l -> l.startsWith("console: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("up printed no console line: " + stack.output()));
         assertTrue(consoleLine.matches("console: http://127\\.0\\.0\\.1:\\d+/console/ \\(token in "
                 + Pattern.quote(token.toString()) + "; or `fleetplane console HOST`\\)"), consoleLine);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
@@ -79,11 +64,11 @@ class ConsolePtyE2EIT {
         Path script = tmp.resolve("in-the-pty.sh");
         Files.writeString(script, String.join("\n",
                 "stty -g > " + tmp.resolve("stty-before"),
-                repo.resolve("fleetplane") + " console dev",
+                stack.repo().resolve("fleetplane") + " console dev",
                 "echo \"console-exit=$?\"",
                 "stty -g > " + tmp.resolve("stty-after"),
                 ""));
-        ProcessBuilder pb = launcher("script", "-qec", "sh " + script, "/dev/null");
+        ProcessBuilder pb = stack.launcher("script", "-qec", "sh " + script, "/dev/null");
         Process pty = pb.redirectErrorStream(true).start();
         Screen screen = new Screen(pty.getInputStream());
         try (OutputStream keys = pty.getOutputStream()) {
@@ -116,14 +101,13 @@ class ConsolePtyE2EIT {
         assertTrue(session.path("bytesIn").asLong() >= "\rroot\rany-password\rhostname\r".length(), session.toString());
         assertTrue(session.path("bytesOut").asLong() > 0, session.toString());
         assertEquals("pve-api", session.path("backend").asText(), session.toString());
-        String table = cli("console", "sessions", "--host", "dev");
+        String table = stack.cli("console", "sessions", "--host", "dev");
         String operator = session.path("operator").asText();
         assertTrue(table.lines().anyMatch(l -> l.startsWith(operator + " ") && l.contains(" dev ")
                 && l.contains(" " + session.path("bytesIn").asLong() + " ")
                 && l.contains(" " + session.path("bytesOut").asLong() + " ")), table);
 
-        up.destroy(); // SIGTERM, as Ctrl-C
-        assertTrue(up.waitFor(90, TimeUnit.SECONDS), "up did not stop on SIGTERM");
+        assertTrue(stack.stop(Duration.ofSeconds(90)), "up did not stop on SIGTERM");
         assertFalse(Files.exists(token), "up left the console token behind");
     }
 
@@ -132,7 +116,7 @@ class ConsolePtyE2EIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode sessions;
         do {
-            sessions = JSON.readTree(cli("console", "sessions", "--host", "dev", "--json"));
+            sessions = JSON.readTree(stack.cli("console", "sessions", "--host", "dev", "--json"));
             if (sessions.size() > 0 && sessions.get(0).hasNonNull("closedAt")) {
                 return sessions.get(0);
             }
@@ -195,56 +179,5 @@ class ConsolePtyE2EIT {
                 }
             }
         }
-    }
-
-    private void startUp() throws Exception {
-        up = launcher(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0", "--planner-port", "0",
-                "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
-                "--console-gateway-port", "0").redirectError(tmp.resolve("up.err").toFile()).start();
-        Thread reader = new Thread(() -> {
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(up.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    System.out.println("[up] " + line);
-                    upOut.add(line);
-                }
-            } catch (IOException ignored) {
-                // up exited
-            }
-        }, "up-reader");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + START.toNanos();
-        while (!upOut.contains("ready")) {
-            if (!up.isAlive() || System.nanoTime() > deadline) {
-                fail("up did not print ready (alive: " + up.isAlive() + "):\n" + String.join("\n", upOut) + "\n"
-                        + Files.readString(tmp.resolve("up.err")));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private String cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(repo.resolve("fleetplane").toString());
-        cmd.addAll(List.of(args));
-        Process p = launcher(cmd.toArray(String[]::new)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "fleetplane " + String.join(" ", args) + " did not finish");
-        assertEquals(0, p.exitValue(), "fleetplane " + String.join(" ", args) + ":\n" + out);
-        return out;
-    }
-
-    /** The simulator's stack of its own: no Proxmox, token or console settings inherited from the machine. */
-    private ProcessBuilder launcher(String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
-        pb.environment().put("FLEETPLANE_SKIP_BUILD", "1");
-        pb.environment().put("FLEETPLANE_HOME", tmp.resolve("home").toString());
-        pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
-        for (String inherited : List.of("PVE_URL", "PVE_TOKEN", "PVE_CONSOLE_USERNAME", "PVE_CONSOLE_PASSWORD",
-                "FLEETPLANE_CONSOLE_TOKEN", "FLEETPLANE_CONSOLE_GATEWAY_URL")) {
-            pb.environment().remove(inherited);
-        }
-        return pb;
     }
 }

@@ -1,32 +1,24 @@
 package dev.fleetplane.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,19 +59,14 @@ class DashboardBrowserE2EIT {
     /** A host of examples/hosts.nix that is cloned (dev is adopted). */
     private static final String HOST = "web";
 
-    private final Path repo = Path.of(System.getProperty("fleetplane.home", "..")).toAbsolutePath().normalize();
-    private final List<String> upOut = new CopyOnWriteArrayList<>();
     /** Every URL the page requested, from Chromium's performance log (drained as the story goes). */
     private final List<String> requested = new ArrayList<>();
-    private Path tmp;
-    private Process up;
+    private UpStack stack;
     private WebDriver browser;
 
     @BeforeEach
     void dirs() throws IOException {
-        // As root, PostgreSQL runs as user postgres, who must be able to walk into the work directory.
-        tmp = Files.createTempDirectory(Path.of("/tmp"), "fleetplane-e2e-dashboard-");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        stack = new UpStack("dashboard");
     }
 
     @AfterEach
@@ -87,25 +74,18 @@ class DashboardBrowserE2EIT {
         if (browser != null) {
             browser.quit();
         }
-        if (up != null && up.isAlive()) {
-            up.destroy();
-            up.waitFor(90, TimeUnit.SECONDS);
-            up.destroyForcibly();
-        }
-        try (Stream<Path> walk = Files.walk(tmp)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        stack.close();
     }
 
     @Test
     void viewer_seesThePlanWait_isRefusedItsApply_watchesTheHostGoReadyLive_seesLagAndADeadLetter_andOnlyThePlanner()
             throws Exception {
         long started = System.nanoTime();
-        startUp();
-        String planner = address("planner");
-        String kafka = address("kafka");
+        stack.start(START);
+        String planner = stack.address("planner");
+        String kafka = stack.address("kafka");
         String origin = URI.create(planner).resolve("/").toString();
-        String viewerToken = viewerToken(cli(false, "token", "add", VIEWER, "--roles", "viewer")); // not echoed
+        String viewerToken = viewerToken(stack.cli(false, "token", "add", VIEWER, "--roles", "viewer")); // not echoed
 
         browser = chromium();
         try {
@@ -127,7 +107,7 @@ class DashboardBrowserE2EIT {
         await("#who names " + VIEWER, () -> text("#who").contains(VIEWER));
 
         // 3. The operator pushes the example fleet (its plans wait for `fleetplane apply`); the viewer finds the plan.
-        String pushed = cli("push", "examples/hosts.nix", "--wait");
+        String pushed = stack.cli("push", "examples/hosts.nix", "--wait");
         Matcher applyLine = Pattern.compile("apply it with: fleetplane apply (\\S+)").matcher(pushed);
         assertTrue(applyLine.find(), "push did not leave a plan waiting for apply:\n" + pushed);
         String planId = applyLine.group(1);
@@ -159,7 +139,7 @@ class DashboardBrowserE2EIT {
                 record();
                 new MutationObserver(record).observe(section, { subtree: true, childList: true, characterData: true });
                 """, HOST);
-        String applied = cli("apply", planId);
+        String applied = stack.cli("apply", planId);
         assertTrue(applied.contains("Applied plan " + planId), applied);
         String hostState = "#view-fleet table.hosts tr[data-host=\"" + HOST + "\"] td.state";
         await(HOST + " is Ready in the fleet table", SETTLE, () -> present(hostState)
@@ -333,77 +313,12 @@ class DashboardBrowserE2EIT {
         }
     }
 
-    // --- fleetplane up and the CLI ---
-
-    private void startUp() throws Exception {
-        up = launcher(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0", "--planner-port", "0",
-                "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
-                "--console-gateway-port", "0").redirectError(tmp.resolve("up.err").toFile()).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    System.out.println("[up] " + line);
-                    upOut.add(line);
-                }
-            } catch (IOException ignored) {
-                // up exited
-            }
-        }, "up-reader");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + START.toNanos();
-        while (!upOut.contains("ready")) {
-            if (!up.isAlive() || System.nanoTime() > deadline) {
-                fail("up did not print ready (alive: " + up.isAlive() + "):\n" + String.join("\n", upOut) + "\n"
-                        + Files.readString(tmp.resolve("up.err")));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** What up printed as {@code name: address}. */
-    private String address(String name) {
-        return upOut.stream().filter(l -> l.startsWith(name + ": ")).map(l -> l.substring(name.length() + 2).strip())
-                .findFirst().orElseThrow(() -> new AssertionError("up printed no " + name + " address: " + upOut));
-    }
+    // --- the CLI ---
 
     /** The token {@code fleetplane token add} printed (the one line of 64 hex digits). */
     private static String viewerToken(String output) {
         Matcher m = Pattern.compile("(?m)^\\s*([0-9a-f]{64})\\s*$").matcher(output);
         assertTrue(m.find(), "token add printed no token:\n" + output);
         return m.group(1);
-    }
-
-    private String cli(String... args) throws Exception {
-        return cli(true, args);
-    }
-
-    /** Runs {@code ./fleetplane args…} against this test's stack; its output is echoed unless it holds a secret. */
-    private String cli(boolean echo, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(repo.resolve("fleetplane").toString());
-        cmd.addAll(List.of(args));
-        Process p = launcher(cmd.toArray(String[]::new)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "fleetplane " + String.join(" ", args) + " did not finish");
-        assertEquals(0, p.exitValue(), "fleetplane " + String.join(" ", args) + ":\n" + out);
-        if (echo) {
-            System.out.println("[cli " + args[0] + "] " + out.replace("\n", "\n[cli " + args[0] + "] "));
-        }
-        return out;
-    }
-
-    /** The simulator's stack of its own: no Proxmox, planner or token settings inherited from the machine. */
-    private ProcessBuilder launcher(String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
-        pb.environment().put("FLEETPLANE_SKIP_BUILD", "1");
-        pb.environment().put("FLEETPLANE_HOME", tmp.resolve("home").toString());
-        pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
-        for (String inherited : List.of("PVE_URL", "PVE_TOKEN", "PVE_CONSOLE_USERNAME", "PVE_CONSOLE_PASSWORD",
-                "FLEETPLANE_TOKEN", "FLEETPLANE_PLANNER_URL", "FLEETPLANE_CONSOLE_TOKEN",
-                "FLEETPLANE_CONSOLE_GATEWAY_URL")) {
-            pb.environment().remove(inherited);
-        }
-        return pb;
     }
 }

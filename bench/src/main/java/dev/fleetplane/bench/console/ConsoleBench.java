@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Console benchmark (issue #13): the keystroke round trip through the packaged console-gateway (its own JVM, pve-api
@@ -88,17 +87,8 @@ public final class ConsoleBench {
                              SeedVm.vm(SHARED_VM, SHARED_HOST).running())
                      .build().start()) {
             int port = ServiceProcesses.freePort();
-            List<String> command = new ArrayList<>();
-            command.add(ServiceProcesses.javaBin());
-            command.addAll(GATEWAY_JVM);
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = ServiceProcesses.service(jar, GATEWAY_JVM, stack, port, log);
             Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("PVE_URL", sim.url());
             env.put("PVE_FINGERPRINT", sim.fingerprint());
             env.put("PVE_CONSOLE_USERNAME", USER);
@@ -124,12 +114,7 @@ public final class ConsoleBench {
             System.out.printf("CONSOLE-BENCH load average at the end %s%n", loadAverage());
             keepLog = false;
         } finally {
-            if (gateway != null) {
-                gateway.destroy();
-                if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
-                    gateway.destroyForcibly();
-                }
-            }
+            ServiceProcesses.stop(gateway);
             if (keepLog) {
                 System.out.println("gateway log kept for inspection: " + log);
             } else {

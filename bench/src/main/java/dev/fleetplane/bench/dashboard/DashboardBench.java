@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -104,19 +103,8 @@ public final class DashboardBench {
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
              KafkaProducer<String, byte[]> producer = producer(stack.kafkaBootstrapServers())) {
             int port = ServiceProcesses.freePort();
-            List<String> command = new ArrayList<>();
-            command.add(ServiceProcesses.javaBin());
-            command.addAll(PLANNER_JVM);
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            env.put("FLEETPLANE_TOKENS_FILE", tokens.toString());
-            env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+            ProcessBuilder pb = ServiceProcesses.service(jar, PLANNER_JVM, stack, port, log);
+            pb.environment().put("FLEETPLANE_TOKENS_FILE", tokens.toString());
             long t0 = System.nanoTime();
             planner = pb.start();
             ServiceProcesses.awaitReady("planner", planner, port, log);
@@ -182,12 +170,7 @@ public final class DashboardBench {
             keepLog = false;
         } finally {
             open.forEach(SseStream::close);
-            if (planner != null) {
-                planner.destroy();
-                if (!planner.waitFor(20, TimeUnit.SECONDS)) {
-                    planner.destroyForcibly();
-                }
-            }
+            ServiceProcesses.stop(planner);
             if (keepLog) {
                 System.out.println("planner log kept for inspection: " + log);
             } else {
