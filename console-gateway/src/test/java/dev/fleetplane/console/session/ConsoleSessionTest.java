@@ -223,7 +223,9 @@ class ConsoleSessionTest {
         assertTrue(alice.closed.await(10, TimeUnit.SECONDS));
         assertEquals(ConsoleSession.IDLE, alice.closeCode);
         assertEquals("idle: no input and no output for 300ms", alice.closeReason);
-        assertTrue(backend.last().closed);
+        // The viewers are told first; the line and the audit record close right after, on the session's thread.
+        awaitTrue(() -> backend.last().closed);
+        awaitTrue(() -> !audit.closed.isEmpty());
         assertEquals("idle: no input and no output for 300ms", audit.closed.get(0).reason());
     }
 
