@@ -118,6 +118,8 @@ class DashboardBrowserE2EIT {
         click(planRow);
         await("#view-plan is shown", () -> visible("#view-plan"));
         await("the plan's text says what it adds", () -> text("#view-plan pre.plan").contains("to add"));
+        await("who pushed the plan's spec version",
+                () -> safeText("#view-plan dd.pushed").matches("(ci|operator)\\b.* at .+"));
         click("#view-plan button.apply");
         await("the server's 403 in #message.error", () -> visible("#message")
                 && hasClass("#message", "error") && text("#message").contains(REFUSED));

@@ -109,6 +109,15 @@ function renderPlan(p) {
       apply.disabled = false;
     }
   });
+  // Who pushed the spec version this plan was computed from: its source (ci, operator, event), the revision it named
+  // and when. A token limited to some hosts may not read specs; the line then says so.
+  const pushed = el('dd', { class: 'pushed' }, '…');
+  api('/api/v1/specs/' + encodeURIComponent(p.specVersion)).then((v) => {
+    pushed.replaceChildren(v.source || '?', v.revision ? ' (revision ' + v.revision + ')' : '', ' at ',
+      clock(v.acceptedAt));
+  }).catch((e) => {
+    pushed.textContent = 'not shown (' + e.message + ')';
+  });
   const toggle = el('button', { class: 'json-toggle', type: 'button' }, plan.json ? 'Hide JSON' : 'JSON');
   toggle.addEventListener('click', () => {
     plan.json = !plan.json;
@@ -119,6 +128,7 @@ function renderPlan(p) {
     el('dl', { class: 'details' },
       el('dt', {}, 'fleet'), el('dd', {}, p.fleet),
       el('dt', {}, 'spec version'), el('dd', {}, String(p.specVersion)),
+      el('dt', {}, 'pushed'), pushed,
       el('dt', {}, 'origin'), el('dd', {}, p.origin),
       el('dt', {}, 'status'), el('dd', { class: 'status' }, el('span', { class: 'badge ' + statusClass(p.status) }, p.status)),
       el('dt', {}, 'changes'), el('dd', { class: 'mono' }, counts(p)),
