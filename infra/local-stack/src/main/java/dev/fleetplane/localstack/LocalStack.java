@@ -1,6 +1,7 @@
 package dev.fleetplane.localstack;
 
 import dev.fleetplane.events.Topics;
+import dev.fleetplane.localstack.kafka.KafkaAuth;
 import dev.fleetplane.localstack.kafka.KafkaBroker;
 import dev.fleetplane.localstack.kafka.KafkaBrokerConfig;
 import dev.fleetplane.localstack.postgres.FleetplaneDatabase;
@@ -89,8 +90,11 @@ public final class LocalStack implements AutoCloseable {
             }
 
             long kafkaStarted = System.nanoTime();
+            Optional<KafkaAuth> kafkaAuth = options.kafkaAuth()
+                    ? Optional.of(KafkaAuth.loadOrCreate(workDir.resolve("kafka").resolve("users")))
+                    : Optional.empty();
             var config = new KafkaBrokerConfig(LoopbackPorts.HOST, kafkaPort, controllerPort,
-                    workDir.resolve("kafka").resolve("data"), clusterId);
+                    workDir.resolve("kafka").resolve("data"), clusterId, kafkaAuth);
             kafka = KafkaBroker.launch(config, workDir.resolve("kafka"), owner, options.persistent());
             watchdog.watchBroker(kafka.pid());
 
@@ -254,6 +258,11 @@ public final class LocalStack implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** The SCRAM users and their password files when the stack was started with {@code kafkaAuth}. */
+    public Optional<KafkaAuth> kafkaAuth() {
+        return kafka.auth();
     }
 
     public long kafkaPid() {

@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param persistent   keep the data: the work dir (required) is reused as found, not emptied, and survives close;
  *                     Kafka keeps its cluster id and PostgreSQL its data and durability (fsync on); the ports of the
  *                     previous start are taken again where they are free and no port was asked for
+ * @param kafkaAuth    Kafka with SASL/SCRAM users and ACLs (see {@code kafka.KafkaAuth}, {@code kafka.KafkaAcls});
+ *                     off by default: anyone who reaches the port may then read and write every topic
  */
 public record LocalStackOptions(int kafkaPort, int postgresPort, Optional<Path> workDir, PostgresMode postgres,
-                                Optional<Path> postgresBinDir, Duration startTimeout, boolean persistent) {
+                                Optional<Path> postgresBinDir, Duration startTimeout, boolean persistent,
+                                boolean kafkaAuth) {
 
     public LocalStackOptions {
         checkPort("kafka", kafkaPort);
@@ -46,38 +49,49 @@ public record LocalStackOptions(int kafkaPort, int postgresPort, Optional<Path> 
     /** Free loopback ports, a temporary work dir, Debian's PostgreSQL, a minute to start. */
     public static LocalStackOptions defaults() {
         return new LocalStackOptions(0, 0, Optional.empty(), PostgresMode.DEBIAN, Optional.empty(),
-                Duration.ofSeconds(60), false);
+                Duration.ofSeconds(60), false, false);
     }
 
     public LocalStackOptions kafkaPort(int port) {
-        return new LocalStackOptions(port, postgresPort, workDir, postgres, postgresBinDir, startTimeout, persistent);
+        return new LocalStackOptions(port, postgresPort, workDir, postgres, postgresBinDir, startTimeout, persistent,
+                kafkaAuth);
     }
 
     public LocalStackOptions postgresPort(int port) {
-        return new LocalStackOptions(kafkaPort, port, workDir, postgres, postgresBinDir, startTimeout, persistent);
+        return new LocalStackOptions(kafkaPort, port, workDir, postgres, postgresBinDir, startTimeout, persistent,
+                kafkaAuth);
     }
 
     public LocalStackOptions workDir(Path dir) {
         return new LocalStackOptions(kafkaPort, postgresPort, Optional.of(dir.toAbsolutePath().normalize()), postgres,
-                postgresBinDir, startTimeout, persistent);
+                postgresBinDir, startTimeout, persistent, kafkaAuth);
     }
 
     public LocalStackOptions postgres(PostgresMode mode) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, mode, postgresBinDir, startTimeout, persistent);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, mode, postgresBinDir, startTimeout, persistent,
+                kafkaAuth);
     }
 
     public LocalStackOptions postgresBinDir(Path dir) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, Optional.of(dir), startTimeout, persistent);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, Optional.of(dir), startTimeout, persistent,
+                kafkaAuth);
     }
 
     public LocalStackOptions startTimeout(Duration timeout) {
-        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, timeout, persistent);
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, timeout, persistent,
+                kafkaAuth);
     }
 
     /** Keep the data in {@code dir} across starts (see {@link LocalStackOptions}). */
     public LocalStackOptions persistentIn(Path dir) {
         return new LocalStackOptions(kafkaPort, postgresPort, Optional.of(dir.toAbsolutePath().normalize()), postgres,
-                postgresBinDir, startTimeout, true);
+                postgresBinDir, startTimeout, true, kafkaAuth);
+    }
+
+    /** Kafka with SASL/SCRAM users and ACLs ({@code up --kafka-auth}). */
+    public LocalStackOptions kafkaAuth(boolean on) {
+        return new LocalStackOptions(kafkaPort, postgresPort, workDir, postgres, postgresBinDir, startTimeout, persistent,
+                on);
     }
 
     private static void checkPort(String part, int port) {

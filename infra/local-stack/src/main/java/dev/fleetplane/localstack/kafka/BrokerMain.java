@@ -1,6 +1,10 @@
 package dev.fleetplane.localstack.kafka;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -12,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the broker shuts down cleanly when its owner dies, so the next start finds clean logs.
  */
 public final class BrokerMain {
+
+    /** Beside server.properties when auth is on: the {@code --add-scram} argument that creates the admin user. */
+    static final String ADMIN_SCRAM_FILE = "admin.scram";
 
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
     private static volatile boolean keepData;
@@ -31,8 +38,18 @@ public final class BrokerMain {
 
         watchOwner(owner);
 
-        int formatted = kafka.tools.StorageTool.execute(
-                new String[] {"format", "-t", clusterId, "-c", config, "--ignore-formatted"}, System.out);
+        var format = new java.util.ArrayList<>(List.of("format", "-t", clusterId, "-c", config, "--ignore-formatted"));
+        Path scram = Path.of(config).resolveSibling(ADMIN_SCRAM_FILE);
+        if (Files.exists(scram)) {
+            try {
+                format.add("--add-scram");
+                format.add(Files.readString(scram, StandardCharsets.UTF_8).strip());
+            } catch (IOException e) {
+                System.err.println("fleetplane: cannot read " + scram + ": " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        int formatted = kafka.tools.StorageTool.execute(format.toArray(String[]::new), System.out);
         if (formatted != 0) {
             System.err.println("fleetplane: formatting the Kafka storage failed with exit code " + formatted);
             System.exit(formatted);

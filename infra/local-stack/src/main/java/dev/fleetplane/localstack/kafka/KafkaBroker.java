@@ -47,7 +47,15 @@ public final class KafkaBroker implements AutoCloseable {
                 // The kept log is the audit trail: for this user's eyes only (the broker runs as this user).
                 Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             }
-            Files.writeString(properties, config.toPropertiesFile(), StandardCharsets.UTF_8);
+            // With auth on it holds the admin's password: this user's eyes only, as the password files.
+            writePrivate(properties, config.toPropertiesFile());
+            Path scram = dir.resolve(BrokerMain.ADMIN_SCRAM_FILE);
+            if (config.auth().isPresent()) {
+                // Read by BrokerMain for `format --add-scram`: a command-line argument would show in the process list.
+                writePrivate(scram, config.auth().get().adminScramArgument());
+            } else {
+                Files.deleteIfExists(scram);
+            }
         } catch (IOException e) {
             throw new LocalStackException("kafka: cannot write " + properties + ": " + e.getMessage(), e);
         }
@@ -68,6 +76,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    private static void writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
     static List<String> command(Path java, String classpath, Path properties, String clusterId, long ownerPid,
                                 boolean keepData) {
         var command = new ArrayList<String>();
@@ -85,11 +100,16 @@ public final class KafkaBroker implements AutoCloseable {
         return command;
     }
 
-    /** Waits until the broker answers a describeCluster, then creates the declared topics. */
+    /**
+     * Waits until the broker answers a describeCluster, then creates the declared topics; with auth on, also the
+     * services' SCRAM users (their passwords set again, so a kept stack's users match their files) and the ACLs.
+     */
     public void awaitReadyAndCreate(List<TopicSpec> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         awaitListening(deadline, timeout);
-        try (Admin admin = Admin.create(adminProperties(config.bootstrapServers()))) {
+        var adminConfig = new java.util.HashMap<String, Object>(adminProperties(config.bootstrapServers()));
+        config.auth().ifPresent(a -> adminConfig.putAll(a.clientProperties(KafkaAuth.ADMIN)));
+        try (Admin admin = Admin.create(adminConfig)) {
             Exception last = null;
             while (true) {
                 if (!process.isAlive()) {
@@ -112,6 +132,9 @@ public final class KafkaBroker implements AutoCloseable {
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(5).toNanos()));
             try {
                 TopicCreator.create(admin, topics, left);
+                if (config.auth().isPresent()) {
+                    KafkaUsers.apply(admin, config.auth().get(), left);
+                }
             } catch (LocalStackException e) {
                 throw failure(e.getMessage(), e);
             }
@@ -155,6 +178,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return config.bootstrapServers();
+    }
+
+    public java.util.Optional<KafkaAuth> auth() {
+        return config.auth();
     }
 
     public String clusterId() {

@@ -4,17 +4,29 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The {@code server.properties} of a single-node KRaft broker on loopback (broker and controller in one process).
  *
  * @param clusterId a Kafka base64 UUID, fresh for every stack
+ * @param auth      SASL/SCRAM on the client listener, SASL/PLAIN (the admin only) on the controller listener and
+ *                  ACLs ({@code StandardAuthorizer}, the admin the only super user); empty: plaintext, no ACLs
  */
-public record KafkaBrokerConfig(String host, int clientPort, int controllerPort, Path logDir, String clusterId) {
+public record KafkaBrokerConfig(String host, int clientPort, int controllerPort, Path logDir, String clusterId,
+                                Optional<KafkaAuth> auth) {
+
+    static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+
+    /** A broker without authentication: anyone who reaches the port may read and write every topic. */
+    public KafkaBrokerConfig(String host, int clientPort, int controllerPort, Path logDir, String clusterId) {
+        this(host, clientPort, controllerPort, logDir, clusterId, Optional.empty());
+    }
 
     public KafkaBrokerConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(logDir, "logDir");
         if (clientPort < 1 || clientPort > 65535 || controllerPort < 1 || controllerPort > 65535) {
             throw new IllegalArgumentException("kafka ports must be 1-65535, got client " + clientPort
@@ -38,11 +50,13 @@ public record KafkaBrokerConfig(String host, int clientPort, int controllerPort,
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
+        String client = auth.isPresent() ? "SASL_PLAINTEXT" : "PLAINTEXT";
+        p.put("listeners", client + "://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", client + "://" + host + ":" + clientPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:" + client);
+        auth.ifPresent(a -> putAuth(p, a));
         p.put("log.dirs", logDir.toString());
         // Topics exist only as declared in fleet-events' Topics: a typo in a service must fail, not create a topic.
         p.put("auto.create.topics.enable", "false");
@@ -63,6 +77,28 @@ public record KafkaBrokerConfig(String host, int clientPort, int controllerPort,
         // Tests start consumers one by one; waiting 3 s for more members only slows them down.
         p.put("group.initial.rebalance.delay.ms", "0");
         return p;
+    }
+
+    /**
+     * SCRAM users live in the cluster metadata, which the controller listener cannot use to log in (KRaft allows only
+     * PLAIN there), so the controller listener knows the admin alone, from this file; the client listener takes SCRAM
+     * users (the admin is created with the storage, the services by {@link KafkaBroker}). A controller listener left
+     * in plaintext would need {@code User:ANONYMOUS} as a super user, and anyone reaching its port would be one.
+     */
+    private static void putAuth(Map<String, String> p, KafkaAuth auth) {
+        String admin = KafkaAuth.ADMIN;
+        String password = auth.password(admin);
+        p.put("sasl.enabled.mechanisms", KafkaAuth.MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", KafkaAuth.MECHANISM);
+        p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", KafkaAuth.scramJaas(admin, password));
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
+                        + "\" password=\"" + password + "\" user_" + admin + "=\"" + password + "\";");
+        p.put("authorizer.class.name", AUTHORIZER);
+        p.put("super.users", "User:" + admin);
+        p.put("allow.everyone.if.no.acl.found", "false");
     }
 
     public String toPropertiesFile() {

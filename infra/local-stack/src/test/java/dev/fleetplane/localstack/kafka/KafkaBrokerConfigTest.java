@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,5 +80,28 @@ class KafkaBrokerConfigTest {
         var command = KafkaBroker.command(Path.of("/jdk/bin/java"), "/a.jar", Path.of("/w/server.properties"),
                 "cid", 4242, true);
         assertEquals("keep", command.get(command.size() - 1));
+    }
+
+    @Test
+    void withAuth_scramOnTheClientListener_plainForTheAdminOnTheController_andAcls() {
+        var auth = new KafkaAuth(Path.of("/tmp/users"), java.util.Map.of(KafkaAuth.ADMIN, "s3cret"));
+        var p = new KafkaBrokerConfig("127.0.0.1", 19092, 19093, Path.of("/tmp/d"), "id", java.util.Optional.of(auth))
+                .properties();
+        assertEquals("SASL_PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093", p.get("listeners"));
+        assertEquals("SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT", p.get("listener.security.protocol.map"));
+        assertEquals("SCRAM-SHA-512", p.get("sasl.enabled.mechanisms"));
+        assertEquals("PLAIN", p.get("sasl.mechanism.controller.protocol"));
+        assertEquals("org.apache.kafka.metadata.authorizer.StandardAuthorizer", p.get("authorizer.class.name"));
+        // The admin alone: no User:ANONYMOUS, which would make anyone on the controller port a super user.
+        assertEquals("User:fleetplane-admin", p.get("super.users"));
+        assertEquals("false", p.get("allow.everyone.if.no.acl.found"));
+        assertFalse(auth.toString().contains("s3cret"), auth.toString());
+    }
+
+    @Test
+    void withoutAuth_noSaslNoAuthorizer() {
+        var p = config.properties();
+        assertEquals("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT", p.get("listener.security.protocol.map"));
+        assertFalse(p.containsKey("authorizer.class.name"));
     }
 }
