@@ -43,8 +43,8 @@ public class ConsumerLag {
     @Inject
     Config config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClientSettings settings;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "fleetplane")
     String applicationName;
@@ -154,7 +154,7 @@ public class ConsumerLag {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = KafkaAdmins.create(bootstrapServers, applicationName + "-lag");
+            admin = KafkaAdmins.create(settings, applicationName + "-lag");
         }
         return admin;
     }

@@ -1,6 +1,7 @@
 package dev.fleetplane.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,8 +30,8 @@ public class DeadLetterBrowser {
 
     static final Duration DEADLINE = Duration.ofSeconds(5);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClientSettings settings;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "fleetplane")
     String applicationName;
@@ -127,9 +128,7 @@ public class DeadLetterBrowser {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationName + "-dead-letter-browser");
+        Properties p = settings.base(applicationName + "-dead-letter-browser");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");

@@ -10,11 +10,9 @@ final class KafkaAdmins {
     private KafkaAdmins() {
     }
 
-    /** An admin client of {@code bootstrapServers} named {@code clientId}; its calls give up after 5 s. */
-    static Admin create(String bootstrapServers, String clientId) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    /** An admin client on {@code settings}' servers and security, named {@code clientId}; calls give up after 5 s. */
+    static Admin create(KafkaClientSettings settings, String clientId) {
+        Properties p = settings.base(clientId);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return Admin.create(p);

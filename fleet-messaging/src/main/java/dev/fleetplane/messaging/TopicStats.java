@@ -3,6 +3,7 @@ package dev.fleetplane.messaging;
 import dev.fleetplane.events.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ public class TopicStats {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClientSettings settings;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "fleetplane")
     String applicationName;
@@ -204,7 +205,7 @@ public class TopicStats {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = KafkaAdmins.create(bootstrapServers, applicationName + "-topic-stats");
+            admin = KafkaAdmins.create(settings, applicationName + "-topic-stats");
         }
         return admin;
     }

@@ -3,6 +3,7 @@ package dev.fleetplane.localstack.quarkus;
 import dev.fleetplane.localstack.Endpoints;
 import dev.fleetplane.localstack.LocalStack;
 import dev.fleetplane.localstack.LocalStackOptions;
+import dev.fleetplane.localstack.kafka.KafkaAuth;
 import dev.fleetplane.localstack.shared.SharedStack;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -42,6 +43,9 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
     private static volatile Endpoints current;
 
     private boolean shared = true;
+    /** Init arg {@code kafka-user}: an own stack with Kafka auth on, the service logged in as this SCRAM user. */
+    private Optional<String> kafkaUser = Optional.empty();
+    private static volatile Optional<KafkaAuth> currentKafkaAuth = Optional.empty();
     private AutoCloseable owned;
 
     /** The endpoints the running test resource handed out; for tests that talk to Kafka or SQL directly. */
@@ -57,13 +61,30 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public void init(Map<String, String> args) {
         shared = !"false".equalsIgnoreCase(args.getOrDefault("shared", "true"));
+        kafkaUser = Optional.ofNullable(blankToNull(args.get("kafka-user")));
+        if (kafkaUser.isPresent()) {
+            // The shared stack runs without auth; a test of auth brings its own.
+            shared = false;
+        }
+    }
+
+    /** The Kafka users of the running own stack with auth on (init arg {@code kafka-user}); else empty. */
+    public static Optional<KafkaAuth> currentKafkaAuth() {
+        return currentKafkaAuth;
     }
 
     @Override
     public Map<String, String> start() {
-        Endpoints endpoints = fromEnvironment(System.getenv()).orElseGet(this::startOwnStack);
+        Endpoints endpoints = kafkaUser.isPresent() ? startOwnStack()
+                : fromEnvironment(System.getenv()).orElseGet(this::startOwnStack);
         current = endpoints;
-        return quarkusProperties(endpoints);
+        var props = new LinkedHashMap<>(quarkusProperties(endpoints));
+        kafkaUser.ifPresent(user -> {
+            KafkaAuth auth = currentKafkaAuth.orElseThrow();
+            props.put("fleetplane.kafka.sasl.username", user);
+            props.put("fleetplane.kafka.sasl.password-file", auth.passwordFile(user).toString());
+        });
+        return props;
     }
 
     private Endpoints startOwnStack() {
@@ -78,8 +99,9 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
                     + "=true but no Docker engine or Testcontainers jars: using the local stack");
         }
         if (!shared) {
-            LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
+            LocalStack stack = LocalStack.start(LocalStackOptions.defaults().kafkaAuth(kafkaUser.isPresent()));
             owned = stack;
+            currentKafkaAuth = stack.kafkaAuth();
             return stack.endpoints();
         }
         synchronized (LocalStackTestResource.class) {
@@ -101,6 +123,7 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
                 LOG.log(System.Logger.Level.WARNING, "stopping the test stack failed: " + e.getMessage());
             }
             owned = null;
+            currentKafkaAuth = Optional.empty();
         }
     }
 
