@@ -81,11 +81,26 @@ final class FleetStack implements AutoCloseable {
 
     /**
      * Where Kafka and PostgreSQL come from: the local stack on {@code kafkaPort}/{@code postgresPort}, throwaway or
-     * kept in {@code keepIn}; or {@code external} ones.
+     * kept in {@code keepIn}; or {@code external} ones. With {@code kafkaAuth} the local broker takes SASL/SCRAM
+     * users and ACLs (local-stack's {@code KafkaAuth}, {@code KafkaAcls}) and each service logs in as its own user.
      */
-    record Data(int kafkaPort, int postgresPort, Optional<StateDirectory> keepIn, Optional<Endpoints> external) {
+    record Data(int kafkaPort, int postgresPort, Optional<StateDirectory> keepIn, Optional<Endpoints> external,
+                boolean kafkaAuth) {
+        Data(int kafkaPort, int postgresPort, Optional<StateDirectory> keepIn, Optional<Endpoints> external) {
+            this(kafkaPort, postgresPort, keepIn, external, false);
+        }
+
         static Data throwaway(int kafkaPort, int postgresPort) {
             return new Data(kafkaPort, postgresPort, Optional.empty(), Optional.empty());
+        }
+
+        Data kafkaAuth(boolean on) {
+            if (on && external.isPresent()) {
+                throw new CliException("--kafka-auth turns on users and ACLs in the local stack's broker; an existing"
+                        + " Kafka (--kafka) has its own: give each service its user with fleetplane.kafka.sasl.username"
+                        + " and fleetplane.kafka.sasl.password-file (docs/threats.md)");
+            }
+            return new Data(kafkaPort, postgresPort, keepIn, external, on);
         }
     }
 
@@ -162,7 +177,7 @@ final class FleetStack implements AutoCloseable {
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
             ports.get(s).close();
-            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), env, logs);
+            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), withKafkaUser(env, s), logs);
             services.add(p);
             started.add(p);
         }
@@ -188,6 +203,23 @@ final class FleetStack implements AutoCloseable {
         }
     }
 
+    /** {@code env} plus the service's Kafka user and password file when the local broker has auth on. */
+    private Map<String, String> withKafkaUser(Map<String, String> env, String service) {
+        if (localStack == null || localStack.kafkaAuth().isEmpty()) {
+            return env;
+        }
+        var out = new LinkedHashMap<>(env);
+        String user = kafkaUser(service);
+        out.put("FLEETPLANE_KAFKA_SASL_USERNAME", user);
+        out.put("FLEETPLANE_KAFKA_SASL_PASSWORD_FILE", localStack.kafkaAuth().get().passwordFile(user).toString());
+        return out;
+    }
+
+    /** The Kafka user of a service module: its {@code quarkus.application.name}. */
+    static String kafkaUser(String service) {
+        return service.replaceFirst("-service$", "");
+    }
+
     private Endpoints startData(Data d, PrintStream progress) {
         if (d.external().isPresent()) {
             Endpoints e = d.external().get();
@@ -195,7 +227,8 @@ final class FleetStack implements AutoCloseable {
             ExternalStack.prepare(e, Duration.ofSeconds(30));
             return e;
         }
-        LocalStackOptions options = LocalStackOptions.defaults().kafkaPort(d.kafkaPort()).postgresPort(d.postgresPort());
+        LocalStackOptions options = LocalStackOptions.defaults().kafkaPort(d.kafkaPort()).postgresPort(d.postgresPort())
+                .kafkaAuth(d.kafkaAuth());
         if (d.keepIn().isPresent()) {
             StateDirectory state = d.keepIn().get();
             progress.println((state.fresh() ? "new state directory " : "state directory ") + state.path()

@@ -60,6 +60,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--jdbc-password-file", paramLabel = "FILE",
             description = "a file holding its password (env FLEETPLANE_JDBC_PASSWORD; config postgres.password-file)")
     String jdbcPasswordFile;
+    @Option(names = "--kafka-auth", description = "Kafka with a SCRAM user per service and ACLs (docs/threats.md)")
+    boolean kafkaAuth;
     @Option(names = "--demo", description = "run the simulator in a throwaway directory even if a Proxmox is configured")
     boolean demo;
     @Option(names = "--config", paramLabel = "FILE", description = "the config file (default ~/.config/fleetplane/config.toml)")
@@ -125,6 +127,7 @@ final class UpCommand implements Callable<Integer> {
             }
             data = new FleetStack.Data(kafkaPort, postgresPort, Optional.ofNullable(state), external);
         }
+        data = data.kafkaAuth(kafkaAuth);
         return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home())), state);
     }
 
