@@ -91,7 +91,8 @@ public final class LocalStack implements AutoCloseable {
 
             long kafkaStarted = System.nanoTime();
             Optional<KafkaAuth> kafkaAuth = options.kafkaAuth()
-                    ? Optional.of(KafkaAuth.loadOrCreate(workDir.resolve("kafka").resolve("users")))
+                    ? Optional.of(KafkaAuth.forStorage(workDir.resolve("kafka").resolve("users"),
+                            workDir.resolve("kafka").resolve("data")))
                     : Optional.empty();
             var config = new KafkaBrokerConfig(LoopbackPorts.HOST, kafkaPort, controllerPort,
                     workDir.resolve("kafka").resolve("data"), clusterId, kafkaAuth);

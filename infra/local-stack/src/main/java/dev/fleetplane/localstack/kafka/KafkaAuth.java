@@ -70,6 +70,20 @@ public record KafkaAuth(Path dir, Map<String, String> passwords) {
         return new KafkaAuth(dir, passwords);
     }
 
+    /**
+     * {@link #loadOrCreate} for a broker whose storage is {@code logDir}: the admin user is created with the storage
+     * (format {@code --add-scram}), so storage formatted without users (a kept stack first started without auth)
+     * could never let the stack's admin in; that is refused, naming the directory.
+     */
+    public static KafkaAuth forStorage(Path dir, Path logDir) {
+        if (Files.exists(logDir.resolve("meta.properties")) && !Files.exists(passwordFile(dir, ADMIN))) {
+            throw new LocalStackException("kafka auth: the broker's storage " + logDir + " was formatted without users,"
+                    + " and its admin can only be created with the storage; start with a new state directory to turn"
+                    + " Kafka auth on");
+        }
+        return loadOrCreate(dir);
+    }
+
     /** The admin first, then the services. */
     public static List<String> users() {
         var users = new java.util.ArrayList<String>();
