@@ -164,27 +164,40 @@ class SecretsE2EIT {
     private static void searchFiles(List<Path> roots, Set<Path> holders, Map<String, String> secrets, List<String> hits,
                                     Map<String, Integer> searched) throws IOException {
         Set<Path> seen = new java.util.HashSet<>();
+        List<Path> files = new ArrayList<>();
         for (Path root : roots) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path f : (Iterable<Path>) walk::iterator) {
-                    if (!Files.isRegularFile(f) || holders.contains(f) || !seen.add(f.toAbsolutePath().normalize())
-                            || f.toString().endsWith(".index") || f.toString().endsWith(".timeindex")) {
-                        continue;
+            // A file or directory the services remove while we walk (a temporary one) is skipped, not an error.
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                    if (a.isRegularFile() && seen.add(f.toAbsolutePath().normalize())) {
+                        files.add(f);
                     }
-                    byte[] bytes;
-                    try {
-                        bytes = Files.readAllBytes(f);
-                    } catch (IOException gone) {
-                        continue; // a temporary file removed while we walked
-                    }
-                    searched.merge("files", 1, Integer::sum);
-                    searched.merge("file bytes", bytes.length, Integer::sum);
-                    if (f.toString().endsWith(".log") && !f.toString().contains("/kafka/data/")) {
-                        searched.merge("log files", 1, Integer::sum);
-                    }
-                    find(new String(bytes, StandardCharsets.ISO_8859_1), "file " + f, secrets, hits);
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        for (Path f : files) {
+            if (holders.contains(f) || f.toString().endsWith(".index") || f.toString().endsWith(".timeindex")) {
+                continue;
             }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (IOException gone) {
+                continue; // removed since the walk
+            }
+            searched.merge("files", 1, Integer::sum);
+            searched.merge("file bytes", bytes.length, Integer::sum);
+            if (f.toString().endsWith(".log") && !f.toString().contains("/kafka/data/")) {
+                searched.merge("log files", 1, Integer::sum);
+            }
+            find(new String(bytes, StandardCharsets.ISO_8859_1), "file " + f, secrets, hits);
         }
     }
 
