@@ -348,10 +348,12 @@ class UpAgainstProxmoxE2EIT {
     }
 
     /** The host key the provisioner pinned for {@code host}, with when it first saw it (from its schema). */
-    private static String pinnedKey(Running up, String host) throws Exception {
+    private String pinnedKey(Running up, String host) throws Exception {
         Properties p = new Properties();
         p.setProperty("user", "fleetplane");
-        p.setProperty("password", "fleetplane");
+        // The local PostgreSQL wants the password up generated and keeps in the state directory (mode 600).
+        p.setProperty("password", Files.readString(tmp.resolve("state").resolve("stack").resolve("postgres")
+                .resolve("fleetplane.password")).strip());
         try (Connection c = DriverManager.getConnection(up.value("postgres:"), p);
              var q = c.prepareStatement("select fingerprint, first_seen_at from provisioner.known_host where host = ?")) {
             q.setString(1, host);

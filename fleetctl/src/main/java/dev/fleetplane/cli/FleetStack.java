@@ -42,6 +42,13 @@ final class FleetStack implements AutoCloseable {
     static final String CONSOLE_TOKEN_FILE = "console-token";
     /** The operator's API token, in the fleet home ({@code up}, kept across restarts) or the work directory. */
     static final String OPERATOR_TOKEN_FILE = "operator-token";
+    /** The simulator's API token ({@code root@pam!fleetplane=<secret>}, mode 600) in the work directory. */
+    static final String PVE_TOKEN_FILE = "pve-token";
+    /**
+     * Each service's secrets, {@code secrets/<service>.properties} (mode 600, directory 700) in the work directory:
+     * read by that service alone as a Quarkus config location, never in an environment or on a command line.
+     */
+    static final String SECRETS_DIR = "secrets";
     static final List<String> SERVICES =
             List.of("planner-service", "proxmox-adapter", "provisioner-service", "template-builder", "console-gateway");
 
@@ -114,6 +121,8 @@ final class FleetStack implements AutoCloseable {
     private PveSimulator simulator;
     private Path consoleToken;
     private Path operatorToken;
+    /** Per service: the config keys it alone gets, written to its secrets file before it starts. */
+    private final Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
 
     private FleetStack(Path workDir, boolean deleteWorkDir) {
         this.workDir = workDir;
@@ -164,7 +173,14 @@ final class FleetStack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", data.kafkaBootstrapServers());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", data.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", data.jdbcUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", data.jdbcPassword());
+        // Secrets go to the one service that needs them, in a file; null drops what this JVM inherited.
+        for (String s : List.of("QUARKUS_DATASOURCE_PASSWORD", "PVE_TOKEN_ID", "PVE_TOKEN_SECRET", "PVE_CONSOLE_PASSWORD",
+                "PVE_CONSOLE_TOKEN_SECRET", "QUARKUS_CONFIG_LOCATIONS")) {
+            env.put(s, null);
+        }
+        for (String s : SERVICES) {
+            secret(s, "quarkus.datasource.password", data.jdbcPassword()); // every service keeps its tables
+        }
         if (o.proxmox() instanceof Simulated sim) {
             pvePort.close();
             startSimulator(sim, pvePort.port(), o.repo(), env, progress);
@@ -177,7 +193,9 @@ final class FleetStack implements AutoCloseable {
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
             ports.get(s).close();
-            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), withKafkaUser(env, s), logs);
+            Map<String, String> own = new LinkedHashMap<>(withKafkaUser(env, s));
+            own.put("QUARKUS_CONFIG_LOCATIONS", writeSecrets(s).toString());
+            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), own, logs);
             services.add(p);
             started.add(p);
         }
@@ -271,14 +289,16 @@ final class FleetStack implements AutoCloseable {
         started.add(simulator);
         addresses.put("pve-simulator", simulator.url());
         addresses.put("pve-fingerprint", simulator.fingerprint());
-        addresses.put("pve-token", TOKEN_ID + "=" + tokenSecret);
+        // Where the token is, not what it is: this is printed and written to stack.json.
+        Path tokenFile = workDir.resolve(PVE_TOKEN_FILE);
+        writePrivate(tokenFile, TOKEN_ID + "=" + tokenSecret + "\n");
+        addresses.put("pve-token", tokenFile.toString());
 
         env.put("PVE_URL", simulator.url());
         env.put("PVE_FINGERPRINT", simulator.fingerprint());
         env.put("PVE_CA_FILE", null);
         env.put("PVE_INSECURE", null);
-        env.put("PVE_TOKEN_ID", TOKEN_ID);
-        env.put("PVE_TOKEN_SECRET", tokenSecret);
+        adapterToken(TOKEN_ID, tokenSecret);
         consoleUser(new ConsoleUser(CONSOLE_USER, consolePassword), env);
         if (!simulator.hasNetnsGuests()) {
             // Loopback guests live on 127.77.x.y: addresses the adapter refuses from a real guest.
@@ -337,8 +357,7 @@ final class FleetStack implements AutoCloseable {
         PveConnection c = real.connection();
         addresses.put("pve", c.baseUrl().toString());
         env.put("PVE_URL", c.baseUrl().toString());
-        env.put("PVE_TOKEN_ID", c.tokenId());
-        env.put("PVE_TOKEN_SECRET", c.tokenSecret());
+        adapterToken(c.tokenId(), c.tokenSecret());
         env.put("PVE_FINGERPRINT", c.fingerprint());
         env.put("PVE_CA_FILE", c.caFile() == null ? null : c.caFile().toString());
         env.put("PVE_INSECURE", c.insecure() ? "true" : null);
@@ -359,12 +378,45 @@ final class FleetStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The Proxmox API token, for the adapter alone: the template builder and the console gateway do not call the API
+     * with it (the builder goes through the adapter's commands and the node's sshd, the gateway logs in as its console
+     * user).
+     */
+    private void adapterToken(String id, String secret) {
+        secret("proxmox-adapter", "PVE_TOKEN_ID", id);
+        secret("proxmox-adapter", "PVE_TOKEN_SECRET", secret);
+    }
+
     /** The gateway's Proxmox login; {@code null} removes inherited ones (a console token is not used here). */
-    private static void consoleUser(ConsoleUser user, Map<String, String> env) {
+    private void consoleUser(ConsoleUser user, Map<String, String> env) {
         env.put("PVE_CONSOLE_USERNAME", user == null ? null : user.username());
-        env.put("PVE_CONSOLE_PASSWORD", user == null ? null : user.password());
         env.put("PVE_CONSOLE_TOKEN_ID", null);
-        env.put("PVE_CONSOLE_TOKEN_SECRET", null);
+        if (user != null) {
+            secret("console-gateway", "PVE_CONSOLE_PASSWORD", user.password());
+        }
+    }
+
+    private void secret(String service, String key, String value) {
+        secrets.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(key, value);
+    }
+
+    /**
+     * {@code secrets/<service>.properties}, mode 600: what {@code service} alone may know, as config keys (the
+     * {@code PVE_*} names are the ones its application.properties expands). Ordinal 290: above the packaged
+     * application.properties, below the environment (from which the stack removed these names).
+     */
+    private Path writeSecrets(String service) throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve(SECRETS_DIR));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        var props = new java.util.Properties();
+        props.setProperty("config_ordinal", "290");
+        secrets.getOrDefault(service, Map.of()).forEach(props::setProperty);
+        var text = new java.io.StringWriter();
+        props.store(text, "written by fleetplane up/demo for " + service + " alone; replaced at every start");
+        Path file = dir.resolve(service + ".properties");
+        writePrivate(file, text.toString());
+        return file;
     }
 
     /**
@@ -499,6 +551,8 @@ final class FleetStack implements AutoCloseable {
         }
         // Services first and all at once (each takes a Quarkus shutdown), then what they depend on.
         services.parallelStream().forEach(ServiceProcess::close);
+        // Their secrets files are written anew at every start: none rests in a kept state directory in between.
+        deleteRecursively(workDir.resolve(SECRETS_DIR));
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -6,6 +6,7 @@ import dev.fleetplane.localstack.kafka.KafkaBroker;
 import dev.fleetplane.localstack.kafka.KafkaBrokerConfig;
 import dev.fleetplane.localstack.postgres.FleetplaneDatabase;
 import dev.fleetplane.localstack.postgres.PostgresLauncher;
+import dev.fleetplane.localstack.postgres.PostgresPasswords;
 import dev.fleetplane.localstack.postgres.PostgresServer;
 
 import org.apache.kafka.common.Uuid;
@@ -41,7 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private boolean closed;
 
     private LocalStack(Path workDir, Path postgresDir, StackWatchdog watchdog, KafkaBroker kafka,
-                       PostgresServer postgres, boolean persistent) {
+                       PostgresServer postgres, String jdbcPassword, boolean persistent) {
         this.persistent = persistent;
         this.workDir = workDir;
         this.postgresDir = postgresDir;
@@ -50,7 +51,7 @@ public final class LocalStack implements AutoCloseable {
         this.postgres = postgres;
         this.endpoints = new Endpoints(kafka.bootstrapServers(),
                 FleetplaneDatabase.jdbcUrl(LoopbackPorts.HOST, postgres.port(), FleetplaneDatabase.NAME),
-                FleetplaneDatabase.USER, FleetplaneDatabase.PASSWORD);
+                FleetplaneDatabase.USER, jdbcPassword);
         this.shutdownHook = new Thread(this::close, "fleetplane-local-stack-shutdown");
     }
 
@@ -108,7 +109,9 @@ public final class LocalStack implements AutoCloseable {
                     kafka.log()));
 
             PostgresServer postgres = join(postgresStart);
-            var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres, options.persistent());
+            var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres,
+                    PostgresPasswords.read(postgresDir.resolve(PostgresPasswords.FLEETPLANE_FILE)).orElseThrow(),
+                    options.persistent());
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -135,10 +138,16 @@ public final class LocalStack implements AutoCloseable {
                         options.startTimeout(), options.persistent());
                 try {
                     watchdog.watchPostgres(server.pid(), dir);
-                    FleetplaneDatabase.create(LoopbackPorts.HOST, port, server.superuser(), options.startTimeout());
-                } catch (RuntimeException e) {
+                    // The services' password: kept with a persistent stack's data, new for a throwaway one.
+                    Path passwordFile = dir.resolve(PostgresPasswords.FLEETPLANE_FILE);
+                    if (!options.persistent()) {
+                        Files.deleteIfExists(passwordFile);
+                    }
+                    FleetplaneDatabase.create(LoopbackPorts.HOST, port, server.superuser(), server.superuserPassword(),
+                            PostgresPasswords.readOrCreate(passwordFile), options.startTimeout());
+                } catch (RuntimeException | IOException e) {
                     server.close();
-                    throw e;
+                    throw e instanceof RuntimeException r ? r : new LocalStackException("postgres: " + e.getMessage(), e);
                 }
                 LOG.log(Level.INFO, String.format(Locale.ROOT, "postgres: %s ready in %s (%s, pid %d)",
                         FleetplaneDatabase.jdbcUrl(LoopbackPorts.HOST, port, FleetplaneDatabase.NAME),
@@ -274,9 +283,14 @@ public final class LocalStack implements AutoCloseable {
         return postgres.pid();
     }
 
-    /** PostgreSQL's superuser (trust on loopback): what may drop and create the {@code fleetplane} database. */
+    /** PostgreSQL's superuser: what may drop and create the {@code fleetplane} database. */
     public String postgresSuperuser() {
         return postgres.superuser();
+    }
+
+    /** The superuser's generated password (also in {@code postgresDir()/superuser.password}, mode 0600). */
+    public String postgresSuperuserPassword() {
+        return postgres.superuserPassword();
     }
 
     public int postgresPort() {

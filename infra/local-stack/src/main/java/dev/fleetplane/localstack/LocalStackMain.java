@@ -79,6 +79,10 @@ public final class LocalStackMain {
 
     private static void writeEnvFile(Path file, Endpoints endpoints) {
         try {
+            // It holds the database password: readable by its owner only, from the moment it exists.
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, envFileText(endpoints));
         } catch (IOException e) {
             System.err.println("local-stack: cannot write " + file + ": " + e.getMessage());

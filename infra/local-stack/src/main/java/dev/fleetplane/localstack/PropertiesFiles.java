@@ -14,10 +14,16 @@ public final class PropertiesFiles {
     private PropertiesFiles() {
     }
 
-    /** Writes {@code properties} to a file beside {@code file}, then moves it over {@code file} atomically. */
+    /**
+     * Writes {@code properties} to a file beside {@code file}, then moves it over {@code file} atomically; mode 0600
+     * from the start (a lease holds passwords).
+     */
     public static void writeAtomically(Path file, Properties properties, String comment) {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
+            Files.deleteIfExists(partial);
+            Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
                 properties.store(out, comment);
             }

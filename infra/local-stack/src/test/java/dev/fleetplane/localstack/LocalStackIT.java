@@ -1,6 +1,8 @@
 package dev.fleetplane.localstack;
 
 import dev.fleetplane.events.Topics;
+import dev.fleetplane.localstack.postgres.FleetplaneDatabase;
+import dev.fleetplane.localstack.postgres.PostgresPasswords;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -148,6 +152,33 @@ class LocalStackIT {
                 assertEquals("off", rs.getString(1));
             }
         }
+    }
+
+    @Test
+    @Order(5)
+    void postgres_refusesAConnectionWithoutTheGeneratedPassword() throws Exception {
+        String adminUrl = stack.jdbcUrl().replace("/fleetplane", "/postgres");
+        for (String[] attempt : new String[][] {{stack.jdbcUser(), ""}, {stack.jdbcUser(), "fleetplane"},
+                {stack.jdbcUser(), "0" + stack.jdbcPassword()}, {stack.postgresSuperuser(), ""},
+                {stack.postgresSuperuser(), "postgres"}}) {
+            var e = assertThrows(java.sql.SQLException.class,
+                    () -> FleetplaneDatabase.connect(adminUrl, attempt[0], attempt[1]).close(),
+                    attempt[0] + " with password '" + attempt[1] + "' got in");
+            // 28P01: the server refused the password; 08004: the driver would not send the empty one asked for.
+            assertTrue(java.util.Set.of("28P01", "08004").contains(e.getSQLState()), e.getSQLState() + " " + e.getMessage());
+        }
+        try (Connection c = FleetplaneDatabase.connect(adminUrl, stack.postgresSuperuser(),
+                stack.postgresSuperuserPassword()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from pg_hba_file_rules where auth_method <> 'scram-sha-256'")) {
+            assertTrue(rs.next());
+            assertEquals(0, rs.getInt(1), "every pg_hba.conf rule wants scram-sha-256");
+        }
+        for (String file : new String[] {PostgresPasswords.SUPERUSER_FILE, PostgresPasswords.FLEETPLANE_FILE}) {
+            Path path = stack.postgresDir().resolve(file);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)), path.toString());
+        }
+        assertEquals(stack.postgresSuperuserPassword(),
+                Files.readString(stack.postgresDir().resolve(PostgresPasswords.SUPERUSER_FILE)).strip());
     }
 
     @Test

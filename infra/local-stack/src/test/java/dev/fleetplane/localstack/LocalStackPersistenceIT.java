@@ -2,6 +2,7 @@ package dev.fleetplane.localstack;
 
 import dev.fleetplane.events.Topics;
 import dev.fleetplane.localstack.postgres.FleetplaneDatabase;
+import dev.fleetplane.localstack.postgres.PostgresPasswords;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -98,6 +99,54 @@ class LocalStackPersistenceIT {
                 records(stack.kafkaBootstrapServers()));
     }
 
+    /** State kept by an older {@code up}: a cluster that trusted every local user, a role with the old password. */
+    @Test
+    void aKeptClusterThatTrustsEveryone_isMovedToPasswordsOnStart_keepingItsData() throws Exception {
+        dir = reachableTempDir().resolve("state");
+        stack = LocalStack.start(LocalStackOptions.defaults().persistentIn(dir));
+        execute(stack, "create table kept (note text)", "insert into kept values ('from the trust era')");
+        stack.close();
+        stack = null;
+        Path data = dir.resolve("postgres").resolve("data");
+        Path hba = data.resolve("pg_hba.conf");
+        Files.writeString(hba, Files.readString(hba).replace("scram-sha-256", "trust"));
+        Files.delete(dir.resolve("postgres").resolve(PostgresPasswords.SUPERUSER_FILE));
+        Files.delete(dir.resolve("postgres").resolve(PostgresPasswords.FLEETPLANE_FILE));
+
+        stack = LocalStack.start(LocalStackOptions.defaults().persistentIn(dir));
+
+        assertEquals(List.of("from the trust era"), notes(stack));
+        assertFalse(Files.readString(hba).lines().anyMatch(l -> !l.startsWith("#") && l.contains("trust")),
+                Files.readString(hba));
+        String adminUrl = stack.jdbcUrl().replace("/fleetplane", "/postgres");
+        var refused = assertThrows(java.sql.SQLException.class,
+                () -> FleetplaneDatabase.connect(adminUrl, stack.postgresSuperuser(), "").close());
+        assertTrue(List.of("28P01", "08004").contains(refused.getSQLState()), refused.getMessage());
+        assertThrows(java.sql.SQLException.class,
+                () -> FleetplaneDatabase.connect(stack.jdbcUrl(), stack.jdbcUser(), "fleetplane").close());
+        try (Connection c = FleetplaneDatabase.connect(adminUrl, stack.postgresSuperuser(),
+                Files.readString(dir.resolve("postgres").resolve(PostgresPasswords.SUPERUSER_FILE)).strip())) {
+            assertTrue(c.isValid(2));
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("postgres").resolve(PostgresPasswords.SUPERUSER_FILE))));
+    }
+
+    /** The superuser's password file is what the stack has to reach a kept cluster that wants passwords. */
+    @Test
+    void aKeptClusterWithoutItsPasswordFile_isRefusedNamingTheFile() throws Exception {
+        dir = reachableTempDir().resolve("state");
+        stack = LocalStack.start(LocalStackOptions.defaults().persistentIn(dir));
+        stack.close();
+        stack = null;
+        Path file = dir.resolve("postgres").resolve(PostgresPasswords.SUPERUSER_FILE);
+        Files.delete(file);
+
+        var e = assertThrows(LocalStackException.class, () -> LocalStack.start(LocalStackOptions.defaults()
+                .persistentIn(dir)));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("is missing"), e.getMessage());
+    }
+
     @Test
     void aDirectoryThatIsNotAStacks_isRefusedAndLeftAlone() throws Exception {
         dir = reachableTempDir().resolve("state");
@@ -137,7 +186,7 @@ class LocalStackPersistenceIT {
             }
             String bootstrap = value(lines, "kafka: ");
             String jdbc = value(lines, "postgres: ").split(" ")[0];
-            try (Connection c = FleetplaneDatabase.connect(jdbc, FleetplaneDatabase.USER, FleetplaneDatabase.PASSWORD);
+            try (Connection c = FleetplaneDatabase.connect(jdbc, FleetplaneDatabase.USER, Files.readString(dir.resolve("postgres").resolve(dev.fleetplane.localstack.postgres.PostgresPasswords.FLEETPLANE_FILE)).strip());
                  var insert = c.prepareStatement("insert into kept values (?)")) {
                 insert.setString(1, note);
                 insert.executeUpdate();

@@ -23,8 +23,11 @@ public final class DebianPostgres implements PostgresServer {
     private final int port;
     private final long pid;
     private final String version;
+    private final String superuserPassword;
 
-    private DebianPostgres(PostgresCommands commands, Path dir, Path dataDir, int port, long pid, String version) {
+    private DebianPostgres(PostgresCommands commands, Path dir, Path dataDir, int port, long pid, String version,
+                           String superuserPassword) {
+        this.superuserPassword = superuserPassword;
         this.commands = commands;
         this.dir = dir;
         this.dataDir = dataDir;
@@ -48,23 +51,58 @@ public final class DebianPostgres implements PostgresServer {
             throw new LocalStackException("postgres: cannot prepare " + dir + " for user "
                     + PostgresCommands.OS_USER + ": " + e.getMessage(), e);
         }
-        if (commands.durable() && Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
+        Path passwordFile = dir.resolve(PostgresPasswords.SUPERUSER_FILE);
+        boolean existing = commands.durable() && Files.isRegularFile(dataDir.resolve("PG_VERSION"));
+        if (existing) {
             checkExistingCluster(commands, dataDir);
         } else {
-            run("initdb", commands.initdb(dataDir), dir.resolve("initdb.log"), timeout);
+            PostgresPasswords.write(passwordFile, PostgresPasswords.generate());
+            try {
+                if (commands.asRoot()) {
+                    chownToPostgres(passwordFile); // initdb runs as postgres and reads it
+                }
+            } catch (IOException e) {
+                throw new LocalStackException("postgres: cannot give " + passwordFile + " to user "
+                        + PostgresCommands.OS_USER + ": " + e.getMessage(), e);
+            }
+            run("initdb", commands.initdb(dataDir, passwordFile), dir.resolve("initdb.log"), timeout);
         }
 
         Path serverLog = dir.resolve("postgres.log");
         run("pg_ctl start", commands.start(dataDir, serverLog, port, dir, (int) Math.max(5, timeout.toSeconds())),
                 dir.resolve("pg_ctl.log"), timeout.plusSeconds(5), serverLog);
+        long pid;
+        String version;
         try {
-            long pid = PostgresServer.postmasterPid(Files.readString(dataDir.resolve("postmaster.pid")));
-            String version = Files.readString(dataDir.resolve("PG_VERSION")).strip();
-            return new DebianPostgres(commands, dir, dataDir, port, pid, version);
+            pid = PostgresServer.postmasterPid(Files.readString(dataDir.resolve("postmaster.pid")));
+            version = Files.readString(dataDir.resolve("PG_VERSION")).strip();
         } catch (IOException | IllegalArgumentException e) {
             throw new LocalStackException("postgres: started, but its postmaster.pid is unreadable: "
                     + e.getMessage() + "; server log " + serverLog, e);
         }
+        try {
+            return new DebianPostgres(commands, dir, dataDir, port, pid, version,
+                    superuserPassword(existing, dataDir, port, passwordFile, timeout));
+        } catch (RuntimeException e) {
+            new DebianPostgres(commands, dir, dataDir, port, pid, version, "").close();
+            throw e;
+        }
+    }
+
+    /**
+     * A kept cluster of an older run that still trusts every local user is moved to passwords now (TrustMigration);
+     * one that wants passwords needs the file its first start wrote.
+     */
+    private static String superuserPassword(boolean existing, Path dataDir, int port, Path passwordFile,
+                                            Duration timeout) {
+        if (existing && TrustMigration.trusts(dataDir)) {
+            TrustMigration.migrate(dataDir, port, PostgresCommands.SUPERUSER, passwordFile, timeout);
+        }
+        return PostgresPasswords.read(passwordFile).orElseThrow(() -> new LocalStackException("postgres: the kept"
+                + " cluster in " + dataDir + " wants passwords, but " + passwordFile + " (its superuser's, written by"
+                + " its first start) is missing: restore it from a backup, or set a new one with `ALTER ROLE postgres"
+                + " PASSWORD '<hex>'` (e.g. after switching pg_hba.conf to trust for a moment) and write it there,"
+                + " mode 0600"));
     }
 
     /** A kept cluster of another major version cannot be started by this server: say so instead of pg_ctl's log. */
@@ -151,6 +189,11 @@ public final class DebianPostgres implements PostgresServer {
     @Override
     public String superuser() {
         return PostgresCommands.SUPERUSER;
+    }
+
+    @Override
+    public String superuserPassword() {
+        return superuserPassword;
     }
 
     @Override

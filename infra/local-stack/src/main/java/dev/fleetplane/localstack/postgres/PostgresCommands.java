@@ -19,11 +19,14 @@ public record PostgresCommands(Path binDir, boolean asRoot, boolean durable) {
     public static final String OS_USER = "postgres";
     public static final String SUPERUSER = "postgres";
 
-    public List<String> initdb(Path dataDir) {
-        // trust: the server listens on loopback only (and its socket directory is its owner's); --no-sync when the
-        // cluster is thrown away.
-        var command = new ArrayList<>(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8"));
+    /**
+     * Every connection, over TCP or the unix socket, needs a password (scram-sha-256): loopback is shared by every
+     * user of the machine. The superuser's is read from {@code superuserPasswordFile}. {@code --no-sync} when the
+     * cluster is thrown away.
+     */
+    public List<String> initdb(Path dataDir, Path superuserPasswordFile) {
+        var command = new ArrayList<>(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", SUPERUSER,
+                "--auth=scram-sha-256", "--pwfile=" + superuserPasswordFile, "-E", "UTF8", "--locale=C.UTF-8"));
         if (!durable) {
             command.add("--no-sync");
         }

@@ -2,7 +2,7 @@ package dev.fleetplane.localstack.postgres;
 
 import java.nio.file.Path;
 
-/** A running PostgreSQL server on 127.0.0.1 that accepts its superuser without a password (trust on loopback). */
+/** A running PostgreSQL server on 127.0.0.1 that wants a password of everyone (scram-sha-256). */
 public interface PostgresServer extends AutoCloseable {
 
     int port();
@@ -13,6 +13,9 @@ public interface PostgresServer extends AutoCloseable {
     Path dataDir();
 
     String superuser();
+
+    /** The superuser's generated password (also in {@link PostgresPasswords#SUPERUSER_FILE}, mode 0600). */
+    String superuserPassword();
 
     /** For the startup line, e.g. {@code PostgreSQL 15 (Debian)}. */
     String describe();

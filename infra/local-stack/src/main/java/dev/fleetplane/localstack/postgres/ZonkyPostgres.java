@@ -20,8 +20,10 @@ final class ZonkyPostgres implements PostgresServer {
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
     private final long pid;
+    private final String superuserPassword;
 
-    private ZonkyPostgres(EmbeddedPostgres postgres, Path dataDir, long pid) {
+    private ZonkyPostgres(EmbeddedPostgres postgres, Path dataDir, long pid, String superuserPassword) {
+        this.superuserPassword = superuserPassword;
         this.postgres = postgres;
         this.dataDir = dataDir;
         this.pid = pid;
@@ -45,7 +47,11 @@ final class ZonkyPostgres implements PostgresServer {
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
                     .start();
             long pid = PostgresServer.postmasterPid(Files.readString(dataDir.resolve("postmaster.pid")));
-            return new ZonkyPostgres(postgres, dataDir, pid);
+            // Zonky's initdb trusts every local user: moved to passwords at once, as an older kept cluster is.
+            Path passwordFile = dir.resolve(PostgresPasswords.SUPERUSER_FILE);
+            Files.deleteIfExists(passwordFile);
+            TrustMigration.migrate(dataDir, port, "postgres", passwordFile, timeout);
+            return new ZonkyPostgres(postgres, dataDir, pid, PostgresPasswords.read(passwordFile).orElseThrow());
         } catch (IOException | RuntimeException e) {
             throw new LocalStackException("postgres (zonky) on port " + port + ": " + e.getMessage()
                     + "; as root it needs user namespaces (unshare -U); log " + dir.resolve("postgres.log"), e);
@@ -70,6 +76,11 @@ final class ZonkyPostgres implements PostgresServer {
     @Override
     public String superuser() {
         return "postgres";
+    }
+
+    @Override
+    public String superuserPassword() {
+        return superuserPassword;
     }
 
     @Override

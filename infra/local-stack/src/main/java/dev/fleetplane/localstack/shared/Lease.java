@@ -15,10 +15,11 @@ import java.util.Properties;
 
 /**
  * What a running {@link SharedStackMain} tells the test JVMs that attach to it, in {@value #FILE} of its lease
- * directory: where Kafka and PostgreSQL answer, PostgreSQL's superuser (for the reset) and which process serves it.
- * The file exists only while the stack is ready; it is written whole or not at all.
+ * directory: where Kafka and PostgreSQL answer, PostgreSQL's superuser and passwords (for the reset) and which process
+ * serves it. The file exists only while the stack is ready; it is written whole or not at all, mode 0600.
  */
-record Lease(Endpoints endpoints, int postgresPort, String postgresSuperuser, long serverPid, long serverStartMillis,
+record Lease(Endpoints endpoints, int postgresPort, String postgresSuperuser, String postgresSuperuserPassword,
+             long serverPid, long serverStartMillis,
              long kafkaPid, long postgresPid) {
 
     static final String FILE = "stack.properties";
@@ -37,6 +38,7 @@ record Lease(Endpoints endpoints, int postgresPort, String postgresSuperuser, lo
                     new Endpoints(props.getProperty("kafka"), props.getProperty("jdbc.url"),
                             props.getProperty("jdbc.user"), props.getProperty("jdbc.password")),
                     Integer.parseInt(props.getProperty("postgres.port")), props.getProperty("postgres.superuser"),
+                    java.util.Objects.requireNonNull(props.getProperty("postgres.superuser-password")),
                     Long.parseLong(props.getProperty("server.pid")), Long.parseLong(props.getProperty("server.start")),
                     Long.parseLong(props.getProperty("kafka.pid")), Long.parseLong(props.getProperty("postgres.pid"))));
         } catch (RuntimeException e) {
@@ -53,6 +55,7 @@ record Lease(Endpoints endpoints, int postgresPort, String postgresSuperuser, lo
         props.setProperty("jdbc.password", endpoints.jdbcPassword());
         props.setProperty("postgres.port", String.valueOf(postgresPort));
         props.setProperty("postgres.superuser", postgresSuperuser);
+        props.setProperty("postgres.superuser-password", postgresSuperuserPassword);
         props.setProperty("server.pid", String.valueOf(serverPid));
         props.setProperty("server.start", String.valueOf(serverStartMillis));
         props.setProperty("kafka.pid", String.valueOf(kafkaPid));

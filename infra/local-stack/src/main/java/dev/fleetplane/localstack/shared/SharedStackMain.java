@@ -46,7 +46,7 @@ public final class SharedStackMain {
         // Withdrawn before the stack goes, so that no test JVM attaches to a stack that is stopping.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> withdraw(leaseDir), "fleetplane-shared-stack-withdraw"));
         ProcessHandle self = ProcessHandle.current();
-        new Lease(stack.endpoints(), stack.postgresPort(), stack.postgresSuperuser(), self.pid(),
+        new Lease(stack.endpoints(), stack.postgresPort(), stack.postgresSuperuser(), stack.postgresSuperuserPassword(), self.pid(),
                 Processes.startMillis(self), stack.kafkaPid(), stack.postgresPid()).write(leaseDir);
         System.out.println("shared stack ready for owner " + args[1] + ": " + stack.endpoints());
         System.out.flush();

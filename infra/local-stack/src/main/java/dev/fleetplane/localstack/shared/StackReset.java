@@ -39,7 +39,8 @@ final class StackReset {
             deleteGroups(admin, deadline);
             TopicCreator.create(admin, Topics.allWithDeadLetters(), remaining(deadline));
         }
-        FleetplaneDatabase.recreate(LoopbackPorts.HOST, lease.postgresPort(), lease.postgresSuperuser());
+        FleetplaneDatabase.recreate(LoopbackPorts.HOST, lease.postgresPort(), lease.postgresSuperuser(),
+                lease.postgresSuperuserPassword(), lease.endpoints().jdbcPassword());
     }
 
     /** Every topic a test could have written to, including any it created itself; Kafka's internal ones stay. */

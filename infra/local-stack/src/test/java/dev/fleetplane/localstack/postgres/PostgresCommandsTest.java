@@ -17,20 +17,22 @@ class PostgresCommandsTest {
 
     @Test
     void asRoot_commandsRunAsUserPostgres() {
-        var initdb = new PostgresCommands(bin, true).initdb(Path.of("/tmp/s/postgres/data"));
+        var initdb = new PostgresCommands(bin, true).initdb(Path.of("/tmp/s/postgres/data"), Path.of("/tmp/s/postgres/superuser.password"));
         assertEquals(List.of("runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/initdb"), initdb.subList(0, 5));
     }
 
     @Test
     void asOtherUser_commandsRunDirectly() {
-        var initdb = new PostgresCommands(bin, false).initdb(Path.of("/tmp/s/postgres/data"));
+        var initdb = new PostgresCommands(bin, false).initdb(Path.of("/tmp/s/postgres/data"), Path.of("/tmp/s/postgres/superuser.password"));
         assertEquals("/usr/lib/postgresql/15/bin/initdb", initdb.get(0));
     }
 
     @Test
-    void initdb_trustsLoopbackAndSkipsSync() {
-        var initdb = new PostgresCommands(bin, false).initdb(Path.of("/tmp/d"));
-        assertTrue(initdb.containsAll(List.of("-D", "/tmp/d", "-U", "postgres", "--auth=trust", "--no-sync")), initdb.toString());
+    void initdb_wantsScramPasswordsFromTheFileAndSkipsSync() {
+        var initdb = new PostgresCommands(bin, false).initdb(Path.of("/tmp/d"), Path.of("/tmp/pw"));
+        assertTrue(initdb.containsAll(List.of("-D", "/tmp/d", "-U", "postgres", "--auth=scram-sha-256",
+                "--pwfile=/tmp/pw", "--no-sync")), initdb.toString());
+        assertFalse(initdb.stream().anyMatch(a -> a.contains("trust")), initdb.toString());
     }
 
     @Test
@@ -47,7 +49,7 @@ class PostgresCommandsTest {
     @Test
     void durable_keepsPostgresSafeDefaults() {
         var commands = new PostgresCommands(bin, false, true);
-        assertFalse(commands.initdb(Path.of("/tmp/d")).contains("--no-sync"));
+        assertFalse(commands.initdb(Path.of("/tmp/d"), Path.of("/tmp/pw")).contains("--no-sync"));
         var start = commands.start(Path.of("/tmp/s/data"), Path.of("/tmp/s/postgres.log"), 54321, Path.of("/tmp/s"), 30);
         assertEquals("-p 54321 -k /tmp/s -c listen_addresses=127.0.0.1", start.get(start.indexOf("-o") + 1));
     }

@@ -152,7 +152,7 @@ class SharedStackIT {
 
     private static Lease deadLease(long serverPid, long serverStart) {
         return new Lease(new Endpoints("127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/fleetplane", "fleetplane", ""),
-                1, "postgres", serverPid, serverStart, serverPid, serverPid);
+                1, "postgres", "00", serverPid, serverStart, serverPid, serverPid);
     }
 
     /** What a module's tests leave behind: a record, a committed offset, a table. */
