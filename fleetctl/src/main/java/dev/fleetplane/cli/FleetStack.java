@@ -8,6 +8,8 @@ import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.NodeSsh;
 import dev.fleetplane.pvesim.nodessh.NodeSshEndpoint;
 import dev.fleetplane.pvesim.PveSimulator;
+import dev.fleetplane.pvesim.PveSimulatorBuilder;
+import dev.fleetplane.pvesim.faults.Faults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -60,7 +62,11 @@ final class FleetStack implements AutoCloseable {
 
     /** The built-in simulator, at a pace a person can follow. */
     record Simulated(int pvePort, Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot,
-                     int guestSshPort) implements Proxmox {
+                     int guestSshPort, Optional<String> chaos) implements Proxmox {
+
+        Simulated(int pvePort, Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot, int guestSshPort) {
+            this(pvePort, pveSeed, cloneTime, startTime, guestBoot, guestSshPort, Optional.empty());
+        }
     }
 
     /**
@@ -214,7 +220,10 @@ final class FleetStack implements AutoCloseable {
         Path key = generateFleetKey();
         String tokenSecret = randomHex(16);
         String consolePassword = randomHex(16);
-        simulator = PveSimulator.builder()
+        PveSimulatorBuilder builder = PveSimulator.builder();
+        // A fault drill: the simulator misbehaves as a busy cluster would (docs/fault-matrix.md).
+        o.chaos().ifPresent(c -> builder.faults(Faults.chaosSetting("--sim-chaos", c)));
+        simulator = builder
                 .node("pve")
                 .port(pvePort)
                 .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint
