@@ -53,8 +53,24 @@ final class FleetStack implements AutoCloseable {
      * work directory, thrown away with it ({@code demo}).
      */
     record Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data,
-                   Optional<Path> consoleTokenDir) {
+                   Optional<Path> consoleTokenDir, int replicas) {
+
+        Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data,
+                Optional<Path> consoleTokenDir) {
+            this(repo, servicePorts, proxmox, data, consoleTokenDir, 1);
+        }
+
+        /** How many processes of {@code service} run: {@link #replicas} of those that share work, one of the others. */
+        int replicasOf(String service) {
+            return REPLICATED.contains(service) ? replicas : 1;
+        }
     }
+
+    /**
+     * The services that may run as several replicas (docs/scaling.md): the template builder's commands topic has one
+     * partition and its builds resume globally at start; the console gateway holds each VM's line in its memory.
+     */
+    static final List<String> REPLICATED = List.of("planner-service", "proxmox-adapter", "provisioner-service");
 
     /** Which Proxmox the adapter talks to. */
     sealed interface Proxmox permits Simulated, Real {
@@ -168,9 +184,14 @@ final class FleetStack implements AutoCloseable {
         progress.println("starting " + String.join(", ", SERVICES) + " ...");
         for (String s : SERVICES) {
             ports.get(s).close();
-            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), env, logs);
-            services.add(p);
-            started.add(p);
+            for (int replica = 1; replica <= o.replicasOf(s); replica++) {
+                // The first replica on the service's port (what the CLI and the dashboard use), the others on free ones.
+                int port = replica == 1 ? ports.get(s).port() : Ports.claim(s + " replica " + replica, 0);
+                ServiceProcess p = ServiceProcess.start(o.repo(), s, replica == 1 ? s : s + "-" + replica, port, env,
+                        logs);
+                services.add(p);
+                started.add(p);
+            }
         }
         // Two cores: waiting in parallel costs nothing and lets the first ready service report early.
         ExecutorService waiters = Executors.newFixedThreadPool(services.size());

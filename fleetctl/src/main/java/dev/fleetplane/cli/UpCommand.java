@@ -89,6 +89,17 @@ final class UpCommand implements Callable<Integer> {
             + " 503s, lock contention, stalls (default 2000 ms) and failing tasks, each at RATE (0..1, e.g. 0.2)")
     String simChaos;
 
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "run N processes each of the"
+            + " planner, the adapter and the provisioner, sharing their work (1..6; the template builder and the console"
+            + " gateway run once: docs/scaling.md)")
+    int replicas = 1;
+
+    /** The partitions of the work topics (fleet-events' Topics): no more replicas than that can share them. */
+    static final int MAX_REPLICAS = dev.fleetplane.events.Topics.ALL.stream()
+            .filter(t -> t.name().equals(dev.fleetplane.events.Topics.PVE_COMMANDS)
+                    || t.name().equals(dev.fleetplane.events.Topics.PROVISIONING_COMMANDS))
+            .mapToInt(dev.fleetplane.events.Topics.TopicSpec::partitions).min().orElseThrow();
+
     /** The environment settings are read from; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -134,7 +145,8 @@ final class UpCommand implements Callable<Integer> {
             }
             data = new FleetStack.Data(kafkaPort, postgresPort, Optional.ofNullable(state), external);
         }
-        return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home())), state);
+        return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home()), replicas()),
+                state);
     }
 
     private Integer run(FleetStack.Options options, StateDirectory state) throws Exception {
@@ -315,6 +327,16 @@ final class UpCommand implements Callable<Integer> {
                         .map(s -> SecretFile.read(Path.of(s.value()), s.source(), "the password")))
                 .orElse("");
         return Optional.of(new Endpoints(k.get().value(), j.get().value(), user, password));
+    }
+
+    /** {@code --replicas}, checked before anything starts. */
+    private int replicas() {
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new CliException("--replicas must be 1.." + MAX_REPLICAS + ", got " + replicas + ": the work topics"
+                    + " (pve.commands, provisioning.commands) have " + MAX_REPLICAS + " partitions, so more replicas"
+                    + " would have nothing to read");
+        }
+        return replicas;
     }
 
     /** {@code --sim-chaos}, checked now so a typo is refused before anything starts. */

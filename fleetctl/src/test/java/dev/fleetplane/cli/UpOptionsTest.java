@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code up --sim-chaos}: a wrong value or a real cluster is refused before anything starts. */
-class SimChaosOptionTest {
+/** {@code up --sim-chaos} and {@code --replicas}: a wrong value or a real cluster is refused before anything starts. */
+class UpOptionsTest {
 
     @TempDir
     Path dir;
@@ -48,5 +48,13 @@ class SimChaosOptionTest {
         String err = refusal("--pve-url", "https://pve.example:8006", "--sim-chaos", "0.2");
         assertTrue(err.contains("--sim-chaos: only the simulator can be made to misbehave; https://pve.example:8006"
                 + " (from --pve-url) is a real cluster"), err);
+    }
+
+    @Test
+    void replicas_moreThanTheWorkTopicsHavePartitions_isRefusedSayingWhy() throws Exception {
+        String err = refusal("--replicas", "7");
+        assertTrue(err.contains("--replicas must be 1..6, got 7: the work topics (pve.commands, provisioning.commands)"
+                + " have 6 partitions"), err);
+        assertTrue(refusal("--replicas", "0").contains("--replicas must be 1..6, got 0"));
     }
 }
