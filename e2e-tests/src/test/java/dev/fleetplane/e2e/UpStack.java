@@ -43,11 +43,16 @@ final class UpStack implements AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** Starts {@code up} and waits until it prints {@code ready}; fails with what it printed otherwise. */
-    UpStack start(Duration timeout) throws Exception {
-        up = launcher(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0", "--planner-port", "0",
-                "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
-                "--console-gateway-port", "0").redirectError(dir.resolve("up.err").toFile()).start();
+    /**
+     * Starts {@code up} (with {@code options} after its own, e.g. {@code --replicas 2}) and waits until it prints
+     * {@code ready}; fails with what it printed otherwise.
+     */
+    UpStack start(Duration timeout, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0",
+                "--planner-port", "0", "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
+                "--console-gateway-port", "0"));
+        command.addAll(List.of(options));
+        up = launcher(command.toArray(String[]::new)).redirectError(dir.resolve("up.err").toFile()).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(),
                     StandardCharsets.UTF_8))) {

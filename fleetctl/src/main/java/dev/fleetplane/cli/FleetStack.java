@@ -8,6 +8,8 @@ import dev.fleetplane.pvesim.GuestSsh;
 import dev.fleetplane.pvesim.NodeSsh;
 import dev.fleetplane.pvesim.nodessh.NodeSshEndpoint;
 import dev.fleetplane.pvesim.PveSimulator;
+import dev.fleetplane.pvesim.PveSimulatorBuilder;
+import dev.fleetplane.pvesim.faults.Faults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,8 +60,24 @@ final class FleetStack implements AutoCloseable {
      * work directory, thrown away with it ({@code demo}).
      */
     record Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data,
-                   Optional<Path> consoleTokenDir) {
+                   Optional<Path> consoleTokenDir, int replicas) {
+
+        Options(Path repo, Map<String, Integer> servicePorts, Proxmox proxmox, Data data,
+                Optional<Path> consoleTokenDir) {
+            this(repo, servicePorts, proxmox, data, consoleTokenDir, 1);
+        }
+
+        /** How many processes of {@code service} run: {@link #replicas} of those that share work, one of the others. */
+        int replicasOf(String service) {
+            return REPLICATED.contains(service) ? replicas : 1;
+        }
     }
+
+    /**
+     * The services that may run as several replicas (docs/scaling.md): the template builder's commands topic has one
+     * partition and its builds resume globally at start; the console gateway holds each VM's line in its memory.
+     */
+    static final List<String> REPLICATED = List.of("planner-service", "proxmox-adapter", "provisioner-service");
 
     /** Which Proxmox the adapter talks to. */
     sealed interface Proxmox permits Simulated, Real {
@@ -67,7 +85,11 @@ final class FleetStack implements AutoCloseable {
 
     /** The built-in simulator, at a pace a person can follow. */
     record Simulated(int pvePort, Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot,
-                     int guestSshPort) implements Proxmox {
+                     int guestSshPort, Optional<String> chaos) implements Proxmox {
+
+        Simulated(int pvePort, Path pveSeed, Duration cloneTime, Duration startTime, Duration guestBoot, int guestSshPort) {
+            this(pvePort, pveSeed, cloneTime, startTime, guestBoot, guestSshPort, Optional.empty());
+        }
     }
 
     /**
@@ -195,9 +217,14 @@ final class FleetStack implements AutoCloseable {
             ports.get(s).close();
             Map<String, String> own = new LinkedHashMap<>(withKafkaUser(env, s));
             own.put("QUARKUS_CONFIG_LOCATIONS", writeSecrets(s).toString());
-            ServiceProcess p = ServiceProcess.start(o.repo(), s, ports.get(s).port(), own, logs);
-            services.add(p);
-            started.add(p);
+            for (int replica = 1; replica <= o.replicasOf(s); replica++) {
+                // The first replica on the service's port (what the CLI and the dashboard use), the others on free ones.
+                int port = replica == 1 ? ports.get(s).port() : Ports.claim(s + " replica " + replica, 0);
+                ServiceProcess p = ServiceProcess.start(o.repo(), s, replica == 1 ? s : s + "-" + replica, port, own,
+                        logs);
+                services.add(p);
+                started.add(p);
+            }
         }
         // Two cores: waiting in parallel costs nothing and lets the first ready service report early.
         ExecutorService waiters = Executors.newFixedThreadPool(services.size());
@@ -265,7 +292,10 @@ final class FleetStack implements AutoCloseable {
         Path key = generateFleetKey();
         String tokenSecret = randomHex(16);
         String consolePassword = randomHex(16);
-        simulator = PveSimulator.builder()
+        PveSimulatorBuilder builder = PveSimulator.builder();
+        // A fault drill: the simulator misbehaves as a busy cluster would (docs/fault-matrix.md).
+        o.chaos().ifPresent(c -> builder.faults(Faults.chaosSetting("--sim-chaos", c)));
+        simulator = builder
                 .node("pve")
                 .port(pvePort)
                 .https(true) // like pveproxy on 8006: self-signed, the adapter pins its fingerprint

@@ -41,7 +41,16 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts {@code module/target/quarkus-app/quarkus-run.jar}; it exits by itself if this JVM dies. */
     public static ServiceProcess start(Path repo, String name, int port, Map<String, String> env, Path logDir)
             throws IOException {
-        Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        return start(repo, name, name, port, env, logDir);
+    }
+
+    /**
+     * Starts {@code module}'s packaged service under the name {@code name} (a replica: {@code planner-service-2}), its
+     * output in {@code logDir/<name>.log}.
+     */
+    public static ServiceProcess start(Path repo, String module, String name, int port, Map<String, String> env,
+                                       Path logDir) throws IOException {
+        Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new CliException(jar + " is missing: build with `mvn -B -DskipTests package` (./fleetplane does this on first use)");
         }

@@ -5,6 +5,7 @@ import dev.fleetplane.plancore.spec.HostsSpec;
 import dev.fleetplane.plancore.spec.ProxmoxSettings;
 import dev.fleetplane.proxmox.client.Preflight;
 import dev.fleetplane.proxmox.client.PveConnection;
+import dev.fleetplane.pvesim.faults.Faults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,21 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--pve-seed", description = "VMs that exist in the simulator before the fleet (default: examples/pve-seed.json)")
     Path pveSeed;
 
+    @Option(names = "--sim-chaos", paramLabel = "RATE[:STALL_MS]", description = "a fault drill: the simulator answers"
+            + " 503s, lock contention, stalls (default 2000 ms) and failing tasks, each at RATE (0..1, e.g. 0.2)")
+    String simChaos;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "run N processes each of the"
+            + " planner, the adapter and the provisioner, sharing their work (1..6; the template builder and the console"
+            + " gateway run once: docs/scaling.md)")
+    int replicas = 1;
+
+    /** The partitions of the work topics (fleet-events' Topics): no more replicas than that can share them. */
+    static final int MAX_REPLICAS = dev.fleetplane.events.Topics.ALL.stream()
+            .filter(t -> t.name().equals(dev.fleetplane.events.Topics.PVE_COMMANDS)
+                    || t.name().equals(dev.fleetplane.events.Topics.PROVISIONING_COMMANDS))
+            .mapToInt(dev.fleetplane.events.Topics.TopicSpec::partitions).min().orElseThrow();
+
     /** The environment settings are read from; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -111,9 +127,13 @@ final class UpCommand implements Callable<Integer> {
         if (demo || url.isEmpty()) {
             proxmox = new FleetStack.Simulated(layers.port(pvePort, 8006, "ports.pve-simulator"),
                     pveSeed != null ? pveSeed : repo().resolve("examples/pve-seed.json"),
-                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 2222);
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 2222, chaos());
             data = FleetStack.Data.throwaway(kafkaPort, postgresPort);
         } else {
+            if (simChaos != null) {
+                throw new CliException("--sim-chaos: only the simulator can be made to misbehave; " + url.get().value()
+                        + " (from " + url.get().source() + ") is a real cluster");
+            }
             PveConnection connection = connection(layers, url.get());
             Path identity = sshIdentity(layers);
             preflight(connection, hosts);
@@ -128,7 +148,8 @@ final class UpCommand implements Callable<Integer> {
             data = new FleetStack.Data(kafkaPort, postgresPort, Optional.ofNullable(state), external);
         }
         data = data.kafkaAuth(kafkaAuth);
-        return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home())), state);
+        return run(new FleetStack.Options(repo(), ports, proxmox, data, Optional.of(StackFile.home()), replicas()),
+                state);
     }
 
     private Integer run(FleetStack.Options options, StateDirectory state) throws Exception {
@@ -309,6 +330,29 @@ final class UpCommand implements Callable<Integer> {
                         .map(s -> SecretFile.read(Path.of(s.value()), s.source(), "the password")))
                 .orElse("");
         return Optional.of(new Endpoints(k.get().value(), j.get().value(), user, password));
+    }
+
+    /** {@code --replicas}, checked before anything starts. */
+    private int replicas() {
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new CliException("--replicas must be 1.." + MAX_REPLICAS + ", got " + replicas + ": the work topics"
+                    + " (pve.commands, provisioning.commands) have " + MAX_REPLICAS + " partitions, so more replicas"
+                    + " would have nothing to read");
+        }
+        return replicas;
+    }
+
+    /** {@code --sim-chaos}, checked now so a typo is refused before anything starts. */
+    private Optional<String> chaos() {
+        if (simChaos == null) {
+            return Optional.empty();
+        }
+        try {
+            Faults.chaosSetting("--sim-chaos", simChaos);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        return Optional.of(simChaos);
     }
 
     static Path repo() {

@@ -16,6 +16,8 @@ public interface ProvisionerConfig {
 
     Rebuild rebuild();
 
+    Steps steps();
+
     Rollback rollback();
 
     HardwareConfig hardwareConfig();
@@ -83,6 +85,22 @@ public interface ProvisionerConfig {
          */
         @WithDefault("PT180S")
         Duration waitTimeout();
+    }
+
+    /** How replicas share the worker steps (rebuild, probe, integration): a lease per host. */
+    interface Steps {
+        /**
+         * How long a step's lease lasts unless renewed (every third of it while the step runs): how long a step of
+         * a replica that died waits before another replica resumes it.
+         */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /**
+         * This replica's name in the leases; stable over its restarts, so it resumes its own steps at once.
+         * Default: the machine's host name and the HTTP port.
+         */
+        Optional<String> owner();
     }
 
     /** How the rebuild command runs. */

@@ -45,6 +45,8 @@ public final class PveSimulatorMain {
             "  --legacy-errors                  error bodies without 'message', detailed 401 reasons",
             "  --pve-version V                  the version /version reports (default 9.1.2; before 9 the agent needs VM.Monitor)",
             "  --drop-privilege PRIV            take PRIV (e.g. VM.Clone) from every caller: 403 where it is checked; repeatable",
+            "  --chaos RATE[:STALL_MS]          Proxmox misbehaving: 503s, lock contention, stalls (default 2000 ms) and",
+            "                                   failing tasks, each at RATE (0..1), e.g. --chaos 0.2",
             "  --request-log FILE               append '<ISO time> <METHOD> <path> <status>' per answered request",
             "  --ignore-stdin                   do not exit at stdin EOF (run until SIGTERM/SIGINT, which stop it cleanly)");
 
@@ -102,6 +104,10 @@ public final class PveSimulatorMain {
                     case "--drop-privilege" -> {
                         String privilege = value(args, ++i, arg);
                         builder.faults(f -> f.dropPrivileges(privilege));
+                    }
+                    case "--chaos" -> {
+                        String v = value(args, ++i, arg);
+                        builder.faults(dev.fleetplane.pvesim.faults.Faults.chaosSetting("--chaos", v));
                     }
                     case "--request-log" -> builder.requestLog(Path.of(value(args, ++i, arg)));
                     case "--ignore-stdin" -> ignoreStdin = true;

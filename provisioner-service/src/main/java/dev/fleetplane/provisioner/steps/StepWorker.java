@@ -3,6 +3,7 @@ package dev.fleetplane.provisioner.steps;
 import dev.fleetplane.messaging.Database;
 import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.messaging.StoryContext;
+import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.provisioner.ProvisionerConfig;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.saga.SagaState;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +34,11 @@ import org.jboss.logging.Logger;
  * Runs the steps that talk SSH to a guest on worker pools (never a Kafka thread): rebuilds on one pool
  * ({@code rebuild.workers}), and the short steps after a switch, probing an address and integrating, on another. A
  * switched host must never wait behind queued rebuilds: its rollback watchdog is counting (the provisioning benchmark
- * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time. At startup
- * it resumes every saga a previous run left in a worker step; a probe that was running is dropped and its saga asks the
- * guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
+ * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time, across
+ * replicas too: a step runs only under the host's {@link StepLeases lease}, renewed while it runs. A sweep (at startup,
+ * then every third of the lease) resumes every saga left in a worker step that no live replica holds: its own from
+ * before a restart at once, a dead replica's once its lease ran out; a probe that was running is dropped and its saga
+ * asks the guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
  * ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep}, {@link IntegrateStep}) are keyed by the saga state they
  * run in.
  */
@@ -65,6 +69,8 @@ public class StepWorker {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private ExecutorService rebuilds;
     private ExecutorService confirmations;
+    private volatile String owner;
+    private WorkLoop sweeper;
 
     @PostConstruct
     void registerSteps() {
@@ -81,23 +87,70 @@ public class StepWorker {
         rebuilds = pool("rebuild-worker-", config.rebuild().workers());
         // Probes and integrations are a few seconds of SSH each: as many as rebuilds can hand over, at least 2.
         confirmations = pool("confirm-worker-", Math.max(2, config.rebuild().workers()));
-        List<Saga> left = database.inTransaction(c -> {
-            List<Saga> out = new java.util.ArrayList<>(store.inState(c, SagaState.REBUILDING));
-            out.addAll(store.inState(c, SagaState.INTEGRATING));
-            for (Saga s : store.inState(c, SagaState.CONFIRMING)) {
-                if (s.probing()) {
-                    // The probe died with the previous run; the scheduler asks for the address again.
-                    store.save(c, s.edit().probing(false).nextQueryAt(java.time.Instant.now()).build());
+        owner = config.steps().owner().orElseGet(StepWorker::defaultOwner);
+        // The first sweep resumes what this replica left before a restart (its own leases) and what a dead replica
+        // left once its leases ran out; later sweeps renew this replica's leases and take over orphans.
+        sweeper = new WorkLoop("step-lease-sweep", this::sweep);
+        sweeper.start();
+    }
+
+    /**
+     * One round of the lease loop: renews the leases of the steps running here, then resumes every worker step that
+     * nobody holds a live lease for (a probe that was running is dropped and its saga asks the guest agent again).
+     */
+    private Duration sweep() {
+        Duration every = config.steps().lease().dividedBy(3);
+        try {
+            List<StepLeases.Orphan> orphans = database.inTransaction(c -> {
+                StepLeases.renew(c, owner, Set.copyOf(running), config.steps().lease());
+                return StepLeases.orphans(c, owner);
+            });
+            for (StepLeases.Orphan o : orphans) {
+                if (running.contains(o.host())) {
+                    continue;
+                }
+                if (o.state() == SagaState.CONFIRMING) {
+                    dropOrphanProbe(o.host());
+                    continue;
+                }
+                Saga s = database.read(c -> store.find(c, o.host())).orElse(null);
+                if (s == null) {
+                    continue;
+                }
+                try (StoryContext.Scope story = StoryContext.forHost(null, s.host(), s.correlationId()).open()) {
+                    LOG.infof("resuming step %s: no live provisioner holds it (a previous run or another replica died)",
+                            s.state().label());
+                    submit(s.host(), s.state(), null);
                 }
             }
-            return out;
-        });
-        for (Saga s : left) {
-            try (StoryContext.Scope story = StoryContext.forHost(null, s.host(), s.correlationId()).open()) {
-                LOG.infof("resuming step %s left unfinished by a previous run", s.state().label());
-                submit(s.host(), s.state(), null);
-            }
+        } catch (RuntimeException e) {
+            LOG.warnf("step leases: sweep failed (%s); trying again in %s", e.getMessage(), every);
         }
+        return every;
+    }
+
+    /** A probe whose provisioner died: if its lease is free, the saga asks the agent again (the scheduler does). */
+    private void dropOrphanProbe(String host) {
+        database.inTransaction(c -> {
+            Optional<Saga> s = store.lock(c, host).filter(x -> x.state() == SagaState.CONFIRMING && x.probing());
+            if (s.isPresent() && StepLeases.claim(c, host, owner, config.steps().lease())) {
+                store.save(c, s.get().edit().probing(false).nextQueryAt(java.time.Instant.now()).build());
+                StepLeases.release(c, host, owner);
+            }
+            return null;
+        });
+    }
+
+    /** The lease owner of this replica when none is configured: the machine and the HTTP port, stable over restarts. */
+    private static String defaultOwner() {
+        String machine;
+        try {
+            machine = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            machine = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return machine + ":" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.port", String.class).orElse("8080");
     }
 
     private static ExecutorService pool(String prefix, int size) {
@@ -110,6 +163,9 @@ public class StepWorker {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
+        if (sweeper != null) {
+            sweeper.stop(Duration.ofSeconds(5));
+        }
         for (ExecutorService pool : new ExecutorService[] {rebuilds, confirmations}) {
             if (pool != null) {
                 pool.shutdownNow();
@@ -149,6 +205,13 @@ public class StepWorker {
             }
             return;
         }
+        if (!claim(host, step)) {
+            running.remove(host);
+            if (step == SagaState.CONFIRMING) {
+                probes.release(host);
+            }
+            return;
+        }
         WorkerStep worker = steps.get(step);
         StoryContext story = StoryContext.current().withHost(host);
         try {
@@ -165,6 +228,7 @@ public class StepWorker {
                         metrics.provisioningStep(step.label(), "error", Duration.ofNanos(System.nanoTime() - started));
                     }
                 } finally {
+                    unclaim(host);
                     running.remove(host);
                 }
                 // The next worker step of the same host goes out after this job released the host, in the same story.
@@ -175,9 +239,45 @@ public class StepWorker {
                 }
             });
         } catch (RejectedExecutionException e) {
+            unclaim(host);
             running.remove(host);
             LOG.warnf("host %s [%s]: step %s not started, the provisioner is stopping (it resumes on the next start)",
                     host, correlationId(host), step.label());
+        }
+    }
+
+    /**
+     * Takes the host's step lease when its saga is still in {@code step} and no other live replica holds it: the one
+     * guard that a step runs on one replica at a time, whoever asks for it (an event, a sweep, a step before it).
+     */
+    private boolean claim(String host, SagaState step) {
+        try {
+            return database.inTransaction(c -> {
+                Optional<Saga> s = store.lock(c, host);
+                if (s.isEmpty() || s.get().state() != step) {
+                    return false;
+                }
+                if (!StepLeases.claim(c, host, owner, config.steps().lease())) {
+                    LOG.infof("step %s is running on another provisioner replica; not started here", step.label());
+                    return false;
+                }
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("step %s not started: its lease could not be taken (%s); the next sweep tries again", step.label(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private void unclaim(String host) {
+        try {
+            database.inTransaction(c -> {
+                StepLeases.release(c, host, owner);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("the step lease of %s is left to run out (%s)", host, e.getMessage());
         }
     }
 

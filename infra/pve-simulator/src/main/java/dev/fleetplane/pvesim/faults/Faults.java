@@ -7,6 +7,7 @@ import dev.fleetplane.pvesim.qemu.GuestDefect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * Fault switches for tests and demos, flipped at runtime ({@code sim.faults().lockContention("clone", 2)}) or set on
  * the builder: latency per operation, a 5xx rate, lock contention, an agent that never comes up, a task failing on its
- * Nth run, bad answers (HTML, truncated JSON, a stall), and broken guest images ({@link GuestDefect}) in new VMs. Operations are named by {@link #operationOf}; {@code "*"}
+ * Nth run or at a rate, bad answers (HTML, truncated JSON, a stall), and broken guest images ({@link GuestDefect}) in
+ * new VMs; {@link #chaos} sets the rate faults everywhere at once. Operations are named by {@link #operationOf}; {@code "*"}
  * means every operation. Faulted requests that never reach the API (errors, HTML) are not in the request counter;
  * {@link #injected()} counts them.
  */
@@ -54,6 +56,10 @@ public final class Faults {
         OPERATIONS.put("task-log", Pattern.compile("GET /nodes/[^/]+/tasks/[^/]+/log"));
     }
 
+    /** The operations that take a VM's config lock in qemu-server, where {@link #chaos} puts lock contention. */
+    private static final List<String> LOCKING = List.of("clone", "config-write", "start", "stop", "shutdown", "resize",
+            "delete");
+
     /** A fault armed for the next {@code remaining} matching requests ({@code < 0}: until cleared). */
     private static final class Armed {
         final AtomicInteger remaining;
@@ -85,6 +91,10 @@ public final class Faults {
     private final Map<String, Armed> wrongType = new ConcurrentHashMap<>();
     private final Map<String, Armed> stall = new ConcurrentHashMap<>();
     private final Map<String, Integer> failTaskOnRun = new ConcurrentHashMap<>();
+    private final Map<String, Double> lockRate = new ConcurrentHashMap<>();
+    private final Map<String, Double> stallRate = new ConcurrentHashMap<>();
+    private volatile Duration stallRateDuration = Duration.ZERO;
+    private final Map<String, Double> taskFailureRate = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> taskRuns = new ConcurrentHashMap<>();
     private final AtomicLong injected = new AtomicLong();
     private volatile boolean agentNeverUp;
@@ -109,16 +119,7 @@ public final class Faults {
 
     /** A share (0..1) of matching requests fail with {@code 503 Service Unavailable} (0 clears). */
     public Faults errorRate(String operation, double rate) {
-        check(operation);
-        if (rate < 0 || rate > 1) {
-            throw new IllegalArgumentException("error rate must be within 0..1, got " + rate);
-        }
-        if (rate == 0) {
-            errorRate.remove(operation);
-        } else {
-            errorRate.put(operation, rate);
-        }
-        return this;
+        return rate(errorRate, operation, rate);
     }
 
     /**
@@ -147,6 +148,77 @@ public final class Faults {
     /** The next {@code times} matching requests are held {@code duration} before any answer (a hung pveproxy worker). */
     public Faults stall(String operation, Duration duration, int times) {
         return arm(stall, operation, times, duration);
+    }
+
+    /**
+     * A share (0..1) of matching requests fail as a contended config lock does, for as long as it is set (0 clears):
+     * the rate form of {@link #lockContention}.
+     */
+    public Faults lockContentionRate(String operation, double rate) {
+        return rate(lockRate, operation, rate);
+    }
+
+    /**
+     * A share (0..1) of matching requests are held {@code duration} before they are handled (0 clears): the rate form
+     * of {@link #stall}. One duration is shared by every operation with a stall rate.
+     */
+    public Faults stallRate(String operation, Duration duration, double rate) {
+        Objects.requireNonNull(duration, "duration");
+        this.stallRateDuration = duration;
+        return rate(stallRate, operation, rate);
+    }
+
+    /**
+     * A share (0..1) of the tasks of {@code taskType} ({@code qmclone}, …, or {@code *} for every type) fail with
+     * {@code fault injected: <type> failed} instead of doing their work (0 clears): the rate form of
+     * {@link #failTaskOnRun}.
+     */
+    public Faults taskFailureRate(String taskType, double rate) {
+        Objects.requireNonNull(taskType, "taskType");
+        checkRate(rate);
+        if (rate == 0) {
+            taskFailureRate.remove(taskType);
+        } else {
+            taskFailureRate.put(taskType, rate);
+        }
+        return this;
+    }
+
+    /**
+     * Proxmox misbehaving everywhere at once, each fault at {@code rate}: 503s on every operation, lock contention on
+     * every operation that takes a VM's config lock (clone, config-write, start, stop, shutdown, resize, delete),
+     * stalls of {@code stall} on every operation, and failing tasks of every type. {@code chaos(0, …)} clears them.
+     */
+    public Faults chaos(double rate, Duration stall) {
+        errorRate("*", rate);
+        for (String op : LOCKING) {
+            lockContentionRate(op, rate);
+        }
+        stallRate("*", stall, rate);
+        return taskFailureRate("*", rate);
+    }
+
+    /** {@code RATE} or {@code RATE:STALL_MS}: {@link #chaos}, as the option {@code option} gives it (stalls 2 s by default). */
+    public static java.util.function.Consumer<Faults> chaosSetting(String option, String value) {
+        int colon = value.indexOf(':');
+        double rate;
+        Duration stall = Duration.ofSeconds(2);
+        try {
+            rate = Double.parseDouble(colon < 0 ? value : value.substring(0, colon));
+            if (colon >= 0) {
+                stall = Duration.ofMillis(Long.parseLong(value.substring(colon + 1)));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs RATE or RATE:STALL_MS (e.g. 0.2 or 0.2:1500), got '"
+                    + value + "'");
+        }
+        if (!(rate >= 0 && rate <= 1) || stall.isNegative()) {
+            throw new IllegalArgumentException(option + ": the rate must be within 0..1 and the stall at least 0, got '"
+                    + value + "'");
+        }
+        double r = rate;
+        Duration s = stall;
+        return f -> f.chaos(r, s);
     }
 
     /** The guest agent never answers: every agent call fails {@code QEMU guest agent is not running}. */
@@ -273,6 +345,9 @@ public final class Faults {
         stall.clear();
         failTaskOnRun.clear();
         taskRuns.clear();
+        lockRate.clear();
+        stallRate.clear();
+        taskFailureRate.clear();
         agentNeverUp = false;
         newVmDefects.clear();
         cloneDefects.clear();
@@ -299,6 +374,11 @@ public final class Faults {
 
     /** For the task runner: the error a task of {@code type} must end with now, or null to run it normally. */
     public String taskFailure(String type) {
+        Double rate = lookup(taskFailureRate, type);
+        if (rate != null && nextDouble() < rate) {
+            injected.incrementAndGet();
+            return "fault injected: " + type + " failed";
+        }
         Integer nth = failTaskOnRun.get(type);
         if (nth == null) {
             return null;
@@ -332,10 +412,15 @@ public final class Faults {
         if (s != null) {
             sleep(s.duration);
         }
+        Double stalls = lookup(stallRate, op);
+        if (stalls != null && nextDouble() < stalls) {
+            sleep(stallRateDuration);
+        }
         if (agentNeverUp && op.equals("agent")) {
             return error(500, "QEMU guest agent is not running");
         }
-        if (armed(lockContention, op) != null) {
+        Double locks = lookup(lockRate, op);
+        if (armed(lockContention, op) != null || locks != null && nextDouble() < locks) {
             return error(500, "can't lock file '/var/lock/qemu-server/lock-" + vmidOf(relative) + ".conf' - got timeout");
         }
         Double rate = lookup(errorRate, op);
@@ -390,6 +475,23 @@ public final class Faults {
             }
         }
         return null;
+    }
+
+    private Faults rate(Map<String, Double> map, String operation, double rate) {
+        check(operation);
+        checkRate(rate);
+        if (rate == 0) {
+            map.remove(operation);
+        } else {
+            map.put(operation, rate);
+        }
+        return this;
+    }
+
+    private static void checkRate(double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("a fault rate must be within 0..1, got " + rate);
+        }
     }
 
     private Faults arm(Map<String, Armed> map, String operation, int times, Duration duration) {

@@ -123,4 +123,54 @@ class FaultsTest {
         assertTrue(e.getMessage().contains("unknown operation 'clones'") && e.getMessage().contains("config-write"),
                 e.getMessage());
     }
+
+    @Test
+    void chaos_failsAboutItsShareOfCallsWithEachKind_andZeroClearsIt() {
+        Faults faults = new Faults().chaos(0.2, Duration.ZERO);
+        Function<RawRequest, ApiResponse> faulty = faults.around(api);
+        int locks = 0;
+        int unavailable = 0;
+        int n = 2_000;
+        for (int i = 0; i < n; i++) {
+            ApiResponse r = faulty.apply(request("POST", "/nodes/pve/qemu/9003/clone"));
+            if (r.status() == 500 && r.reason().startsWith("can't lock file")) {
+                locks++;
+            } else if (r.status() == 503) {
+                unavailable++;
+            }
+        }
+        // Lock contention first (20 %), then 503 on what is left (20 % of 80 %): ±5 points for a seeded random.
+        assertTrue(Math.abs(locks - 0.2 * n) < 0.05 * n, "lock contention " + locks + " of " + n);
+        assertTrue(Math.abs(unavailable - 0.16 * n) < 0.05 * n, "503s " + unavailable + " of " + n);
+        int failedTasks = 0;
+        for (int i = 0; i < n; i++) {
+            if (faults.taskFailure("qmstart") != null) {
+                failedTasks++;
+            }
+        }
+        assertTrue(Math.abs(failedTasks - 0.2 * n) < 0.05 * n, "failed tasks " + failedTasks + " of " + n);
+        assertEquals("fault injected: qmclone failed", java.util.stream.Stream.generate(() -> faults.taskFailure("qmclone"))
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow());
+        // Reads take no config lock: only 503s.
+        for (int i = 0; i < 200; i++) {
+            ApiResponse r = faulty.apply(request("GET", "/nodes/pve/qemu/9003/config"));
+            assertTrue(r.status() == 200 || r.status() == 503, "a read got " + r.status() + " " + r.reason());
+        }
+        faults.chaos(0, Duration.ZERO);
+        handled.set(0);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(200, faulty.apply(request("POST", "/nodes/pve/qemu/9003/clone")).status());
+            assertNull(faults.taskFailure("qmclone"));
+        }
+        assertEquals(100, handled.get());
+    }
+
+    @Test
+    void rates_outside0To1_areRefusedNamingTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Faults().lockContentionRate("clone", 1.5));
+        assertEquals("a fault rate must be within 0..1, got 1.5", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Faults().taskFailureRate("*", Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Faults().stallRate("nope", Duration.ZERO, 0.1));
+    }
 }
