@@ -10,24 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * One simulator's guest LAN: a bridge in the root namespace holding the gateway address of a free private
- * {@code 10.a.b.0/24}, and the "DHCP server" that leases its addresses to VMs (a lease per VM, kept across
- * reboots; plus, per VM, the address it gets after its next network restart when the IP-change fault is on).
+ * {@code 10.a.b.0/21} (2,045 leases: room for 1,000 guests that each hold a lease and a reserved next one), and the
+ * "DHCP server" ({@link GuestLeases}) that leases its addresses to VMs (a lease per VM, kept across reboots; plus, per
+ * VM, the address it gets after its next network restart when the IP-change fault is on).
  */
 final class GuestNetwork implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GuestNetwork.class.getName());
-    static final int PREFIX = 24;
+    static final int PREFIX = 21;
     // Serialises subnet choice between simulators (in this JVM or another) until the bridge's route exists.
     private static final Path LOCK = Path.of("/run/lock/fleetplane-pvesim-net.lock");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,15 +35,13 @@ final class GuestNetwork implements AutoCloseable {
 
     private final String id;
     private final String bridge;
-    private final String prefix; // "10.a.b."
-    private final Map<Integer, Integer> leases = new HashMap<>();
-    private final Map<Integer, Integer> nextLeases = new HashMap<>();
-    private final Set<Integer> used = new HashSet<>(Set.of(0, 1, 255));
+    private final long base; // the subnet's address (10.a.b.0, b a multiple of 8)
+    private final GuestLeases leases = new GuestLeases(PREFIX);
 
-    private GuestNetwork(String id, String bridge, String prefix) {
+    private GuestNetwork(String id, String bridge, long base) {
         this.id = id;
         this.bridge = bridge;
-        this.prefix = prefix;
+        this.base = base;
     }
 
     /** Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address. */
@@ -61,11 +58,11 @@ final class GuestNetwork implements AutoCloseable {
             do {
                 id = HexFormat.of().toHexDigits((short) RANDOM.nextInt(1 << 16));
             } while (links.contains("fpbr" + id));
-            String prefix = freeSubnet();
+            long base = freeSubnet();
             String bridge = "fpbr" + id;
             Ip.ip("link", "add", bridge, "type", "bridge");
             try {
-                Ip.ip("addr", "add", prefix + "1/" + PREFIX, "dev", bridge);
+                Ip.ip("addr", "add", address(base, 1) + "/" + PREFIX, "dev", bridge);
                 Ip.ip("link", "set", bridge, "up");
             } catch (IOException e) {
                 Ip.quietly("link", "del", bridge);
@@ -73,9 +70,9 @@ final class GuestNetwork implements AutoCloseable {
             }
             Files.createDirectories(OWNERS);
             Files.writeString(OWNERS.resolve(id), Long.toString(ProcessHandle.current().pid()));
-            String subnet = prefix + "0/" + PREFIX;
+            String subnet = address(base, 0) + "/" + PREFIX;
             LOG.info(() -> "guest network " + subnet + " on bridge " + bridge);
-            return new GuestNetwork(id, bridge, prefix);
+            return new GuestNetwork(id, bridge, base);
         }
     }
 
@@ -123,8 +120,8 @@ final class GuestNetwork implements AutoCloseable {
         }
     }
 
-    /** A {@code 10.a.b.} prefix whose /24 overlaps no route of this machine (any table). */
-    private static String freeSubnet() throws IOException {
+    /** The address of a {@code 10.a.b.0/21} that overlaps no route of this machine (any table). */
+    private static long freeSubnet() throws IOException {
         Set<long[]> routes = new HashSet<>();
         for (JsonNode r : new ObjectMapper().readTree(Ip.ip("-4", "-j", "route", "show", "table", "all"))) {
             String dst = r.path("dst").asText();
@@ -137,7 +134,7 @@ final class GuestNetwork implements AutoCloseable {
         }
         for (int attempt = 0; attempt < 500; attempt++) {
             int a = 100 + RANDOM.nextInt(155);
-            int b = RANDOM.nextInt(256);
+            int b = RANDOM.nextInt(256 >> (24 - PREFIX)) << (24 - PREFIX);
             long candidate = toLong("10." + a + "." + b + ".0");
             boolean overlaps = routes.stream().anyMatch(r -> {
                 int bits = (int) Math.min(r[1], PREFIX);
@@ -145,10 +142,21 @@ final class GuestNetwork implements AutoCloseable {
                 return (r[0] & mask) == (candidate & mask);
             });
             if (!overlaps) {
-                return "10." + a + "." + b + ".";
+                return candidate;
             }
         }
-        throw new IOException("no free 10.x.y.0/24 subnet for the guest network: every candidate overlaps a route");
+        throw new IOException("no free 10.x.y.0/" + PREFIX
+                + " subnet for the guest network: every candidate overlaps a route");
+    }
+
+    /** The dotted address of host number {@code host} in the subnet at {@code base}. */
+    static String address(long base, int host) {
+        long v = base + host;
+        return (v >> 24 & 0xFF) + "." + (v >> 16 & 0xFF) + "." + (v >> 8 & 0xFF) + "." + (v & 0xFF);
+    }
+
+    private String address(int host) {
+        return address(base, host);
     }
 
     private static long toLong(String ipv4) {
@@ -164,11 +172,11 @@ final class GuestNetwork implements AutoCloseable {
     }
 
     String subnet() {
-        return prefix + "0/" + PREFIX;
+        return address(0) + "/" + PREFIX;
     }
 
     String gateway() {
-        return prefix + "1";
+        return address(1);
     }
 
     /** The guest's network namespace ({@code fpsim-<id>-<vmid>}). */
@@ -181,52 +189,38 @@ final class GuestNetwork implements AutoCloseable {
         return "fv" + id + Integer.toString(vmid, 36);
     }
 
-    /** The VM's lease (handed out on first use, kept until the VM is destroyed). */
-    synchronized String lease(int vmid) {
-        return prefix + leases.computeIfAbsent(vmid, v -> allocate());
+    /** The VM's lease (handed out on first use, kept until the VM is destroyed or moves to its next lease). */
+    String lease(int vmid) {
+        return address(leases.lease(vmid));
     }
 
     /** The address the VM moves to at its next network restart (reserved now, like a DHCP server's next offer). */
-    synchronized String nextLease(int vmid) {
-        lease(vmid);
-        return prefix + nextLeases.computeIfAbsent(vmid, v -> allocate());
+    String nextLease(int vmid) {
+        return address(leases.nextLease(vmid));
     }
 
     /** The guest now holds {@code address}: if that is its next lease, it becomes its lease and the old one is free. */
-    synchronized boolean moved(int vmid, String address) {
-        Integer next = nextLeases.get(vmid);
-        if (next == null || !address.equals(prefix + next)) {
-            return false;
-        }
-        Integer old = leases.put(vmid, nextLeases.remove(vmid));
-        if (old != null) {
-            used.remove(old);
-        }
-        return true;
+    boolean moved(int vmid, String address) {
+        return leases.moved(vmid, host(address));
     }
 
-    synchronized Optional<String> current(int vmid) {
-        return Optional.ofNullable(leases.get(vmid)).map(h -> prefix + h);
+    Optional<String> current(int vmid) {
+        return leases.current(vmid).map(this::address);
     }
 
-    synchronized void release(int vmid) {
-        Integer old = leases.remove(vmid);
-        Integer next = nextLeases.remove(vmid);
-        if (old != null) {
-            used.remove(old);
-        }
-        if (next != null) {
-            used.remove(next);
-        }
+    /** The VM is destroyed: its lease and its reserved next lease are free. */
+    void release(int vmid) {
+        leases.release(vmid);
     }
 
-    private int allocate() {
-        for (int host = 2; host < 255; host++) {
-            if (used.add(host)) {
-                return host;
-            }
+    // The host number of an address in this subnet, or -1 when it is not in it.
+    private int host(String address) {
+        try {
+            long v = toLong(address) - base;
+            return v >= 0 && v < (1L << (32 - PREFIX)) ? (int) v : -1;
+        } catch (RuntimeException e) {
+            return -1;
         }
-        throw new IllegalStateException("guest network " + subnet() + " has no free address left (253 leases)");
     }
 
     @Override
