@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
  * ({@code rebuild.workers}), and the short steps after a switch, probing an address and integrating, on another. A
  * switched host must never wait behind queued rebuilds: its rollback watchdog is counting (the provisioning benchmark
  * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time. At startup
- * it resumes every saga a previous run left in a worker step; a probe that was running is dropped and its saga asks the
- * guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
+ * it resumes every saga a previous run left in a worker step: a rebuild asks the guest agent for the current address
+ * first (the guest may have moved meanwhile), an integration resumes at once; a probe that was running is dropped and
+ * its saga asks the guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
  * ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep}, {@link IntegrateStep}) are keyed by the saga state they
  * run in.
  */
@@ -59,6 +60,9 @@ public class StepWorker {
     ProbeStep probes;
 
     @Inject
+    dev.fleetplane.provisioner.saga.ProvisioningSaga saga;
+
+    @Inject
     FleetMetrics metrics;
 
     private final Map<SagaState, WorkerStep> steps = new EnumMap<>(SagaState.class);
@@ -81,9 +85,18 @@ public class StepWorker {
         rebuilds = pool("rebuild-worker-", config.rebuild().workers());
         // Probes and integrations are a few seconds of SSH each: as many as rebuilds can hand over, at least 2.
         confirmations = pool("confirm-worker-", Math.max(2, config.rebuild().workers()));
+        java.time.Instant now = java.time.Instant.now();
         List<Saga> left = database.inTransaction(c -> {
-            List<Saga> out = new java.util.ArrayList<>(store.inState(c, SagaState.REBUILDING));
-            out.addAll(store.inState(c, SagaState.INTEGRATING));
+            for (Saga s : store.inState(c, SagaState.REBUILDING)) {
+                // The guest may have moved while this process was down (a switch the dead run started restarts its
+                // network): the scheduler asks the agent for the current address before any SSH step.
+                store.save(c, saga.resume(s, now));
+                try (StoryContext.Scope story = StoryContext.forHost(null, s.host(), s.correlationId()).open()) {
+                    LOG.infof("resuming step %s left unfinished by a previous run: asking the guest agent for the "
+                            + "current address first (was %s)", s.state().label(), s.ip());
+                }
+            }
+            List<Saga> out = new java.util.ArrayList<>(store.inState(c, SagaState.INTEGRATING));
             for (Saga s : store.inState(c, SagaState.CONFIRMING)) {
                 if (s.probing()) {
                     // The probe died with the previous run; the scheduler asks for the address again.
