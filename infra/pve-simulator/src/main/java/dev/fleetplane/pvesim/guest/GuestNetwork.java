@@ -38,14 +38,20 @@ final class GuestNetwork implements AutoCloseable {
     private final long base; // the subnet's address (10.a.b.0, b a multiple of 8)
     private final GuestLeases leases = new GuestLeases(PREFIX);
 
+    private Process watchdog;
+
     private GuestNetwork(String id, String bridge, long base) {
         this.id = id;
         this.bridge = bridge;
         this.base = base;
     }
 
-    /** Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address. */
-    static GuestNetwork create() throws IOException {
+    /**
+     * Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address, and starts
+     * the watchdog that removes the guests (processes, namespaces, veths, bridge) and {@code workDir} if this JVM dies
+     * without closing the network.
+     */
+    static GuestNetwork create(Path workDir) throws IOException {
         Files.createDirectories(LOCK.getParent());
         try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
@@ -69,55 +75,108 @@ final class GuestNetwork implements AutoCloseable {
                 throw e;
             }
             Files.createDirectories(OWNERS);
-            Files.writeString(OWNERS.resolve(id), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(OWNERS.resolve(id), ProcessHandle.current().pid() + "\n" + workDir + "\n");
             String subnet = address(base, 0) + "/" + PREFIX;
             LOG.info(() -> "guest network " + subnet + " on bridge " + bridge);
-            return new GuestNetwork(id, bridge, base);
+            GuestNetwork network = new GuestNetwork(id, bridge, base);
+            network.watchdog = startWatchdog(id, workDir);
+            return network;
+        }
+    }
+
+    private static Process startWatchdog(String id, Path workDir) throws IOException {
+        String script;
+        try (var in = GuestNetwork.class.getResourceAsStream("guest-watchdog.sh")) {
+            if (in == null) {
+                throw new IOException("resource guest-watchdog.sh is missing from the simulator's jar");
+            }
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new ProcessBuilder("/bin/bash", "-c", script, "fleetplane-guest-watchdog",
+                Long.toString(ProcessHandle.current().pid()), id, workDir == null ? "" : workDir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * What {@link #sweepStale} removes, under the same lock as a simulator choosing its subnet: for a process starting
+     * after its predecessor was killed ({@code fleetplane up} after a SIGKILL). Returns a line per swept network.
+     */
+    static List<String> sweepLeftovers() throws IOException {
+        if (!Files.isDirectory(OWNERS)) {
+            return List.of();
+        }
+        Files.createDirectories(LOCK.getParent());
+        try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            return sweepStale();
         }
     }
 
     /**
-     * Removes the bridges, veths and namespaces of simulators whose JVM died without its shutdown hook (kill -9), and
-     * kills what still ran in those namespaces.
+     * Removes the bridges, veths and namespaces of simulators whose JVM died without its shutdown hook (kill -9), kills
+     * what still ran in those namespaces and deletes their work directories; returns a line per network swept.
      */
-    private static void sweepStale() throws IOException {
+    private static List<String> sweepStale() throws IOException {
+        List<String> swept = new java.util.ArrayList<>();
         if (!Files.isDirectory(OWNERS)) {
-            return;
+            return swept;
         }
         List<String> namespaces = List.of(Ip.ip("netns", "list").split("\n"));
         try (var owners = Files.list(OWNERS)) {
             for (Path owner : owners.toList()) {
                 String id = owner.getFileName().toString();
+                List<String> lines = Files.readAllLines(owner);
                 long pid;
                 try {
-                    pid = Long.parseLong(Files.readString(owner).strip());
+                    pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
                 } catch (NumberFormatException e) {
                     pid = -1;
                 }
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue;
                 }
+                int removedNamespaces = 0;
+                int killed = 0;
                 for (String line : namespaces) {
                     String ns = line.split(" ")[0];
                     if (ns.startsWith("fpsim-" + id + "-")) {
                         for (String p : Ip.ip("netns", "pids", ns).split("\\s+")) {
                             if (!p.isBlank()) {
-                                ProcessHandle.of(Long.parseLong(p.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                                var process = ProcessHandle.of(Long.parseLong(p.strip()));
+                                if (process.isPresent() && process.get().destroyForcibly()) {
+                                    killed++;
+                                }
                             }
                         }
                         Ip.quietly("netns", "del", ns);
+                        removedNamespaces++;
                     }
                 }
+                int links = 0;
                 for (JsonNode link : new ObjectMapper().readTree(Ip.ip("-j", "link", "show"))) {
                     String name = link.path("ifname").asText();
                     if (name.equals("fpbr" + id) || name.startsWith("fv" + id)) {
                         Ip.quietly("link", "del", name);
+                        links++;
+                    }
+                }
+                String removedDir = "";
+                if (lines.size() > 1 && !lines.get(1).isBlank()) {
+                    Path dir = Path.of(lines.get(1).strip());
+                    if (dir.getFileName() != null && dir.getFileName().toString().startsWith("fleetplane-pvesim-")
+                            && Files.isDirectory(dir)) {
+                        FileTrees.deleteTree(dir);
+                        removedDir = ", work directory " + dir;
                     }
                 }
                 Files.deleteIfExists(owner);
-                LOG.info(() -> "removed the guest network of a simulator that is gone (fpbr" + id + ")");
+                String what = "guest network fpbr" + id + " of pid " + pid + ": " + removedNamespaces
+                        + " namespace(s), " + links + " link(s), " + killed + " process(es)" + removedDir;
+                swept.add(what);
+                LOG.info(() -> "removed the " + what + " (its simulator is gone)");
             }
         }
+        return swept;
     }
 
     /** The address of a {@code 10.a.b.0/21} that overlaps no route of this machine (any table). */
@@ -225,6 +284,21 @@ final class GuestNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null && watchdog.isAlive()) {
+            try (var commands = watchdog.getOutputStream()) {
+                commands.write("release\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // gone already
+            }
+            try {
+                if (!watchdog.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    watchdog.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                watchdog.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
         Ip.quietly("link", "del", bridge);
         try {
             Files.deleteIfExists(OWNERS.resolve(id));
