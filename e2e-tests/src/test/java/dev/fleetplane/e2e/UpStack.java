@@ -45,6 +45,7 @@ final class UpStack implements AutoCloseable {
 
     /** Starts {@code up} and waits until it prints {@code ready}; fails with what it printed otherwise. */
     UpStack start(Duration timeout) throws Exception {
+        output.clear(); // a second start (after a killed first one) waits for its own "ready"
         up = launcher(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0", "--planner-port", "0",
                 "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
                 "--console-gateway-port", "0").redirectError(dir.resolve("up.err").toFile()).start();
@@ -70,6 +71,11 @@ final class UpStack implements AutoCloseable {
             Thread.sleep(200);
         }
         return this;
+    }
+
+    /** The running {@code up}'s process (the JVM: {@code ./fleetplane} execs it). */
+    Process process() {
+        return up;
     }
 
     /** The throwaway directory (the fleet home is its {@code home/}). */

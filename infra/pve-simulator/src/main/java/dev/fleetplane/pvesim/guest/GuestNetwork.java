@@ -165,6 +165,14 @@ final class GuestNetwork implements AutoCloseable {
                     Path dir = Path.of(lines.get(1).strip());
                     if (dir.getFileName() != null && dir.getFileName().toString().startsWith("fleetplane-pvesim-")
                             && Files.isDirectory(dir)) {
+                        // The simulator's other processes (the node's sshd) name its work directory: it is theirs.
+                        String inDir = dir + "/";
+                        for (ProcessHandle p : ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                                .filter(c -> c.contains(inDir)).isPresent()).toList()) {
+                            if (p.destroyForcibly()) {
+                                killed++;
+                            }
+                        }
                         FileTrees.deleteTree(dir);
                         removedDir = ", work directory " + dir;
                     }

@@ -22,6 +22,14 @@ for link in $(/usr/sbin/ip -o link show 2>/dev/null | cut -d: -f2 | cut -d@ -f1 
 done
 rm -f "/run/fleetplane-pvesim/$id"
 case "$(basename -- "$workdir")" in
-  fleetplane-pvesim-*) rm -rf -- "$workdir" ;;
+  fleetplane-pvesim-*)
+    # The simulator's other processes (the node's sshd) run from files in its work directory: their command line
+    # names it, and that random path is this simulator's alone.
+    for proc in /proc/[0-9]*; do
+      if tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -qF -- "$workdir/"; then
+        kill -KILL "${proc#/proc/}" 2>/dev/null
+      fi
+    done
+    rm -rf -- "$workdir" ;;
 esac
 exit 0
