@@ -23,8 +23,8 @@ class ConsoleGatewayHealthIT {
         given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'PostgreSQL' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"))
                 .body("checks.find { it.name == '" + PROXMOX + "' }.status", equalTo("UP"))
                 .body("checks.find { it.name == '" + PROXMOX + "' }.data.url", equalTo(ConsoleWorld.sim.url()));
         given().get("/q/health/live").then().statusCode(200).body("checks.name", not(hasItem(PROXMOX)));

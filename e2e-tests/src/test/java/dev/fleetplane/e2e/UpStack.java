@@ -48,6 +48,7 @@ final class UpStack implements AutoCloseable {
      * {@code ready}; fails with what it printed otherwise.
      */
     UpStack start(Duration timeout, String... options) throws Exception {
+        output.clear(); // a second start (after a killed first one) waits for its own "ready"
         List<String> command = new ArrayList<>(List.of(repo.resolve("fleetplane").toString(), "up", "--pve-port", "0",
                 "--planner-port", "0", "--adapter-port", "0", "--provisioner-port", "0", "--template-builder-port", "0",
                 "--console-gateway-port", "0"));
@@ -75,6 +76,11 @@ final class UpStack implements AutoCloseable {
             Thread.sleep(200);
         }
         return this;
+    }
+
+    /** The running {@code up}'s process (the JVM: {@code ./fleetplane} execs it). */
+    Process process() {
+        return up;
     }
 
     /** The throwaway directory (the fleet home is its {@code home/}). */

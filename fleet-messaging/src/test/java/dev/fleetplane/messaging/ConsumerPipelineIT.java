@@ -223,8 +223,8 @@ class ConsumerPipelineIT {
                 up.add(c.path("name").asText());
             }
         });
-        assertTrue(up.contains("Kafka connection health check"), ready.body());
-        assertTrue(up.contains("Database connections health check"), ready.body());
+        assertTrue(up.contains(DependencyReadiness.KAFKA), ready.body());
+        assertTrue(up.contains(DependencyReadiness.POSTGRESQL), ready.body());
     }
 
     /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */

@@ -166,8 +166,12 @@ final class FleetStack implements AutoCloseable {
             Ports.claim("PostgreSQL", o.data().postgresPort());
         }
         Optional<StateDirectory> kept = o.data().keepIn();
+        PreviousUp.cleanUp(progress);
         FleetStack stack = kept.isPresent() ? new FleetStack(kept.get().path(), false)
                 : new FleetStack(Files.createTempDirectory("fleetplane-"), true);
+        if (kept.isEmpty()) {
+            PreviousUp.claim(stack.workDir); // a killed run's directory (fleet key, tokens) goes at the next start
+        }
         try {
             stack.startAll(o, ports, pvePort, progress);
             return stack;

@@ -169,8 +169,10 @@ final class UpCommand implements Callable<Integer> {
             System.err.flush();
             System.exit(1);
         }, Clock.systemUTC());
+        ReadinessWatch readiness = new ReadinessWatch(stack.services(), System.err, ReadinessWatch.EVERY);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping ...");
+            readiness.close();
             supervisor.close();
             StackFile.removeIfOurs();
             stack.close();

@@ -130,9 +130,9 @@ class ProxmoxAdapterIT {
                 .body("checks.find { it.name == 'Proxmox VE API' }.status", org.hamcrest.Matchers.equalTo("UP"))
                 .body("checks.find { it.name == 'Proxmox VE API' }.data.url",
                         org.hamcrest.Matchers.equalTo(PveSimulatorTestResource.simulator().url()))
-                .body("checks.find { it.name == 'Kafka connection health check' }.status",
+                .body("checks.find { it.name == 'Kafka' }.status",
                         org.hamcrest.Matchers.equalTo("UP"))
-                .body("checks.find { it.name == 'Database connections health check' }.status",
+                .body("checks.find { it.name == 'PostgreSQL' }.status",
                         org.hamcrest.Matchers.equalTo("UP"));
         io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("Proxmox VE API")));

@@ -43,7 +43,7 @@ class ProxmoxAdapterWrongTokenIT {
                 .body("checks.find { it.name == 'Proxmox VE API' }.data.url", equalTo(url))
                 .body("checks.find { it.name == 'Proxmox VE API' }.data.reason", containsString(url + "/version"))
                 .body("checks.find { it.name == 'Proxmox VE API' }.data.reason", containsString("401"))
-                .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"))
                 .extract().asString();
         assertFalse(body.contains(WRONG_SECRET), body);
         given().get("/q/health/live").then().statusCode(200);

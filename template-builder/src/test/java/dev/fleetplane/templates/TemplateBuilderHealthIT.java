@@ -19,8 +19,8 @@ class TemplateBuilderHealthIT {
         given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'PostgreSQL' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200);
     }
 

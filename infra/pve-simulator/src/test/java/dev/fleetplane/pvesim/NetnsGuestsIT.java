@@ -109,7 +109,7 @@ class NetnsGuestsIT {
         assertTrue(sim.guestSubnet().orElseThrow().startsWith(address.substring(0, address.lastIndexOf('.') + 1)),
                 address + " lies in " + sim.guestSubnet());
         String ns = sim.guestNetns(GUEST).orElseThrow();
-        assertTrue(run(List.of("ip", "-n", ns, "-br", "addr", "show", "ens18"), 5).output().contains(address + "/24"));
+        assertTrue(run(List.of("ip", "-n", ns, "-br", "addr", "show", "ens18"), 5).output().contains(address + "/21"));
 
         Result root = ssh("root", address, "id -un; hostname; readlink /run/current-system");
         assertEquals(0, root.exit(), root.output());
@@ -182,7 +182,7 @@ class NetnsGuestsIT {
         assertTrue(admin.output().contains("PermitRootLogin no"), admin.output());
         assertTrue(admin.output().contains("2 current"), admin.output());
         assertTrue(run(List.of("ip", "-n", sim.guestNetns(GUEST).orElseThrow(), "-br", "-4", "addr", "show", "ens18"), 5)
-                .output().contains(after + "/24"), "the namespace holds the new address");
+                .output().contains(after + "/21"), "the namespace holds the new address");
         Result root = ssh("root", after, "true");
         assertEquals(255, root.exit(), "root login is refused after the switch: " + root.output());
         assertTrue(root.output().contains("Permission denied"), root.output());
@@ -354,7 +354,7 @@ class NetnsGuestsIT {
     private static String ipv4(JsonNode nic) {
         for (JsonNode a : nic.get("ip-addresses")) {
             if (a.get("ip-address-type").asText().equals("ipv4")) {
-                assertEquals(24, a.get("prefix").asInt());
+                assertEquals(21, a.get("prefix").asInt());
                 return a.get("ip-address").asText();
             }
         }

@@ -144,6 +144,74 @@ class PveSimulatorMainIT {
     }
 
     @Test
+    void main_sigkill_withNetnsGuests_theWatchdogRemovesTheirProcessesNamespaceBridgeAndWorkDirectory() throws Exception {
+        Prerequisites.require(NetnsGuests.unsupportedReason().isEmpty(), () -> "netns guests: " + NetnsGuests.unsupportedReason().get());
+        WithGuest sim = startWithRunningGuest("--guest-netns");
+        try {
+            String ns = netnsOf(sim.sshd());
+            String bridge = "fpbr" + ns.split("-")[1];
+            assertTrue(guestWatchdog(sim.process()).isPresent(), "a watchdog outlives the simulator's JVM");
+
+            sim.process().destroyForcibly(); // SIGKILL: no shutdown hook
+
+            sim.sshd().onExit().get(15, TimeUnit.SECONDS);
+            awaitGone(List.of(Path.of("/run/netns", ns), Path.of("/sys/class/net", bridge), sim.workDir()));
+        } finally {
+            sim.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void sweepLeftovers_afterASimulatorAndItsWatchdogWereKilled_removesWhatTheyLeftAndSaysWhat() throws Exception {
+        Prerequisites.require(NetnsGuests.unsupportedReason().isEmpty(), () -> "netns guests: " + NetnsGuests.unsupportedReason().get());
+        WithGuest sim = startWithRunningGuest("--guest-netns");
+        try {
+            String ns = netnsOf(sim.sshd());
+            String id = ns.split("-")[1];
+            ProcessHandle watchdog = guestWatchdog(sim.process()).orElseThrow();
+            watchdog.destroyForcibly(); // both gone at once, as with `kill -9 -PGID` or an OOM kill of the group
+            watchdog.onExit().get(5, TimeUnit.SECONDS);
+            sim.process().destroyForcibly();
+            sim.process().waitFor(10, TimeUnit.SECONDS);
+            assertTrue(Files.exists(Path.of("/run/netns", ns)) && sim.sshd().isAlive(), "left behind, nobody cleaned");
+
+            List<String> swept = NetnsGuests.sweepLeftovers();
+
+            String line = swept.stream().filter(l -> l.contains("fpbr" + id)).findFirst().orElseThrow(
+                    () -> new AssertionError("nothing said about fpbr" + id + ": " + swept));
+            assertTrue(line.contains("1 namespace(s)") && line.contains("work directory " + sim.workDir()), line);
+            sim.sshd().onExit().get(10, TimeUnit.SECONDS);
+            awaitGone(List.of(Path.of("/run/netns", ns), Path.of("/sys/class/net", "fpbr" + id), sim.workDir()));
+        } finally {
+            sim.process().destroyForcibly();
+        }
+    }
+
+    private static String netnsOf(ProcessHandle process) throws Exception {
+        Process identify = new ProcessBuilder("ip", "netns", "identify", Long.toString(process.pid())).start();
+        String ns = new String(identify.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, exitCode(identify));
+        assertTrue(ns.startsWith("fpsim-"), ns);
+        return ns;
+    }
+
+    private static java.util.Optional<ProcessHandle> guestWatchdog(Process simulator) {
+        return simulator.descendants().filter(h -> h.info().commandLine().or(() -> h.info().arguments()
+                .map(a -> String.join(" ", a))).filter(c -> c.contains("fleetplane-guest-watchdog")).isPresent())
+                .findFirst();
+    }
+
+    private static void awaitGone(List<Path> paths) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (paths.stream().anyMatch(Files::exists)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("left behind after 15 s: " + paths.stream().filter(Files::exists).toList());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void main_nodeSshKey_printsTheNodesSshEndpoint_andSigtermStopsItsSshd() throws Exception {
         Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
                 "OpenSSH server is required");

@@ -257,6 +257,24 @@ public final class ProvisioningSaga {
         };
     }
 
+    /** Why a saga resumed by a restarted provisioner asks the agent first (its stored address may be stale). */
+    public static final String RESUMED_REASON = "resumed after a restart: asking the guest agent for the current address";
+
+    /**
+     * A saga a previous run left in {@code rebuilding} (the process died during the login, the hardware config or the
+     * rebuild): before any SSH step the address is resolved anew through the guest agent, as after the switch, because
+     * a switch the dead run started may have moved the guest (DHCP). The stored address stays, so the answer can say
+     * whether it changed; the rebuild worker then decides from {@code /run/current-system} whether the switch already
+     * happened. Other states resume as they are.
+     */
+    public Saga resume(Saga saga, Instant now) {
+        if (saga.state() != SagaState.REBUILDING) {
+            return saga;
+        }
+        return saga.edit().state(SagaState.RESOLVING_IP).attempts(0).awaitingReply(false).nextQueryAt(now)
+                .deadline(now.plus(policy.deadline())).probing(false).lastReason(RESUMED_REASON).build();
+    }
+
     /** The step {@link #retry} resumes from. */
     public static String retryStep(Saga saga) {
         return saga.failedStep() == null ? STEP_RESOLVE_IP : saga.failedStep();

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads the adapter's answers to QueryGuestNetwork on pve.events: a usable address moves the saga to
- * {@code rebuilding} (IpResolved, then the rebuild starts after commit), or after the switch hands the address to a
+ * {@code rebuilding} (IpResolved the first time; when resolved again after a restart or a retry, IpChanged if the
+ * guest moved; then the rebuild starts after commit), or after the switch hands the address to a
  * probe; anything else schedules the next query with backoff. Other event types, and answers for hosts without a resolving saga, are ignored.
  */
 @ApplicationScoped
@@ -79,9 +80,20 @@ public class GuestNetworkAnswers {
         ProvisioningSaga.Reply reply = saga.onAnswer(current, answer, event.id(), Instant.now());
         if (reply instanceof ProvisioningSaga.Reply.Resolved r) {
             store.save(c, r.saga());
-            events.ipResolved(c, r.saga());
-            LOG.infof("address %s after %d %s", r.saga().ip(), r.saga().attempts(),
-                    r.saga().attempts() == 1 ? "query" : "queries");
+            String before = current.ip();
+            if (before == null) {
+                events.ipResolved(c, r.saga());
+                LOG.infof("address %s after %d %s", r.saga().ip(), r.saga().attempts(),
+                        r.saga().attempts() == 1 ? "query" : "queries");
+            } else if (!before.equals(r.saga().ip())) {
+                // Resolved again (a resumed or retried saga): the guest moved while nobody watched.
+                events.ipChanged(c, r.saga(), before, r.saga().ip());
+                LOG.infof("the guest's address changed from %s to %s (resolved again after %d %s)", before,
+                        r.saga().ip(), r.saga().attempts(), r.saga().attempts() == 1 ? "query" : "queries");
+            } else {
+                LOG.infof("address %s unchanged (resolved again after %d %s)", before, r.saga().attempts(),
+                        r.saga().attempts() == 1 ? "query" : "queries");
+            }
             return () -> worker.rebuild(host);
         }
         if (reply instanceof ProvisioningSaga.Reply.Probe p) {

@@ -37,10 +37,11 @@ import org.jboss.logging.Logger;
  * saw watchdogs roll back hosts that one shared FIFO pool confirmed too late). One job per host at a time, across
  * replicas too: a step runs only under the host's {@link StepLeases lease}, renewed while it runs. A sweep (at startup,
  * then every third of the lease) resumes every saga left in a worker step that no live replica holds: its own from
- * before a restart at once, a dead replica's once its lease ran out; a probe that was running is dropped and its saga
- * asks the guest agent again. A job runs in the story (MDC) of the work that submitted it. The steps themselves
- * ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep}, {@link IntegrateStep}) are keyed by the saga state they
- * run in.
+ * before a restart at once, a dead replica's once its lease ran out. A rebuild asks the guest agent for the current
+ * address first (the guest may have moved meanwhile), an integration resumes at once; a probe that was running is
+ * dropped and its saga asks the guest agent again. A job runs in the story (MDC) of the work that submitted it. The
+ * steps themselves ({@link WorkerStep}: {@link RebuildStep}, {@link ProbeStep}, {@link IntegrateStep}) are keyed by
+ * the saga state they run in.
  */
 @ApplicationScoped
 public class StepWorker {
@@ -61,6 +62,9 @@ public class StepWorker {
 
     @Inject
     ProbeStep probes;
+
+    @Inject
+    dev.fleetplane.provisioner.saga.ProvisioningSaga saga;
 
     @Inject
     FleetMetrics metrics;
@@ -113,6 +117,10 @@ public class StepWorker {
                     dropOrphanProbe(o.host());
                     continue;
                 }
+                if (o.state() == SagaState.REBUILDING) {
+                    resumeOrphanRebuild(o.host());
+                    continue;
+                }
                 Saga s = database.read(c -> store.find(c, o.host())).orElse(null);
                 if (s == null) {
                     continue;
@@ -127,6 +135,27 @@ public class StepWorker {
             LOG.warnf("step leases: sweep failed (%s); trying again in %s", e.getMessage(), every);
         }
         return every;
+    }
+
+    /**
+     * A rebuild whose provisioner died: the guest may have moved meanwhile (a switch the dead run started restarts its
+     * network), so the saga goes back to the scheduler, which asks the agent for the current address before any SSH
+     * step; the answer starts the rebuild again.
+     */
+    private void resumeOrphanRebuild(String host) {
+        database.inTransaction(c -> {
+            Optional<Saga> s = store.lock(c, host).filter(x -> x.state() == SagaState.REBUILDING);
+            if (s.isPresent() && StepLeases.claim(c, host, owner, config.steps().lease())) {
+                store.save(c, saga.resume(s.get(), java.time.Instant.now()));
+                StepLeases.release(c, host, owner);
+                try (StoryContext.Scope story = StoryContext.forHost(null, host, s.get().correlationId()).open()) {
+                    LOG.infof("resuming step rebuilding: no live provisioner holds it (a previous run or another"
+                            + " replica died); asking the guest agent for the current address first (was %s)",
+                            s.get().ip());
+                }
+            }
+            return null;
+        });
     }
 
     /** A probe whose provisioner died: if its lease is free, the saga asks the agent again (the scheduler does). */
@@ -264,8 +293,8 @@ public class StepWorker {
                 return true;
             });
         } catch (RuntimeException e) {
-            LOG.warnf("step %s not started: its lease could not be taken (%s); the next sweep tries again", step.label(),
-                    e.getMessage());
+            LOG.warnf("step %s not started: its lease could not be taken (%s); the next sweep tries again",
+                    step.label(), e.getMessage());
             return false;
         }
     }

@@ -145,8 +145,8 @@ class ProvisionerIT {
                 .body("info.title", equalTo("fleetplane provisioner API"))
                 .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/sagas", "/sagas/{host}/integration"));
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'PostgreSQL' }.status", equalTo("UP"));
     }
 
     /** Whether the Prometheus text has a sample of {@code name} carrying every label given as {@code key="value"}. */

@@ -22,9 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged provisioner killed with SIGKILL while a rebuild runs on the guest, then started again: it resumes the
- * saga at its step (the rebuild, run again because the switch never happened), and the host is provisioned once, with
- * each event published once. A real process, real Kafka and PostgreSQL, a real guest.
+ * The packaged provisioner killed with SIGKILL while a rebuild runs on the guest, then started again after DHCP moved
+ * the guest to another address: it asks the guest agent for the current address first (IpChanged), resumes the saga
+ * at its step (the rebuild, run again because the switch never happened), and the host is provisioned once, with each
+ * event published once. A real process, real Kafka and PostgreSQL, a real guest.
  */
 class ProvisionerRestartIT {
 
@@ -52,6 +53,10 @@ class ProvisionerRestartIT {
 
             await().atMost(WAIT).until(() -> Files.exists(runs));
             provisioner.kill(); // SIGKILL: no shutdown hook, no graceful stop, the SSH connection just dies
+            // While the provisioner is down, DHCP moves the guest (its network restarts): the address the saga
+            // stored no longer answers. The resumed saga must find the guest again through its agent.
+            String before = SimulatedGuests.sim.guestAddress(vmid);
+            String moved = moveToNextLease(vmid);
             provisioner.start(logs.resolve("second.log"), READY);
 
             topics.awaitFirst(host, command, EventCatalog.PROVISIONING_SUCCEEDED);
@@ -59,6 +64,9 @@ class ProvisionerRestartIT {
             // ProvisioningSucceeded is the saga's last. So whatever either process published twice before it (a row
             // the killed relay sent but never deleted, a step run again) has been seen by now.
             assertEquals(1, count(topics, host, command, EventCatalog.IP_RESOLVED));
+            assertTrue(topics.all(host, command, EventCatalog.IP_CHANGED).stream()
+                            .anyMatch(c -> c.from().equals(before) && c.to().equals(moved)),
+                    "the resumed saga says the guest moved from " + before + " to " + moved);
             assertEquals(1, count(topics, host, command, EventCatalog.REBUILD_SUCCEEDED));
             assertEquals(1, count(topics, host, command, EventCatalog.HOST_KEY_DISCOVERED));
             assertEquals(0, count(topics, host, command, EventCatalog.PROVISIONING_FAILED));
@@ -89,6 +97,23 @@ class ProvisionerRestartIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /** What a restart of the guest's network does with the IP-change fault on: ens18 moves to its next lease. */
+    private static String moveToNextLease(int vmid) throws Exception {
+        Path guest = SimulatedGuests.sim.guestDir(vmid).orElseThrow();
+        String next = Files.readString(guest.resolve("next-ipv4")).strip();
+        String ns = SimulatedGuests.sim.guestNetns(vmid).orElseThrow();
+        for (List<String> command : List.of(
+                List.of("ip", "-n", ns, "-4", "addr", "flush", "dev", "ens18", "scope", "global"),
+                List.of("ip", "-n", ns, "addr", "add", next, "dev", "ens18"))) {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+        }
+        String address = next.substring(0, next.indexOf('/'));
+        assertEquals(address, SimulatedGuests.sim.guestAddress(vmid), "the simulator sees the guest at its new lease");
+        return address;
     }
 
     private static long count(ProvisioningTopics topics, String host, FleetEvent command,

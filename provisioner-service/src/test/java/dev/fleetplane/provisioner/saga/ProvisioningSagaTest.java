@@ -270,6 +270,28 @@ class ProvisioningSagaTest {
     }
 
     @Test
+    void resume_ofARebuild_asksTheAgentForTheCurrentAddressFirst_andKeepsTheOldOneToCompare() {
+        Saga left = rebuilding();
+        Saga r = machine.resume(left, T0.plusSeconds(600));
+        assertEquals(SagaState.RESOLVING_IP, r.state());
+        assertEquals(left.ip(), r.ip(), "kept, so the answer can say whether the guest moved");
+        assertEquals(0, r.attempts());
+        assertEquals(T0.plusSeconds(600), r.nextQueryAt(), "the first query is due at once");
+        assertEquals(T0.plusSeconds(900), r.deadline());
+        assertEquals(left.rebuildRuns(), r.rebuildRuns(), "the dead run's rebuild counts");
+        assertEquals(ProvisioningSaga.RESUMED_REASON, r.lastReason());
+
+        Saga moved = assertInstanceOf(ProvisioningSaga.Reply.Resolved.class, machine.onAnswer(
+                ((ProvisioningSaga.Tick.SendQuery) machine.tick(r, T0.plusSeconds(600))).saga(),
+                new AgentAnswer("10.0.0.77", null), "ev-77", T0.plusSeconds(601))).saga();
+        assertEquals(SagaState.REBUILDING, moved.state());
+        assertEquals("10.0.0.77", moved.ip());
+
+        Saga integrating = machine.confirmed(confirming(Saga.EXITED_0), "10.0.0.9");
+        assertEquals(integrating, machine.resume(integrating, T0), "an integration resumes as it is");
+    }
+
+    @Test
     void retry_beforeTheSwitch_resolvesAgain_afterIt_confirmsAgain() {
         Saga failedAtRebuild = machine.failed(rebuilding(), "rebuild", "exit status 1");
         Saga r1 = machine.retry(failedAtRebuild, T0.plusSeconds(500));

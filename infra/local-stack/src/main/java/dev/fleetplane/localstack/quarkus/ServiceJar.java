@@ -63,19 +63,7 @@ public final class ServiceJar implements AutoCloseable {
 
     /** Starts the JVM, its output appended to {@code log}, and waits until {@code /q/health/ready} answers 200. */
     public ServiceJar start(Path log, Duration readyWithin) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
-        env.put("FLEETPLANE_TOKENS_FILE", TestTokens.file().toString());
-        settings.forEach((k, v) -> env.put(k.contains(".") ? k.toUpperCase(Locale.ROOT).replaceAll("[.\\-\"]", "_") : k, v));
-        process = pb.start();
+        launch(log);
         long end = System.nanoTime() + readyWithin.toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
@@ -94,6 +82,24 @@ public final class ServiceJar implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(jar + " was not ready within " + readyWithin + "; its log: " + tail(log));
+    }
+
+    /** Starts the JVM, its output appended to {@code log}, without waiting for it (e.g. one that cannot get ready). */
+    public ServiceJar launch(Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", stack.jdbcUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", stack.jdbcPassword());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("FLEETPLANE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        env.put("FLEETPLANE_TOKENS_FILE", TestTokens.file().toString());
+        settings.forEach((k, v) -> env.put(k.contains(".") ? k.toUpperCase(Locale.ROOT).replaceAll("[.\\-\"]", "_") : k, v));
+        process = pb.start();
+        return this;
     }
 
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook, no graceful stop. */

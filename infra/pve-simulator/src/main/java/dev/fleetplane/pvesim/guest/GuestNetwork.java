@@ -10,24 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * One simulator's guest LAN: a bridge in the root namespace holding the gateway address of a free private
- * {@code 10.a.b.0/24}, and the "DHCP server" that leases its addresses to VMs (a lease per VM, kept across
- * reboots; plus, per VM, the address it gets after its next network restart when the IP-change fault is on).
+ * {@code 10.a.b.0/21} (2,045 leases: room for 1,000 guests that each hold a lease and a reserved next one), and the
+ * "DHCP server" ({@link GuestLeases}) that leases its addresses to VMs (a lease per VM, kept across reboots; plus, per
+ * VM, the address it gets after its next network restart when the IP-change fault is on).
  */
 final class GuestNetwork implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GuestNetwork.class.getName());
-    static final int PREFIX = 24;
+    static final int PREFIX = 21;
     // Serialises subnet choice between simulators (in this JVM or another) until the bridge's route exists.
     private static final Path LOCK = Path.of("/run/lock/fleetplane-pvesim-net.lock");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,19 +35,23 @@ final class GuestNetwork implements AutoCloseable {
 
     private final String id;
     private final String bridge;
-    private final String prefix; // "10.a.b."
-    private final Map<Integer, Integer> leases = new HashMap<>();
-    private final Map<Integer, Integer> nextLeases = new HashMap<>();
-    private final Set<Integer> used = new HashSet<>(Set.of(0, 1, 255));
+    private final long base; // the subnet's address (10.a.b.0, b a multiple of 8)
+    private final GuestLeases leases = new GuestLeases(PREFIX);
 
-    private GuestNetwork(String id, String bridge, String prefix) {
+    private Process watchdog;
+
+    private GuestNetwork(String id, String bridge, long base) {
         this.id = id;
         this.bridge = bridge;
-        this.prefix = prefix;
+        this.base = base;
     }
 
-    /** Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address. */
-    static GuestNetwork create() throws IOException {
+    /**
+     * Chooses a free subnet and an unused bridge name, creates the bridge and gives it the gateway address, and starts
+     * the watchdog that removes the guests (processes, namespaces, veths, bridge) and {@code workDir} if this JVM dies
+     * without closing the network.
+     */
+    static GuestNetwork create(Path workDir) throws IOException {
         Files.createDirectories(LOCK.getParent());
         try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
@@ -61,70 +64,131 @@ final class GuestNetwork implements AutoCloseable {
             do {
                 id = HexFormat.of().toHexDigits((short) RANDOM.nextInt(1 << 16));
             } while (links.contains("fpbr" + id));
-            String prefix = freeSubnet();
+            long base = freeSubnet();
             String bridge = "fpbr" + id;
             Ip.ip("link", "add", bridge, "type", "bridge");
             try {
-                Ip.ip("addr", "add", prefix + "1/" + PREFIX, "dev", bridge);
+                Ip.ip("addr", "add", address(base, 1) + "/" + PREFIX, "dev", bridge);
                 Ip.ip("link", "set", bridge, "up");
             } catch (IOException e) {
                 Ip.quietly("link", "del", bridge);
                 throw e;
             }
             Files.createDirectories(OWNERS);
-            Files.writeString(OWNERS.resolve(id), Long.toString(ProcessHandle.current().pid()));
-            String subnet = prefix + "0/" + PREFIX;
+            Files.writeString(OWNERS.resolve(id), ProcessHandle.current().pid() + "\n" + workDir + "\n");
+            String subnet = address(base, 0) + "/" + PREFIX;
             LOG.info(() -> "guest network " + subnet + " on bridge " + bridge);
-            return new GuestNetwork(id, bridge, prefix);
+            GuestNetwork network = new GuestNetwork(id, bridge, base);
+            network.watchdog = startWatchdog(id, workDir);
+            return network;
+        }
+    }
+
+    private static Process startWatchdog(String id, Path workDir) throws IOException {
+        String script;
+        try (var in = GuestNetwork.class.getResourceAsStream("guest-watchdog.sh")) {
+            if (in == null) {
+                throw new IOException("resource guest-watchdog.sh is missing from the simulator's jar");
+            }
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new ProcessBuilder("/bin/bash", "-c", script, "fleetplane-guest-watchdog",
+                Long.toString(ProcessHandle.current().pid()), id, workDir == null ? "" : workDir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * What {@link #sweepStale} removes, under the same lock as a simulator choosing its subnet: for a process starting
+     * after its predecessor was killed ({@code fleetplane up} after a SIGKILL). Returns a line per swept network.
+     */
+    static List<String> sweepLeftovers() throws IOException {
+        if (!Files.isDirectory(OWNERS)) {
+            return List.of();
+        }
+        Files.createDirectories(LOCK.getParent());
+        try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            return sweepStale();
         }
     }
 
     /**
-     * Removes the bridges, veths and namespaces of simulators whose JVM died without its shutdown hook (kill -9), and
-     * kills what still ran in those namespaces.
+     * Removes the bridges, veths and namespaces of simulators whose JVM died without its shutdown hook (kill -9), kills
+     * what still ran in those namespaces and deletes their work directories; returns a line per network swept.
      */
-    private static void sweepStale() throws IOException {
+    private static List<String> sweepStale() throws IOException {
+        List<String> swept = new java.util.ArrayList<>();
         if (!Files.isDirectory(OWNERS)) {
-            return;
+            return swept;
         }
         List<String> namespaces = List.of(Ip.ip("netns", "list").split("\n"));
         try (var owners = Files.list(OWNERS)) {
             for (Path owner : owners.toList()) {
                 String id = owner.getFileName().toString();
+                List<String> lines = Files.readAllLines(owner);
                 long pid;
                 try {
-                    pid = Long.parseLong(Files.readString(owner).strip());
+                    pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
                 } catch (NumberFormatException e) {
                     pid = -1;
                 }
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue;
                 }
+                int removedNamespaces = 0;
+                int killed = 0;
                 for (String line : namespaces) {
                     String ns = line.split(" ")[0];
                     if (ns.startsWith("fpsim-" + id + "-")) {
                         for (String p : Ip.ip("netns", "pids", ns).split("\\s+")) {
                             if (!p.isBlank()) {
-                                ProcessHandle.of(Long.parseLong(p.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                                var process = ProcessHandle.of(Long.parseLong(p.strip()));
+                                if (process.isPresent() && process.get().destroyForcibly()) {
+                                    killed++;
+                                }
                             }
                         }
                         Ip.quietly("netns", "del", ns);
+                        removedNamespaces++;
                     }
                 }
+                int links = 0;
                 for (JsonNode link : new ObjectMapper().readTree(Ip.ip("-j", "link", "show"))) {
                     String name = link.path("ifname").asText();
                     if (name.equals("fpbr" + id) || name.startsWith("fv" + id)) {
                         Ip.quietly("link", "del", name);
+                        links++;
+                    }
+                }
+                String removedDir = "";
+                if (lines.size() > 1 && !lines.get(1).isBlank()) {
+                    Path dir = Path.of(lines.get(1).strip());
+                    if (dir.getFileName() != null && dir.getFileName().toString().startsWith("fleetplane-pvesim-")
+                            && Files.isDirectory(dir)) {
+                        // The simulator's other processes (the node's sshd) name its work directory: it is theirs.
+                        String inDir = dir + "/";
+                        for (ProcessHandle p : ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                                .filter(c -> c.contains(inDir)).isPresent()).toList()) {
+                            if (p.destroyForcibly()) {
+                                killed++;
+                            }
+                        }
+                        FileTrees.deleteTree(dir);
+                        removedDir = ", work directory " + dir;
                     }
                 }
                 Files.deleteIfExists(owner);
-                LOG.info(() -> "removed the guest network of a simulator that is gone (fpbr" + id + ")");
+                String what = "guest network fpbr" + id + " of pid " + pid + ": " + removedNamespaces
+                        + " namespace(s), " + links + " link(s), " + killed + " process(es)" + removedDir;
+                swept.add(what);
+                LOG.info(() -> "removed the " + what + " (its simulator is gone)");
             }
         }
+        return swept;
     }
 
-    /** A {@code 10.a.b.} prefix whose /24 overlaps no route of this machine (any table). */
-    private static String freeSubnet() throws IOException {
+    /** The address of a {@code 10.a.b.0/21} that overlaps no route of this machine (any table). */
+    private static long freeSubnet() throws IOException {
         Set<long[]> routes = new HashSet<>();
         for (JsonNode r : new ObjectMapper().readTree(Ip.ip("-4", "-j", "route", "show", "table", "all"))) {
             String dst = r.path("dst").asText();
@@ -137,7 +201,7 @@ final class GuestNetwork implements AutoCloseable {
         }
         for (int attempt = 0; attempt < 500; attempt++) {
             int a = 100 + RANDOM.nextInt(155);
-            int b = RANDOM.nextInt(256);
+            int b = RANDOM.nextInt(256 >> (24 - PREFIX)) << (24 - PREFIX);
             long candidate = toLong("10." + a + "." + b + ".0");
             boolean overlaps = routes.stream().anyMatch(r -> {
                 int bits = (int) Math.min(r[1], PREFIX);
@@ -145,10 +209,21 @@ final class GuestNetwork implements AutoCloseable {
                 return (r[0] & mask) == (candidate & mask);
             });
             if (!overlaps) {
-                return "10." + a + "." + b + ".";
+                return candidate;
             }
         }
-        throw new IOException("no free 10.x.y.0/24 subnet for the guest network: every candidate overlaps a route");
+        throw new IOException("no free 10.x.y.0/" + PREFIX
+                + " subnet for the guest network: every candidate overlaps a route");
+    }
+
+    /** The dotted address of host number {@code host} in the subnet at {@code base}. */
+    static String address(long base, int host) {
+        long v = base + host;
+        return (v >> 24 & 0xFF) + "." + (v >> 16 & 0xFF) + "." + (v >> 8 & 0xFF) + "." + (v & 0xFF);
+    }
+
+    private String address(int host) {
+        return address(base, host);
     }
 
     private static long toLong(String ipv4) {
@@ -164,11 +239,11 @@ final class GuestNetwork implements AutoCloseable {
     }
 
     String subnet() {
-        return prefix + "0/" + PREFIX;
+        return address(0) + "/" + PREFIX;
     }
 
     String gateway() {
-        return prefix + "1";
+        return address(1);
     }
 
     /** The guest's network namespace ({@code fpsim-<id>-<vmid>}). */
@@ -181,56 +256,57 @@ final class GuestNetwork implements AutoCloseable {
         return "fv" + id + Integer.toString(vmid, 36);
     }
 
-    /** The VM's lease (handed out on first use, kept until the VM is destroyed). */
-    synchronized String lease(int vmid) {
-        return prefix + leases.computeIfAbsent(vmid, v -> allocate());
+    /** The VM's lease (handed out on first use, kept until the VM is destroyed or moves to its next lease). */
+    String lease(int vmid) {
+        return address(leases.lease(vmid));
     }
 
     /** The address the VM moves to at its next network restart (reserved now, like a DHCP server's next offer). */
-    synchronized String nextLease(int vmid) {
-        lease(vmid);
-        return prefix + nextLeases.computeIfAbsent(vmid, v -> allocate());
+    String nextLease(int vmid) {
+        return address(leases.nextLease(vmid));
     }
 
     /** The guest now holds {@code address}: if that is its next lease, it becomes its lease and the old one is free. */
-    synchronized boolean moved(int vmid, String address) {
-        Integer next = nextLeases.get(vmid);
-        if (next == null || !address.equals(prefix + next)) {
-            return false;
-        }
-        Integer old = leases.put(vmid, nextLeases.remove(vmid));
-        if (old != null) {
-            used.remove(old);
-        }
-        return true;
+    boolean moved(int vmid, String address) {
+        return leases.moved(vmid, host(address));
     }
 
-    synchronized Optional<String> current(int vmid) {
-        return Optional.ofNullable(leases.get(vmid)).map(h -> prefix + h);
+    Optional<String> current(int vmid) {
+        return leases.current(vmid).map(this::address);
     }
 
-    synchronized void release(int vmid) {
-        Integer old = leases.remove(vmid);
-        Integer next = nextLeases.remove(vmid);
-        if (old != null) {
-            used.remove(old);
-        }
-        if (next != null) {
-            used.remove(next);
-        }
+    /** The VM is destroyed: its lease and its reserved next lease are free. */
+    void release(int vmid) {
+        leases.release(vmid);
     }
 
-    private int allocate() {
-        for (int host = 2; host < 255; host++) {
-            if (used.add(host)) {
-                return host;
-            }
+    // The host number of an address in this subnet, or -1 when it is not in it.
+    private int host(String address) {
+        try {
+            long v = toLong(address) - base;
+            return v >= 0 && v < (1L << (32 - PREFIX)) ? (int) v : -1;
+        } catch (RuntimeException e) {
+            return -1;
         }
-        throw new IllegalStateException("guest network " + subnet() + " has no free address left (253 leases)");
     }
 
     @Override
     public void close() {
+        if (watchdog != null && watchdog.isAlive()) {
+            try (var commands = watchdog.getOutputStream()) {
+                commands.write("release\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // gone already
+            }
+            try {
+                if (!watchdog.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    watchdog.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                watchdog.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
         Ip.quietly("link", "del", bridge);
         try {
             Files.deleteIfExists(OWNERS.resolve(id));

@@ -91,12 +91,23 @@ public final class NetnsGuests implements GuestRuntime {
                 throw new IllegalStateException("the simulator's guests are closed");
             }
             try {
-                network = GuestNetwork.create();
+                Path workDir = root.toAbsolutePath().getParent();
+                network = GuestNetwork.create(workDir != null
+                        && workDir.getFileName().toString().startsWith("fleetplane-pvesim-") ? workDir : null);
             } catch (IOException e) {
                 throw new TaskFailure("cannot create the guest network: " + e.getMessage());
             }
         }
         return network;
+    }
+
+    /**
+     * Removes what simulators killed with SIGKILL left of their netns guests on this machine (processes, namespaces,
+     * veths, bridges, work directories; those of live simulators stay) and says what, a line per network. Nothing (and
+     * an empty list) where netns guests cannot run.
+     */
+    public static List<String> sweepLeftovers() throws IOException {
+        return unsupportedReason().isPresent() ? List.of() : GuestNetwork.sweepLeftovers();
     }
 
     /** Why netns guests cannot run on this machine, or empty when they can. */
