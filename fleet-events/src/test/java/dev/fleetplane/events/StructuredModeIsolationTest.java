@@ -37,7 +37,8 @@ class StructuredModeIsolationTest {
                 {"specversion":"1.0","id":"e-1","source":"/ci","type":"fleetplane.vm.start-requested.v1",
                  "datacontenttype":"application/json","data":{"schemaVersion":1,"node":"pve","vmid":111}}""";
         AtomicReference<Object> read = new AtomicReference<>();
-        try (URLClassLoader fresh = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        try (URLClassLoader fresh = new URLClassLoader(jars.toArray(URL[]::new), platform)) {
             Class<?> codec = fresh.loadClass(CloudEventsKafkaCodec.class.getName());
             Class<?> headersType = fresh.loadClass("org.apache.kafka.common.header.Headers");
             Object headers = fresh.loadClass(RecordHeaders.class.getName()).getConstructor().newInstance();
