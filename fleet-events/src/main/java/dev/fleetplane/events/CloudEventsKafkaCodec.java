@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventDeserializationException;
+import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -24,6 +29,8 @@ public final class CloudEventsKafkaCodec {
     public static final String EXT_CORRELATION = "correlationid";
     public static final String EXT_CAUSATION = "causationid";
     private static final String JSON = "application/json";
+    private static final String CONTENT_TYPE_HEADER = "content-type";
+    private static final JsonFormat STRUCTURED = new JsonFormat();
 
     private CloudEventsKafkaCodec() {
     }
@@ -51,12 +58,7 @@ public final class CloudEventsKafkaCodec {
 
     /** Reads a record in binary or structured mode; checks the type is known and the data fits its record. */
     public static FleetEvent decode(Headers headers, byte[] value) {
-        CloudEvent ce;
-        try {
-            ce = KafkaMessageFactory.createReader(headers, value).toEvent();
-        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
-            throw new UndecodableEventException("not a CloudEvent: " + e.getMessage(), e);
-        }
+        CloudEvent ce = structured(headers) ? readStructured(value) : readBinary(headers, value);
         EventKind<?> kind = EventCatalog.byType(ce.getType()).orElseThrow(
                 () -> new UndecodableEventException("unknown event type '" + ce.getType() + "'"));
         JsonNode data = readJson(ce);
@@ -64,6 +66,61 @@ public final class CloudEventsKafkaCodec {
         OffsetDateTime time = ce.getTime() != null ? ce.getTime() : OffsetDateTime.now(ZoneOffset.UTC);
         return new FleetEvent(ce.getId(), ce.getType(), ce.getSource().toString(), ce.getSubject(), time,
                 stringExtension(ce, EXT_CORRELATION), stringExtension(ce, EXT_CAUSATION), data);
+    }
+
+    /**
+     * Structured mode ({@code content-type: application/cloudevents+json}) is read with the SDK's JSON format named
+     * here, not looked up in the SDK's registry: that registry is filled once per JVM by a ServiceLoader on whatever
+     * thread decodes first, and a thread whose context class loader cannot see the app's jars left it empty for good
+     * (every structured record then went to the DLQ as "Unknown encoding").
+     */
+    private static boolean structured(Headers headers) {
+        String contentType = contentType(headers);
+        return contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith(JsonFormat.CONTENT_TYPE);
+    }
+
+    private static CloudEvent readStructured(byte[] value) {
+        if (value == null) {
+            throw new UndecodableEventException("structured-mode record (content-type " + JsonFormat.CONTENT_TYPE
+                    + ") has no value");
+        }
+        try {
+            return STRUCTURED.deserialize(value);
+        } catch (EventDeserializationException | CloudEventRWException | IllegalStateException
+                 | IllegalArgumentException e) {
+            throw new UndecodableEventException("not a CloudEvent: structured-mode value (content-type "
+                    + JsonFormat.CONTENT_TYPE + ") is not a CloudEvents JSON object: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static CloudEvent readBinary(Headers headers, byte[] value) {
+        String contentType = contentType(headers);
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+            throw new UndecodableEventException("not a CloudEvent this reader takes: content-type '"
+                    + printable(contentType) + "' (binary mode: ce_* headers; structured mode: "
+                    + JsonFormat.CONTENT_TYPE + "; batches are not part of the Kafka binding)");
+        }
+        try {
+            return KafkaMessageFactory.createReader(headers, value).toEvent();
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            throw new UndecodableEventException("not a CloudEvent: " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code content-type} header; its name is matched without regard to case, as in HTTP. */
+    private static String contentType(Headers headers) {
+        String found = null;
+        for (Header h : headers) {
+            if (h.key().equalsIgnoreCase(CONTENT_TYPE_HEADER) && h.value() != null) {
+                found = new String(h.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return found;
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private static JsonNode readJson(CloudEvent ce) {

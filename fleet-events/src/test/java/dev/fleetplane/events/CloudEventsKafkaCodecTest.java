@@ -69,6 +69,38 @@ class CloudEventsKafkaCodecTest {
     }
 
     @Test
+    void structuredRecord_withTheHeaderNameInCapitals_isReadToo() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("Content-Type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        String body = """
+                {"specversion":"1.0","id":"e-2","source":"/ci","type":"fleetplane.vm.start-requested.v1",
+                 "data":{"schemaVersion":1,"node":"pve","vmid":112}}""";
+        assertEquals(112, CloudEventsKafkaCodec.decode(headers, body.getBytes(StandardCharsets.UTF_8))
+                .dataAs(EventCatalog.START_VM).vmid());
+    }
+
+    @Test
+    void structuredRecord_thatIsNotACloudEvent_isUndecodable_sayingStructuredMode() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        var e = assertThrows(UndecodableEventException.class,
+                () -> CloudEventsKafkaCodec.decode(headers, "{\"id\": 1".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().startsWith("not a CloudEvent: structured-mode value"), e.getMessage());
+        var missing = assertThrows(UndecodableEventException.class, () -> CloudEventsKafkaCodec.decode(headers,
+                "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/t\"}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(missing.getMessage().contains("type"), missing.getMessage());
+    }
+
+    @Test
+    void aBatchOfCloudEvents_isUndecodable_namingTheContentType() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents-batch+json".getBytes(StandardCharsets.UTF_8));
+        var e = assertThrows(UndecodableEventException.class,
+                () -> CloudEventsKafkaCodec.decode(headers, "[]".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("content-type 'application/cloudevents-batch+json'"), e.getMessage());
+    }
+
+    @Test
     void unknownType_isUndecodable_namingTheType() {
         RecordHeaders headers = binaryHeaders("fleetplane.vm.teleported.v1");
         var e = assertThrows(UndecodableEventException.class,

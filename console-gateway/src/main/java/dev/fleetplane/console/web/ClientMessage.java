@@ -47,8 +47,10 @@ public sealed interface ClientMessage {
         try {
             n = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new Invalid("a control message must be a JSON object; this one is not JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // A refusal of Jackson's limits (nesting deeper than 1000) has no location: it is said in words instead.
+            String where = e.getLocation() == null ? Json.problem(e)
+                    : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new Invalid("a control message must be a JSON object; this one is not JSON (" + where + ")");
         }
         if (n == null || !n.isObject()) {
             throw new Invalid("a control message must be a JSON object");

@@ -39,6 +39,8 @@ public class ConsoleSocket {
     static final int AUTH_TIMEOUT = 4408;
     /** Input one message may carry; more is refused in words and nothing of it reaches the VM. */
     static final int MAX_INPUT_BYTES = 1024 * 1024;
+    /** A control message is a few dozen characters; one over this is refused before it is parsed. */
+    static final int MAX_CONTROL_CHARS = 64 * 1024;
     private static final Logger LOG = Logger.getLogger(ConsoleSocket.class);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
@@ -81,6 +83,16 @@ public class ConsoleSocket {
             return;
         }
         try (StoryContext.Scope story = story(link)) {
+            if (text.length() > MAX_CONTROL_CHARS) {
+                String why = "a control message of " + text.length() + " characters is more than the "
+                        + MAX_CONTROL_CHARS + " one may carry";
+                if (link.operatorOrNull() == null) {
+                    link.close(UNAUTHORIZED, "the first message must be the auth message; " + why);
+                } else {
+                    link.control(new ServerMessage.Error("too-large", why));
+                }
+                return;
+            }
             control(link, text);
         }
     }

@@ -39,6 +39,13 @@ class ClientMessageTest {
     }
 
     @Test
+    void jsonNestedTooDeep_isRefusedInWords_notAnExceptionThatLeavesTheClientUnanswered() {
+        assertEquals("a control message must be a JSON object; this one is not JSON (nested deeper than 1000 levels)",
+                assertThrows(ClientMessage.Invalid.class,
+                        () -> ClientMessage.parse("[".repeat(5000) + "]".repeat(5000))).getMessage());
+    }
+
+    @Test
     void theTokenNeverAppearsInAnErrorOrInToString() {
         ClientMessage.Invalid e = assertThrows(ClientMessage.Invalid.class,
                 () -> ClientMessage.parse("{\"type\":\"auth\",\"token\":\"s3cret\",\"rows\":0}"));

@@ -1,6 +1,5 @@
 package dev.fleetplane.plancore.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,9 +40,8 @@ public final class SpecJson {
         try {
             return STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new MalformedJsonException("malformed JSON at " + where + e.getOriginalMessage());
+            String problem = dev.fleetplane.events.Json.problem(e);
+            throw new MalformedJsonException("malformed JSON" + (problem.startsWith("line ") ? " at " : ": ") + problem);
         }
     }
 

@@ -17,6 +17,22 @@ class SpecJsonTest {
     }
 
     @Test
+    void jsonNestedTooDeep_saysSoInWords_withoutJacksonsSettingNames() {
+        SpecJson.MalformedJsonException e = assertThrows(SpecJson.MalformedJsonException.class,
+                () -> SpecJson.parse("[".repeat(5000) + "]".repeat(5000)));
+        assertEquals("malformed JSON: nested deeper than 1000 levels", e.getMessage());
+    }
+
+    @Test
+    void anUnclosedObject_namesWhere_withoutJacksonsSourceNote() {
+        SpecJson.MalformedJsonException e = assertThrows(SpecJson.MalformedJsonException.class,
+                () -> SpecJson.parse("{\"laptop\": {\"user\": \"root\""));
+        assertTrue(e.getMessage().startsWith("malformed JSON at line 1, column "), e.getMessage());
+        assertTrue(e.getMessage().contains("expected close marker for Object"), e.getMessage());
+        assertTrue(!e.getMessage().contains("Source") && !e.getMessage().contains("`"), e.getMessage());
+    }
+
+    @Test
     void duplicateKeys_andTrailingText_areMalformed() {
         assertThrows(SpecJson.MalformedJsonException.class, () -> SpecJson.parse("{\"a\": 1, \"a\": 2}"));
         assertThrows(SpecJson.MalformedJsonException.class, () -> SpecJson.parse("{} {}"));

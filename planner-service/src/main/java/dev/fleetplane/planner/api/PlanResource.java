@@ -208,7 +208,7 @@ public class PlanResource {
             }
             return tree;
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON body: " + e.getOriginalMessage());
+            throw new ApiException(400, "malformed JSON body: " + Json.problem(e));
         }
     }
 

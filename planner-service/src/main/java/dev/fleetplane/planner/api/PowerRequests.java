@@ -35,7 +35,7 @@ final class PowerRequests {
         try {
             tree = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON body: " + e.getOriginalMessage());
+            throw new ApiException(400, "malformed JSON body: " + Json.problem(e));
         }
         if (!tree.isObject()) {
             throw new ApiException(400, "the body must be a JSON object, got " + tree.getNodeType().name().toLowerCase());

@@ -20,6 +20,13 @@ public record AgeRecipient(String value) {
     /** Edwards d = −121665/121666 mod p. */
     private static final BigInteger D = BigInteger.valueOf(-121665)
             .multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
+    /**
+     * The u of every low-order point (the identity and y = -1 map to 0, y = 0 to 1, the order-8 points to the other
+     * two; RFC 7748 §7): an age recipient of one is refused by age, so it is refused here, in words.
+     */
+    private static final java.util.Set<BigInteger> LOW_ORDER_U = java.util.Set.of(BigInteger.ZERO, BigInteger.ONE,
+            new BigInteger("325606250916557431795983626356110631294008115727848805560023387167927233504"),
+            new BigInteger("39382357235489614581723060781553021112529911719440698176882885853963445705823"));
     private static final BigInteger P_MINUS_1_HALF = P.subtract(BigInteger.ONE).shiftRight(1);
 
     public AgeRecipient {
@@ -57,7 +64,7 @@ public record AgeRecipient(String value) {
         BigInteger oneMinusY = BigInteger.ONE.subtract(y).mod(P);
         BigInteger u = oneMinusY.signum() == 0 ? BigInteger.ZERO
                 : BigInteger.ONE.add(y).multiply(oneMinusY.modInverse(P)).mod(P);
-        if (u.signum() == 0) {
+        if (LOW_ORDER_U.contains(u)) {
             throw new HostKeyFormatException("ssh-ed25519 key is a low-order point, not a usable public key");
         }
         return littleEndian32(u);

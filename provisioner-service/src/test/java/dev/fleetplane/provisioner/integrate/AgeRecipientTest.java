@@ -158,6 +158,21 @@ class AgeRecipientTest {
         assertEquals("ssh-ed25519 key is a low-order point, not a usable public key", e.getMessage());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            // y = p-1 (order 2), y = 0 (order 4), and the two y of the order-8 points (u = 3256...504 and 3938...823
+            // once mapped; computed with a separate Python script). ssh-to-age prints a recipient for each, which age
+            // then refuses to encrypt to: refused here, in words, before anything is committed.
+            "AAAAC3NzaC1lZDI1NTE5AAAAIOz///////////////////////////////////////9/",
+            "AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "AAAAC3NzaC1lZDI1NTE5AAAAIMcXanA9TdhPujwLdg0QZw8qIFP6LDnMxk7H/XeSrAN6",
+            "AAAAC3NzaC1lZDI1NTE5AAAAICbolY/CsiewRcP0ifLvmPDV36wF08YzObE4AohtU/wF"})
+    void everyOtherLowOrderPoint_isRejectedToo(String blob) {
+        HostKeyFormatException e = assertThrows(HostKeyFormatException.class,
+                () -> AgeRecipient.fromPublicKeyLine("ssh-ed25519 " + blob));
+        assertEquals("ssh-ed25519 key is a low-order point, not a usable public key", e.getMessage());
+    }
+
     @Test
     void hostKey_keepsCommentApartAndFingerprintsLikeSshKeygen() {
         Ed25519HostKey key = Ed25519HostKey.parse(

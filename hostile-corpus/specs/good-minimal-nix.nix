@@ -1,0 +1,3 @@
+{
+  laptop = { user = "root"; };
+}

@@ -1,0 +1,1 @@
+{ laptop = { user = builtins.exec ["id"]; }; }

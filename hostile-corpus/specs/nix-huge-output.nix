@@ -1,0 +1,1 @@
+{ laptop = { user = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") 1000000); }; }

@@ -1,0 +1,1 @@
+{ laptop = import /proc/self/environ; }

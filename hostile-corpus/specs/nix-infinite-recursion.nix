@@ -1,0 +1,1 @@
+let f = x: f (x + 1); in { laptop = { user = f 0; }; }

@@ -1,0 +1,1 @@
+{ laptop = { user = builtins.readFile /etc/shadow; }; }
