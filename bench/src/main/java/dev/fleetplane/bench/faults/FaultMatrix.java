@@ -226,8 +226,13 @@ public final class FaultMatrix implements AutoCloseable {
             if ("Failed".equals(state)) {
                 String reason = hostField(host, "reason");
                 retried.put(host, reason);
-                cli("retry", host);
-                state = awaitSettled(host, deadline);
+                try {
+                    cli("retry", host);
+                    state = awaitSettled(host, deadline);
+                } catch (IllegalStateException e) {
+                    problems.add(host + " Failed (" + reason + ") and " + e.getMessage().strip().replace('\n', ' '));
+                    continue;
+                }
             }
             if (!"Ready".equals(state)) {
                 problems.add(host + " ended " + state + " (" + hostField(host, "reason") + ")");
@@ -301,16 +306,25 @@ public final class FaultMatrix implements AutoCloseable {
     private long kill(String target) throws IOException {
         ProcessHandle victim = switch (target) {
             case "kafka" -> up.toHandle().descendants()
-                    .filter(h -> h.info().commandLine().orElse("").contains("BrokerMain")).findFirst()
+                    .filter(h -> cmdline(h.pid()).contains("BrokerMain")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no Kafka broker under up"));
             case "postgres" -> ProcessHandle.of(postmaster())
                     .orElseThrow(() -> new IllegalStateException("the postmaster is gone already"));
             default -> up.toHandle().descendants()
-                    .filter(h -> h.info().commandLine().orElse("").contains(target + "/target/quarkus-app"))
+                    .filter(h -> cmdline(h.pid()).contains(target + "/target/quarkus-app"))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no " + target + " under up"));
         };
         victim.destroyForcibly();
         return victim.pid();
+    }
+
+    /** The whole command line ({@code ProcessHandle.Info} may cut a long one, as the broker's class path makes it). */
+    private static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The postmaster of up's PostgreSQL: the postgres process listening on the port of up's JDBC URL. */
@@ -411,10 +425,22 @@ public final class FaultMatrix implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(repo.resolve("fleetplane").toString());
         cmd.addAll(List.of(args));
-        Process p = launcher(cmd.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = launcher(cmd.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // it exited
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("fleetplane " + String.join(" ", args) + " failed:\n" + out);
+            drain.join(5_000);
+            throw new IllegalStateException("fleetplane " + String.join(" ", args) + " failed: " + out.strip() + " "
+                    + err.toString(StandardCharsets.UTF_8).strip());
         }
         return out;
     }
