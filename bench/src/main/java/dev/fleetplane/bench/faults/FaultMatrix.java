@@ -242,7 +242,15 @@ public final class FaultMatrix implements AutoCloseable {
         Map<String, Integer> clones = new LinkedHashMap<>();
         StringBuilder counts = new StringBuilder();
         for (String host : fresh) {
+            // The event log has its own consumer group: after a kill it may store an event a moment after the planner
+            // acted on it (kafka@SWITCHED: Ready before ProvisioningSucceeded was in the log). Wait for it, bounded.
             List<JsonNode> events = events(host);
+            long logDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (EFFECTS.stream().anyMatch(t -> count(events, t) == 0) && System.nanoTime() < logDeadline) {
+                Thread.sleep(500);
+                events.clear();
+                events.addAll(events(host));
+            }
             for (String type : List.of("fleetplane.vm.cloned", "fleetplane.vm.configured", "fleetplane.vm.started",
                     "fleetplane.host.provisioning-succeeded")) {
                 long n = events.stream().filter(e -> e.path("type").asText().startsWith(type + ".v")).count();
@@ -279,6 +287,13 @@ public final class FaultMatrix implements AutoCloseable {
                 : "all Ready after `fleetplane retry` (Failed: " + retried + "), each effect once")
                 : String.join("; ", problems);
         return new Result(cell, problems.isEmpty(), reason, counts.toString(), took(t0));
+    }
+
+    private static final List<String> EFFECTS = List.of("fleetplane.vm.cloned", "fleetplane.vm.configured",
+            "fleetplane.vm.started", "fleetplane.host.provisioning-succeeded");
+
+    private static long count(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.path("type").asText().startsWith(type + ".v")).count();
     }
 
     private static Duration took(long t0) {
