@@ -318,11 +318,14 @@ final class FleetStack implements AutoCloseable {
                 // The node's sshd: the template builder copies its archives into the dump directory over SFTP.
                 .nodeSsh(NodeSsh.fromFile(Path.of(key + ".pub")))
                 .seedFile(o.pveSeed())
+                // Every answered request, one line each (the fault matrix counts the clones per VM in it).
+                .requestLog(workDir.resolve("logs").resolve("pve-requests.log"))
                 .build()
                 .start();
         started.add(simulator);
         addresses.put("pve-simulator", simulator.url());
         addresses.put("pve-fingerprint", simulator.fingerprint());
+        addresses.put("pve-request-log", workDir.resolve("logs").resolve("pve-requests.log").toString());
         // Where the token is, not what it is: this is printed and written to stack.json.
         Path tokenFile = workDir.resolve(PVE_TOKEN_FILE);
         writePrivate(tokenFile, TOKEN_ID + "=" + tokenSecret + "\n");
@@ -572,6 +575,11 @@ final class FleetStack implements AutoCloseable {
 
     PveSimulator simulator() {
         return simulator;
+    }
+
+    /** The local stack's Kafka and PostgreSQL; empty when external ones are used. */
+    Optional<LocalStack> localStack() {
+        return Optional.ofNullable(localStack);
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Keeps {@code up}'s services running: a service that exits on its own is started again after a backoff (1 s,
- * doubling to 30 s), and every restart is printed and counted. A service that crashes {@value #CRASH_LIMIT} times
+ * doubling to 30 s), and every restart is printed and counted; a restarted one that is not ready within 180 s is
+ * killed and counts as a crash. A service that crashes {@value #CRASH_LIMIT} times
  * within {@link #CRASH_WINDOW} is given up on: {@code giveUp} gets it, with its last log lines, to stop the stack.
  */
 final class Supervisor implements AutoCloseable {
@@ -27,11 +28,19 @@ final class Supervisor implements AutoCloseable {
     private final PrintStream out;
     private final Consumer<ServiceProcess> giveUp;
     private final Clock clock;
+    private final Duration readyTimeout;
     private final Map<String, AtomicInteger> restarts = new ConcurrentHashMap<>();
     private final List<Thread> watchers;
     private volatile boolean stopping;
 
     Supervisor(List<ServiceProcess> services, PrintStream out, Consumer<ServiceProcess> giveUp, Clock clock) {
+        this(services, out, giveUp, clock, Duration.ofSeconds(180));
+    }
+
+    /** {@code readyTimeout}: how long a restarted service may take to be ready before it is killed and counted. */
+    Supervisor(List<ServiceProcess> services, PrintStream out, Consumer<ServiceProcess> giveUp, Clock clock,
+               Duration readyTimeout) {
+        this.readyTimeout = readyTimeout;
         this.out = out;
         this.giveUp = giveUp;
         this.clock = clock;
@@ -82,15 +91,17 @@ final class Supervisor implements AutoCloseable {
                     return;
                 }
                 service.restart();
-                service.awaitReady(Duration.ofSeconds(180));
+                service.awaitReady(readyTimeout);
                 out.println("fleetplane: " + service.name + " is ready again (restart " + n + ")");
                 out.flush();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                // It died again while starting: the loop sees the exit and counts the crash.
+                // It died again while starting, or hangs without ever being ready (the fault matrix saw a restarted
+                // JVM hang for good): killed, so that the loop sees the exit, counts the crash and starts it again.
                 out.println("fleetplane: " + service.name + " did not come back: " + firstLine(e.getMessage()));
                 out.flush();
+                service.process().destroyForcibly();
             }
         }
     }

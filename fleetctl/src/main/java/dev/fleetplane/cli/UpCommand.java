@@ -170,17 +170,20 @@ final class UpCommand implements Callable<Integer> {
             System.exit(1);
         }, Clock.systemUTC());
         ReadinessWatch readiness = new ReadinessWatch(stack.services(), System.err, ReadinessWatch.EVERY);
+        Optional<DataSupervisor> data = stack.localStack().map(l -> new DataSupervisor(l, System.err));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping ...");
             readiness.close();
             supervisor.close();
+            data.ifPresent(DataSupervisor::close);
             StackFile.removeIfOurs();
             stack.close();
             if (state != null) {
                 state.close();
                 System.err.println("stopped; the state stays in " + state.path());
             }
-            Map<String, Integer> restarts = supervisor.restarts();
+            Map<String, Integer> restarts = new java.util.TreeMap<>(supervisor.restarts());
+            data.ifPresent(d -> restarts.putAll(d.restarts()));
             if (restarts.values().stream().anyMatch(n -> n > 0)) {
                 System.err.println("restarts while up: " + restarts);
             }

@@ -43,4 +43,29 @@ class SupervisorIT {
                 "every start appended to the same log");
         crashy.close();
     }
+
+    @Test
+    void aRestartedServiceThatHangsWithoutBeingReady_isKilledAndStartedAgain() throws Exception {
+        Path log = tmp.resolve("hangs.log");
+        Path started = tmp.resolve("started");
+        // The first start exits at once; every later one hangs (never listens, never exits).
+        ServiceProcess hangs = ServiceProcess.command("hangs", Ports.claim("hangs", 0), List.of("sh", "-c",
+                "if [ -e " + started + " ]; then echo hanging; exec sleep 600; fi; touch " + started + "; exit 3"),
+                Map.of(), log);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (Supervisor supervisor = new Supervisor(List.of(hangs), new PrintStream(printed, true,
+                StandardCharsets.UTF_8), gone -> { }, Clock.systemUTC(), java.time.Duration.ofSeconds(2))) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (supervisor.restarts().get("hangs") < 2) {
+                assertTrue(System.nanoTime() < deadline, "the hung restart was never killed and started again:\n"
+                        + printed.toString(StandardCharsets.UTF_8));
+                Thread.sleep(100);
+            }
+        } finally {
+            hangs.close();
+        }
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("hangs did not come back: "), out);
+        assertTrue(out.contains("hangs exited with status 137; restarting in 2 s (restart 2;"), out);
+    }
 }

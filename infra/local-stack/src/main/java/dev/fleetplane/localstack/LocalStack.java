@@ -34,8 +34,10 @@ public final class LocalStack implements AutoCloseable {
     private final Path workDir;
     private final Path postgresDir;
     private final StackWatchdog watchdog;
-    private final KafkaBroker kafka;
-    private final PostgresServer postgres;
+    private volatile KafkaBroker kafka;
+    private volatile PostgresServer postgres;
+    private LocalStackOptions options;
+    private long owner;
     private final Endpoints endpoints;
     private final Thread shutdownHook;
     private final boolean persistent;
@@ -112,6 +114,8 @@ public final class LocalStack implements AutoCloseable {
             var stack = new LocalStack(workDir, postgresDir, watchdog, kafka, postgres,
                     PostgresPasswords.read(postgresDir.resolve(PostgresPasswords.FLEETPLANE_FILE)).orElseThrow(),
                     options.persistent());
+            stack.options = options;
+            stack.owner = owner;
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -321,6 +325,64 @@ public final class LocalStack implements AutoCloseable {
 
     public Path kafkaLog() {
         return kafka.log();
+    }
+
+    /** Whether the broker JVM still runs (false once it exited, e.g. SIGKILLed). */
+    public boolean kafkaAlive() {
+        return kafka.alive();
+    }
+
+    /** Whether PostgreSQL's postmaster still runs. */
+    public boolean postgresAlive() {
+        return running(postgres.pid());
+    }
+
+    /** Alive and not a zombie: a killed postmaster (pg_ctl's orphan) is reaped by PID 1 only now and then. */
+    static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String rest = stat.substring(stat.lastIndexOf(')') + 1).strip();
+            return !rest.startsWith("Z") && !rest.startsWith("X");
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
+    /**
+     * Starts the broker again after it died, on the same ports, cluster id and data directory (its log is kept, so
+     * every topic and committed offset is there again); returns once it answers. Nothing to do if it runs.
+     *
+     * @throws LocalStackException naming what failed, with the tail of the broker's log
+     */
+    public synchronized void restartKafka() {
+        if (closed || kafka.alive()) {
+            return;
+        }
+        KafkaBroker again = kafka.relaunch(owner, persistent);
+        kafka = again;
+        watchdog.watchBroker(again.pid());
+        again.awaitReadyAndCreate(Topics.allWithDeadLetters(), options.startTimeout());
+        LOG.log(Level.INFO, "kafka: restarted on its data directory (broker pid " + again.pid() + ")");
+    }
+
+    /**
+     * Starts PostgreSQL again after its postmaster died, on the same port and data directory (crash recovery
+     * replays its WAL: every committed row is there again); returns once it accepts connections.
+     *
+     * @throws LocalStackException naming what failed, with the tail of its logs
+     */
+    public synchronized void restartPostgres() {
+        if (closed || postgresAlive()) {
+            return;
+        }
+        PostgresServer again = PostgresLauncher.restart(options.postgres(), options.postgresBinDir(), postgresDir,
+                postgres.port(), options.startTimeout(), persistent);
+        postgres = again;
+        watchdog.watchPostgres(again.pid(), postgresDir);
+        LOG.log(Level.INFO, "postgres: restarted on its data directory (pid " + again.pid() + ")");
     }
 
     /** Stops both servers and deletes every directory of the stack unless it is persistent; idempotent, run at JVM exit. */

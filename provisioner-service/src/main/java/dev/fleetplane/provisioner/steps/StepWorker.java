@@ -253,7 +253,7 @@ public class StepWorker {
                         metrics.provisioningStep(step.label(), stateAfter(host),
                                 Duration.ofNanos(System.nanoTime() - started));
                     } catch (RuntimeException e) {
-                        LOG.errorf(e, "step %s failed unexpectedly; it is resumed on the next start", step.label());
+                        LOG.errorf(e, "step %s failed unexpectedly; the step-lease sweep resumes it", step.label());
                         metrics.provisioningStep(step.label(), "error", Duration.ofNanos(System.nanoTime() - started));
                     }
                 } finally {

@@ -83,6 +83,16 @@ public final class KafkaBroker implements AutoCloseable {
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
+    /** The same broker (ports, cluster id, data directory) started again, e.g. after it was killed. */
+    public KafkaBroker relaunch(long ownerPid, boolean keepData) {
+        return launch(config, log.getParent(), ownerPid, keepData);
+    }
+
+    /** Whether the broker JVM still runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     static List<String> command(Path java, String classpath, Path properties, String clusterId, long ownerPid,
                                 boolean keepData) {
         var command = new ArrayList<String>();

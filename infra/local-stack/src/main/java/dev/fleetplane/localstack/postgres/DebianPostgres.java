@@ -41,6 +41,38 @@ public final class DebianPostgres implements PostgresServer {
      * user {@code postgres} must be able to reach (as root: a path under /tmp, not under /root).
      */
     public static DebianPostgres start(PostgresCommands commands, Path dir, int port, Duration timeout) {
+        return start(commands, dir, port, timeout, false);
+    }
+
+    /**
+     * The cluster in {@code dir/data} started again after its postmaster died: no initdb (also for a throwaway
+     * cluster). The dead postmaster's backends may still hold its shared memory for a moment, which pg_ctl refuses:
+     * tried again until {@code timeout}.
+     */
+    public static DebianPostgres restart(PostgresCommands commands, Path dir, int port, Duration timeout) {
+        if (!Files.isRegularFile(dir.resolve("data").resolve("PG_VERSION"))) {
+            throw new LocalStackException("postgres: no cluster to restart in " + dir.resolve("data"));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return start(commands, dir, port, Duration.ofSeconds(Math.max(10, timeout.toSeconds() / 4)), true);
+            } catch (LocalStackException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static DebianPostgres start(PostgresCommands commands, Path dir, int port, Duration timeout,
+                                        boolean existing) {
         Path dataDir = dir.resolve("data");
         try {
             Files.createDirectories(dir);
@@ -52,8 +84,8 @@ public final class DebianPostgres implements PostgresServer {
                     + PostgresCommands.OS_USER + ": " + e.getMessage(), e);
         }
         Path passwordFile = dir.resolve(PostgresPasswords.SUPERUSER_FILE);
-        boolean existing = commands.durable() && Files.isRegularFile(dataDir.resolve("PG_VERSION"));
-        if (existing) {
+        boolean kept = (existing || commands.durable()) && Files.isRegularFile(dataDir.resolve("PG_VERSION"));
+        if (kept) {
             checkExistingCluster(commands, dataDir);
         } else {
             PostgresPasswords.write(passwordFile, PostgresPasswords.generate());
@@ -82,7 +114,7 @@ public final class DebianPostgres implements PostgresServer {
         }
         try {
             return new DebianPostgres(commands, dir, dataDir, port, pid, version,
-                    superuserPassword(existing, dataDir, port, passwordFile, timeout));
+                    superuserPassword(kept, dataDir, port, passwordFile, timeout));
         } catch (RuntimeException e) {
             new DebianPostgres(commands, dir, dataDir, port, pid, version, "").close();
             throw e;

@@ -26,6 +26,20 @@ public final class PostgresLauncher {
         };
     }
 
+    /**
+     * Starts the existing cluster in {@code dir/data} again after its postmaster died (SIGKILL, OOM kill): no initdb,
+     * PostgreSQL's crash recovery brings back every committed row. Only {@link PostgresMode#DEBIAN}.
+     */
+    public static PostgresServer restart(PostgresMode mode, Optional<Path> binDir, Path dir, int port, Duration timeout,
+                                         boolean durable) {
+        if (mode != PostgresMode.DEBIAN) {
+            throw new LocalStackException("postgres: only the Debian server can be restarted on its data directory, not "
+                    + mode);
+        }
+        return DebianPostgres.restart(new PostgresCommands(PostgresInstallation.binDir(binDir), isRoot(), durable), dir,
+                port, timeout);
+    }
+
     /** Fails fast, before anything starts, when the chosen server cannot run here. */
     public static void check(PostgresMode mode, Optional<Path> binDir) {
         switch (mode) {
