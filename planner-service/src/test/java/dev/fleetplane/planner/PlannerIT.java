@@ -414,9 +414,9 @@ class PlannerIT {
                 .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/api/v1/specs", "/api/v1/plans",
                         "/api/v1/hosts", "/api/v1/events"));
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'Kafka connection health check' }.status",
+                .body("checks.find { it.name == 'Kafka' }.status",
                         org.hamcrest.Matchers.equalTo("UP"))
-                .body("checks.find { it.name == 'Database connections health check' }.status",
+                .body("checks.find { it.name == 'PostgreSQL' }.status",
                         org.hamcrest.Matchers.equalTo("UP"));
     }
 
