@@ -174,14 +174,7 @@ public final class Faults {
      * {@link #failTaskOnRun}.
      */
     public Faults taskFailureRate(String taskType, double rate) {
-        Objects.requireNonNull(taskType, "taskType");
-        checkRate(rate);
-        if (rate == 0) {
-            taskFailureRate.remove(taskType);
-        } else {
-            taskFailureRate.put(taskType, rate);
-        }
-        return this;
+        return setRate(taskFailureRate, Objects.requireNonNull(taskType, "taskType"), rate);
     }
 
     /**
@@ -479,11 +472,16 @@ public final class Faults {
 
     private Faults rate(Map<String, Double> map, String operation, double rate) {
         check(operation);
+        return setRate(map, operation, rate);
+    }
+
+    /** Sets {@code key}'s rate in {@code map} (0 removes it); task types are not operations, so not checked as one. */
+    private Faults setRate(Map<String, Double> map, String key, double rate) {
         checkRate(rate);
         if (rate == 0) {
-            map.remove(operation);
+            map.remove(key);
         } else {
-            map.put(operation, rate);
+            map.put(key, rate);
         }
         return this;
     }
