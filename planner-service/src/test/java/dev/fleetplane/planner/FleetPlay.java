@@ -123,6 +123,13 @@ final class FleetPlay implements AutoCloseable {
         }
     }
 
+    /** Answers a Proxmox command with a typed failure of {@code operation}, as the adapter reports it. */
+    void fail(FleetEvent cmd, String operation, int vmid, String failure, boolean retryable, String message)
+            throws Exception {
+        pve(cmd.subject(), FleetEvent.causedBy(cmd, EventCatalog.PVE_OPERATION_FAILED, ADAPTER, cmd.subject(),
+                new PveOperationFailed(operation, "pve", vmid, failure, message, 0, null, null, List.of(), retryable)));
+    }
+
     /** Answers a Proxmox command with a failure of {@code operation}. */
     void fail(FleetEvent cmd, String operation, int vmid, String message) throws Exception {
         pve(cmd.subject(), FleetEvent.causedBy(cmd, EventCatalog.PVE_OPERATION_FAILED, ADAPTER, cmd.subject(),

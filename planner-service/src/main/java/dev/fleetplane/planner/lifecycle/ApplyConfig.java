@@ -15,6 +15,26 @@ public interface ApplyConfig {
     @WithDefault("4")
     int maxParallel();
 
+    /**
+     * How many times a Proxmox step (clone, configure, resize, start, stop, destroy) is sent at most when it fails for
+     * a reason that may pass (a failed task, a lock timeout, 5xx): {@link StepRetry}. 1 fails the host at once.
+     */
+    @WithDefault("5")
+    int stepAttempts();
+
+    /** The wait before a failed step's second attempt; doubled for each further one, up to {@link #stepRetryMaxDelay}. */
+    @WithDefault("2s")
+    Duration stepRetryDelay();
+
+    /** The longest wait between two attempts of a step. */
+    @WithDefault("30s")
+    Duration stepRetryMaxDelay();
+
+    /** The retry policy these three make. */
+    default StepRetry stepRetry() {
+        return new StepRetry(stepAttempts(), stepRetryDelay(), stepRetryMaxDelay());
+    }
+
     /** How long {@code StopVm} lets a guest shut itself down before the adapter stops it hard. */
     @WithDefault("60s")
     Duration stopTimeout();

@@ -47,9 +47,11 @@ public class HostAnswers implements Reactions {
                 Reaction.on(EventCatalog.PROVISIONING_SUCCEEDED, (c, e, d) ->
                         completed(c, e, EventCatalog.PROVISIONING_SUCCEEDED, d.vmid(), d.ip())),
                 Reaction.on(EventCatalog.PROVISIONING_FAILED, (c, e, d) ->
-                        failed(c, e, EventCatalog.PROVISIONING_FAILED, d.vmid(), null, d.step(), d.reason())),
+                        failed(c, e, EventCatalog.PROVISIONING_FAILED, d.vmid(), null, d.step(), null, false,
+                                d.reason())),
                 Reaction.on(EventCatalog.PVE_OPERATION_FAILED, (c, e, d) ->
                         failed(c, e, EventCatalog.PVE_OPERATION_FAILED, d.vmid(), d.operation(), d.operation(),
+                                d.failure(), d.retryable(),
                                 d.failure() + (d.message() == null ? "" : ": " + d.message()))),
                 Reaction.on(EventCatalog.PROVISIONING_RETRIED, (c, e, d) -> {
                     Optional<HostRecord> host = find(c, e, EventCatalog.PROVISIONING_RETRIED, d.vmid());
@@ -91,9 +93,14 @@ public class HostAnswers implements Reactions {
         scheduler.enter(c, host, next.get(), kind.name(), e);
     }
 
-    /** A failure report: fails the host only when it is about the step in flight. */
+    /**
+     * A failure report, only when it is about the step in flight: a Proxmox step that may pass is sent again (bounded,
+     * {@link StepRetry}); anything else fails the host. The provisioner retries its own steps, so its failure is final.
+     *
+     * @param failure the adapter's typed failure; null for the provisioner's
+     */
     private void failed(Connection c, FleetEvent e, EventKind<?> kind, int vmid, String operation, String step,
-                        String reason) throws SQLException {
+                        String failure, boolean retryable, String reason) throws SQLException {
         Optional<HostRecord> found = find(c, e, kind, vmid);
         if (found.isEmpty()) {
             return;
@@ -105,7 +112,11 @@ public class HostAnswers implements Reactions {
             return;
         }
         String failedStep = step != null && !step.isBlank() ? step : HostLifecycle.step(host.state());
-        scheduler.fail(c, host, failedStep, reason, e);
+        if (failure == null) {
+            scheduler.fail(c, host, failedStep, reason, e);
+        } else {
+            scheduler.failOrRetry(c, host, failedStep, failure, retryable, reason, e);
+        }
     }
 
     private Optional<HostRecord> find(Connection c, FleetEvent e, EventKind<?> kind, int vmid) throws SQLException {

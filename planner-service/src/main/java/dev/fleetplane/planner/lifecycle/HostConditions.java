@@ -35,7 +35,9 @@ public final class HostConditions {
                     ? yes(READY, upReason, "waiting to " + h.action())
                     : no(READY, "Pending", "waiting for a free apply slot");
             case Cloning, Configuring, Starting, Provisioning, Stopping, Destroying ->
-                    no(READY, h.state().name(), "waiting for " + HostLifecycle.completedBy(h.state()).dataType().getSimpleName());
+                    // A step waiting to be sent again keeps its last failure as the reason.
+                    no(READY, h.state().name(), h.reason() != null ? h.reason()
+                            : "waiting for " + HostLifecycle.completedBy(h.state()).dataType().getSimpleName());
             case Gone -> no(READY, forgotten(h) ? "Forgotten" : "Destroyed", h.reason());
             case Failed -> no(READY, "Failed", h.step() + ": " + h.reason());
         };

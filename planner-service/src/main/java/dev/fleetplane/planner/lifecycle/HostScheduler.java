@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -204,6 +205,50 @@ public class HostScheduler {
         announce(c, h, h.state(), HostState.Provisioning, "provisioning retried from step " + step, cause);
         try (StoryContext.Scope story = StoryContext.forHost(h.fleet(), h.host(), cause.correlationId()).open()) {
             LOG.infof("%s -> Provisioning (retried from step %s)", h.state(), step);
+        }
+    }
+
+    /**
+     * The step {@code h} is running failed with {@code failure}: sent again after the retry policy's delay when the
+     * failure may pass and attempts are left ({@link StepRetry}), else the host fails, its reason saying how many
+     * attempts it took. A retry is announced as a {@code HostStateChanged} to the same state whose reason carries the
+     * failure, so the event log keeps every attempt's cause.
+     */
+    public void failOrRetry(Connection c, HostRecord h, String step, String failure, boolean retryable, String reason,
+                            FleetEvent cause) throws SQLException {
+        HostStore.Attempt attempt = hosts.attempt(c, h);
+        if (attempt.retryAt() != null) {
+            LOG.infof("%s failure (%s) while its retry is already due at %s; ignored", step, failure, attempt.retryAt());
+            return;
+        }
+        StepRetry policy = config.stepRetry();
+        Optional<Duration> delay = policy.after(attempt.number(), failure, retryable);
+        if (delay.isEmpty()) {
+            String counted = attempt.number() > 1 ? reason + " (attempt " + attempt.number() + " of "
+                    + policy.attempts() + ")" : reason;
+            fail(c, h, step, counted, cause);
+            return;
+        }
+        String shown = step + " attempt " + attempt.number() + " of " + policy.attempts() + " failed: " + reason
+                + "; again in " + delay.get().toMillis() + " ms";
+        hosts.retryLater(c, h, shown, delay.get());
+        try (StoryContext.Scope story = StoryContext.forHost(h.fleet(), h.host(), h.planId()).open()) {
+            announce(c, h, h.state(), h.state(), shown, cause);
+            LOG.infof("%s (vmid %d): %s", h.state(), h.vmid(), shown);
+        }
+    }
+
+    /** Sends the step {@code h} is in again (its retry is due); called by {@link StepRetries} with the row locked. */
+    public void resend(Connection c, HostRecord h) throws SQLException {
+        try (StoryContext.Scope story = StoryContext.forHost(h.fleet(), h.host(), h.planId()).open()) {
+            if (!h.state().inFlight()) {
+                hosts.resent(c, h, h.commandId());
+                LOG.infof("retry of a step due while %s; dropped", h.state());
+                return;
+            }
+            String commandId = command(c, h, h.state(), null);
+            hosts.resent(c, h, commandId);
+            LOG.infof("%s: step sent again (command %s)", h.state(), commandId);
         }
     }
 

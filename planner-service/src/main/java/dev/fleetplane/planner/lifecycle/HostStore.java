@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +77,7 @@ public class HostStore {
                     ip = coalesce(excluded.ip, host_state.ip), plan_id = excluded.plan_id, desired = excluded.desired,
                     change = excluded.change, origin = excluded.origin, command_id = NULL, queued_at = now(),
                     started_at = now(), ready_at = CASE WHEN excluded.state = 'Pending' THEN host_state.ready_at END,
-                    updated_at = now()""")) {
+                    attempt = 1, retry_at = NULL, updated_at = now()""")) {
             ps.setString(1, r.fleet());
             ps.setString(2, r.host());
             ps.setInt(3, r.vmid());
@@ -99,7 +101,7 @@ public class HostStore {
                            String commandId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE host_state SET state = ?, vmid = ?, step = ?, reason = ?, command_id = ?, updated_at = now(),
-                    ready_at = CASE WHEN ? THEN now() ELSE ready_at END
+                    attempt = 1, retry_at = NULL, ready_at = CASE WHEN ? THEN now() ELSE ready_at END
                 WHERE fleet = ? AND host = ?""")) {
             ps.setString(1, to.name());
             ps.setInt(2, vmid);
@@ -111,6 +113,70 @@ public class HostStore {
             ps.setString(7, r.fleet());
             ps.setString(8, r.host());
             ps.executeUpdate();
+        }
+    }
+
+    /** Which attempt of its step a host is on, and when the next is due (null: none waiting). */
+    public record Attempt(int number, OffsetDateTime retryAt) {
+    }
+
+    public Attempt attempt(Connection c, HostRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT attempt, retry_at FROM host_state WHERE fleet = ? AND host = ?")) {
+            ps.setString(1, r.fleet());
+            ps.setString(2, r.host());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Attempt(rs.getInt(1), Sql.time(rs.getTimestamp(2))) : new Attempt(1, null);
+            }
+        }
+    }
+
+    /**
+     * The host's step failed and goes again in {@code delay}: the next attempt is counted now, the failure kept as the
+     * reason status shows meanwhile; no command is in flight until {@link #resent}.
+     */
+    public void retryLater(Connection c, HostRecord r, String reason, Duration delay) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE host_state SET attempt = attempt + 1, retry_at = now() + ?::interval, reason = ?,
+                    command_id = NULL, updated_at = now()
+                WHERE fleet = ? AND host = ?""")) {
+            ps.setString(1, delay.toMillis() + " milliseconds");
+            ps.setString(2, reason);
+            ps.setString(3, r.fleet());
+            ps.setString(4, r.host());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The step of {@code r} went out again as command {@code commandId}; nothing waits any more. */
+    public void resent(Connection c, HostRecord r, String commandId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE host_state SET retry_at = NULL, command_id = ?, updated_at = now()
+                WHERE fleet = ? AND host = ?""")) {
+            ps.setString(1, commandId);
+            ps.setString(2, r.fleet());
+            ps.setString(3, r.host());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Up to {@code limit} hosts whose step is due to go again, locked; rows another replica holds are skipped. */
+    public List<HostRecord> lockDueRetries(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM host_state"
+                + " WHERE retry_at <= now() ORDER BY retry_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            ps.setInt(1, limit);
+            return many(ps);
+        }
+    }
+
+    /** How long until the next retry of any host is due; empty when none waits. */
+    public Optional<Duration> nextRetryIn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT extract(epoch FROM min(retry_at) - now()) * 1000 FROM host_state WHERE retry_at IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            double millis = rs.getDouble(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, (long) millis)));
         }
     }
 
