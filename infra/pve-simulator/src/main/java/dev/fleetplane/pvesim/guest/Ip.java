@@ -44,6 +44,30 @@ final class Ip {
     }
 
     /** Like {@link #ip} but for clean-up: failures (already gone) are ignored. */
+    /**
+     * Runs many {@code ip} commands in one process ({@code ip -force -batch -}: every line is tried, failures such as
+     * an object already gone are ignored).
+     */
+    static void batchQuietly(List<String> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(IP, "-force", "-batch", "-").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (var in = p.getOutputStream()) {
+                in.write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // nothing to remove, or ip is gone: what is left is removed by the next simulator's sweep
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void quietly(String... args) {
         try {
             ip(args);

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -449,18 +451,91 @@ public final class NetnsGuests implements GuestRuntime {
         }
     }
 
+    /**
+     * Stops every guest at once: one pass over {@code /proc} finds the processes in the guests' namespaces (sshd,
+     * sessions, detached timers), all are killed together, and one {@code ip -batch} removes the namespaces and veths.
+     * Halting guest after guest cost about 0.8 s each (an {@code ip netns pids} scan of every process, twice, and
+     * three {@code ip} runs), so a simulator with 200 guests took minutes to stop.
+     */
     @Override
-    public synchronized void close() {
-        for (Integer vmid : List.copyOf(servers.keySet())) {
-            halt(vmid);
+    public void close() {
+        List<Integer> running;
+        synchronized (this) {
+            closed = true; // boot() refuses from now on: a guest booted after close would outlive the simulator
+            pendingLeases.values().forEach(f -> f.cancel(false));
+            pendingLeases.clear();
+            dhcp.shutdownNow();
+            running = List.copyOf(servers.keySet());
         }
-        dhcp.shutdownNow();
-        closed = true; // boot() refuses from now on: a guest booted after close would outlive the simulator
-        if (network != null) {
-            network.close();
+        GuestNetwork known = network;
+        if (known != null) {
+            haltAll(known, running);
+            known.close();
         }
         dirs.clear();
         FileTrees.deleteTree(root);
+    }
+
+    private void haltAll(GuestNetwork net, List<Integer> vmids) {
+        Map<Long, String> namespaces = new HashMap<>();
+        for (int vmid : vmids) {
+            Path file = Path.of("/run/netns", net.netns(vmid));
+            try {
+                namespaces.put((Long) Files.getAttribute(file, "unix:ino"), net.netns(vmid));
+            } catch (IOException | UnsupportedOperationException e) {
+                // never created, or removed already
+            }
+        }
+        for (int round = 0; round < 5 && !namespaces.isEmpty(); round++) {
+            List<ProcessHandle> inside = processesIn(namespaces.keySet());
+            if (inside.isEmpty()) {
+                break;
+            }
+            inside.forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (ProcessHandle p : inside) {
+                try {
+                    p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (Exception e) {
+                    // a zombie whose parent has not reaped it yet: gone from the namespace once reaped
+                }
+            }
+        }
+        for (int vmid : vmids) {
+            Process process = servers.remove(vmid);
+            if (process != null) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(2, TimeUnit.SECONDS); // reaped, so no zombie of ours outlives the simulator
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        List<String> commands = new ArrayList<>();
+        for (int vmid : vmids) {
+            commands.add("netns del " + net.netns(vmid));
+            commands.add("link del " + net.hostVeth(vmid));
+        }
+        Ip.batchQuietly(commands);
+    }
+
+    /** Every process whose network namespace is one of {@code inodes} (what {@code ip netns pids} does, for many). */
+    private static List<ProcessHandle> processesIn(Set<Long> inodes) {
+        List<ProcessHandle> out = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                String link = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).toString();
+                // "net:[4026532681]"
+                long inode = Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+                if (inodes.contains(inode)) {
+                    out.add(p);
+                }
+            } catch (IOException | RuntimeException e) {
+                // exited meanwhile, or a kernel thread
+            }
+        });
+        return out;
     }
 
     static void chown(Path path, int uid, int gid) throws IOException {

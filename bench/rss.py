@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Memory of every process under a pid (./fleetplane up and what it started), grouped by what it is.
+
+    bench/rss.py PID
+
+Prints one line per group: how many processes, resident memory now (VmRSS) and the largest each reached
+(VmHWM, the kernel's high-water mark), summed over the group. Reads /proc only; asserts nothing.
+"""
+import os
+import re
+import sys
+
+
+def children():
+    tree = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(d))
+    return tree
+
+
+def descendants(root):
+    tree, out, todo = children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(tree.get(pid, []))
+    return out
+
+
+def status(pid):
+    values = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    values[key] = int(rest.split()[0])
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            values["cmd"] = f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    return values
+
+
+def group(cmd):
+    if "quarkus-run.jar" in cmd or "-service" in cmd:
+        for name in ("planner", "proxmox-adapter", "provisioner", "template-builder", "console-gateway"):
+            if name in cmd:
+                port = re.search(r"-Dquarkus\.http\.port=(\d+)", cmd)
+                return name + (" (:" + port.group(1) + ")" if port else "")
+    if "kafka.Kafka" in cmd:
+        return "kafka"
+    if "pve-simulator" in cmd or "PveSimulatorMain" in cmd:
+        return "pve-simulator"
+    if cmd.startswith("postgres") or "/postgres " in cmd or "postgres:" in cmd:
+        return "postgresql (all backends)"
+    if "sshd" in cmd:
+        return "guest sshd"
+    if "fleetctl" in cmd or "FleetctlMain" in cmd or "fleetplane" in cmd:
+        return "up (fleetctl)"
+    return "other: " + cmd.split(" ")[0][-40:]
+
+
+def main():
+    root = int(sys.argv[1])
+    groups = {}
+    for pid in descendants(root):
+        s = status(pid)
+        if not s or "VmRSS" not in s:
+            continue
+        g = groups.setdefault(group(s["cmd"]), [0, 0, 0])
+        g[0] += 1
+        g[1] += s["VmRSS"]
+        g[2] += s.get("VmHWM", s["VmRSS"])
+    print("%-34s %6s %12s %12s" % ("process", "count", "RSS now", "peak RSS"))
+    for name in sorted(groups, key=lambda n: -groups[n][2]):
+        count, rss, hwm = groups[name]
+        print("%-34s %6d %9.0f MiB %9.0f MiB" % (name, count, rss / 1024, hwm / 1024))
+    total = [sum(g[i] for g in groups.values()) for i in range(3)]
+    print("%-34s %6d %9.0f MiB %9.0f MiB" % ("total (shared pages counted per process)", total[0], total[1] / 1024,
+                                             total[2] / 1024))
+
+
+if __name__ == "__main__":
+    main()
