@@ -33,7 +33,7 @@ chaos_flag=()
 up=$!
 stop() {
   local t0=$(date +%s)
-  kill $up 2>/dev/null && wait $up 2>/dev/null
+  kill $up 2>/dev/null && { wait $up 2>/dev/null || true; }   # up's status after SIGTERM is not an error here
   echo "chaos-fleet: up stopped in $(( $(date +%s) - t0 )) s"
   rm -rf "$work"
 }
@@ -98,4 +98,5 @@ print("  steps sent again: %d%s" % (sum(retries.values()), "".join(
     "\n    %s: %d" % (k, v) for k, v in retries.most_common())))
 PY
 echo "  memory of each process at the end (peak = the most it held during the run):"
-python3 bench/rss.py "$up" | sed 's/^/    /'
+pg_port=$(sed -n 's/^postgres: jdbc:postgresql:\/\/[^:]*:\([0-9]*\)\/.*/\1/p' "$work/up.out")
+python3 bench/rss.py "$up" ${pg_port:+--also "-p $pg_port "} | sed 's/^/    /'

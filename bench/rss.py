@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Memory of every process under a pid (./fleetplane up and what it started), grouped by what it is.
 
-    bench/rss.py PID
+    bench/rss.py PID [--also TEXT]...
 
-Prints one line per group: how many processes, resident memory now (VmRSS) and the largest each reached
-(VmHWM, the kernel's high-water mark), summed over the group. Reads /proc only; asserts nothing.
+--also adds the processes whose command line contains TEXT, and theirs (PostgreSQL's postmaster is started by
+pg_ctl and leaves up's tree: pass "-p PORT "). Prints one line per group: how many processes, resident memory now
+(VmRSS, shared pages counted in every process), the proportional share (Pss: a shared page split among the processes
+mapping it, so the column adds up to what the machine spends), and the largest RSS each reached (VmHWM, the kernel's
+high-water mark), summed over the group. Reads /proc only; asserts nothing.
 """
 import os
 import re
@@ -26,8 +29,8 @@ def children():
     return tree
 
 
-def descendants(root):
-    tree, out, todo = children(), [], [root]
+def descendants(roots):
+    tree, out, todo = children(), [], list(roots)
     while todo:
         pid = todo.pop()
         out.append(pid)
@@ -43,6 +46,14 @@ def status(pid):
                 key, _, rest = line.partition(":")
                 if key in ("VmRSS", "VmHWM"):
                     values[key] = int(rest.split()[0])
+        values["Pss"] = values.get("VmRSS", 0)
+        try:
+            with open("/proc/%d/smaps_rollup" % pid) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        values["Pss"] = int(line.split()[1])
+        except OSError:
+            pass
         with open("/proc/%d/cmdline" % pid, "rb") as f:
             values["cmd"] = f.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
@@ -56,37 +67,52 @@ def group(cmd):
             if name in cmd:
                 port = re.search(r"-Dquarkus\.http\.port=(\d+)", cmd)
                 return name + (" (:" + port.group(1) + ")" if port else "")
-    if "kafka.Kafka" in cmd:
+    if "kafka.Kafka" in cmd or "BrokerMain" in cmd:
         return "kafka"
     if "pve-simulator" in cmd or "PveSimulatorMain" in cmd:
         return "pve-simulator"
     if cmd.startswith("postgres") or "/postgres " in cmd or "postgres:" in cmd:
         return "postgresql (all backends)"
+    if cmd.startswith("sshd: "):
+        return "guest ssh sessions (sshd)"
     if "sshd" in cmd:
-        return "guest sshd"
+        return "guest sshd (one per guest)"
     if "fleetctl" in cmd or "FleetctlMain" in cmd or "fleetplane" in cmd:
         return "up (fleetctl)"
     return "other: " + cmd.split(" ")[0][-40:]
 
 
 def main():
-    root = int(sys.argv[1])
+    roots, also, args = [int(sys.argv[1])], [], sys.argv[2:]
+    while args:
+        if args[0] == "--also" and len(args) > 1:
+            also.append(args[1])
+            args = args[2:]
+        else:
+            sys.exit("rss.py PID [--also TEXT]...: unknown argument %s" % args[0])
+    if also:
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                s = status(int(d))
+                if s and any(a in s.get("cmd", "") for a in also):
+                    roots.append(int(d))
     groups = {}
-    for pid in descendants(root):
+    for pid in set(descendants(roots)):
         s = status(pid)
         if not s or "VmRSS" not in s:
             continue
-        g = groups.setdefault(group(s["cmd"]), [0, 0, 0])
+        g = groups.setdefault(group(s["cmd"]), [0, 0, 0, 0])
         g[0] += 1
         g[1] += s["VmRSS"]
-        g[2] += s.get("VmHWM", s["VmRSS"])
-    print("%-34s %6s %12s %12s" % ("process", "count", "RSS now", "peak RSS"))
+        g[2] += s["Pss"]
+        g[3] += s.get("VmHWM", s["VmRSS"])
+    print("%-30s %6s %12s %12s %12s" % ("process", "count", "RSS now", "PSS now", "peak RSS"))
     for name in sorted(groups, key=lambda n: -groups[n][2]):
-        count, rss, hwm = groups[name]
-        print("%-34s %6d %9.0f MiB %9.0f MiB" % (name, count, rss / 1024, hwm / 1024))
-    total = [sum(g[i] for g in groups.values()) for i in range(3)]
-    print("%-34s %6d %9.0f MiB %9.0f MiB" % ("total (shared pages counted per process)", total[0], total[1] / 1024,
-                                             total[2] / 1024))
+        count, rss, pss, hwm = groups[name]
+        print("%-30s %6d %8.0f MiB %8.0f MiB %8.0f MiB" % (name, count, rss / 1024, pss / 1024, hwm / 1024))
+    total = [sum(g[i] for g in groups.values()) for i in range(4)]
+    print("%-30s %6d %8.0f MiB %8.0f MiB %8.0f MiB" % ("all", total[0], total[1] / 1024, total[2] / 1024,
+                                                        total[3] / 1024))
 
 
 if __name__ == "__main__":

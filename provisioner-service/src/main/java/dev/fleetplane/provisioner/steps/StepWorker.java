@@ -5,6 +5,7 @@ import dev.fleetplane.messaging.FleetMetrics;
 import dev.fleetplane.messaging.StoryContext;
 import dev.fleetplane.messaging.WorkLoop;
 import dev.fleetplane.provisioner.ProvisionerConfig;
+import dev.fleetplane.provisioner.saga.ProvisioningSaga;
 import dev.fleetplane.provisioner.saga.Saga;
 import dev.fleetplane.provisioner.saga.SagaState;
 import dev.fleetplane.provisioner.saga.SagaStore;
@@ -64,13 +65,20 @@ public class StepWorker {
     ProbeStep probes;
 
     @Inject
-    dev.fleetplane.provisioner.saga.ProvisioningSaga saga;
+    ProvisioningSaga saga;
 
     @Inject
     FleetMetrics metrics;
 
+    @Inject
+    StepRecorder recorder;
+
     private final Map<SagaState, WorkerStep> steps = new EnumMap<>(SagaState.class);
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Unexpected failures in a row of each host's step ({@code host/state}); the step fails at the bound. */
+    private final Map<String, Integer> crashes = new ConcurrentHashMap<>();
+    /** How many unexpected failures in a row a step gets before its saga fails (else the sweep resumes it forever). */
+    static final int MAX_CRASHES = 3;
     private ExecutorService rebuilds;
     private ExecutorService confirmations;
     private volatile String owner;
@@ -250,11 +258,12 @@ public class StepWorker {
                 try (StoryContext.Scope scope = story.open()) {
                     try {
                         next = worker.run(host, address);
+                        crashes.remove(host + "/" + step);
                         metrics.provisioningStep(step.label(), stateAfter(host),
                                 Duration.ofNanos(System.nanoTime() - started));
                     } catch (RuntimeException e) {
-                        LOG.errorf(e, "step %s failed unexpectedly; the step-lease sweep resumes it", step.label());
                         metrics.provisioningStep(step.label(), "error", Duration.ofNanos(System.nanoTime() - started));
+                        crashed(host, step, e);
                     }
                 } finally {
                     unclaim(host);
@@ -273,6 +282,36 @@ public class StepWorker {
             LOG.warnf("host %s [%s]: step %s not started, the provisioner is stopping (it resumes on the next start)",
                     host, correlationId(host), step.label());
         }
+    }
+
+    /**
+     * A step threw where no step should (a bug, or a resource such as PostgreSQL gone mid-step): the step-lease sweep
+     * resumes it, up to {@link #MAX_CRASHES} times in a row; then the saga fails at that step with the error, so the
+     * host shows Failed with a reason and {@code fleetplane retry} runs it again, instead of a loop every few seconds.
+     */
+    private void crashed(String host, SagaState step, RuntimeException e) {
+        int times = crashes.merge(host + "/" + step, 1, Integer::sum);
+        if (times < MAX_CRASHES) {
+            LOG.errorf(e, "step %s failed unexpectedly (%d of %d in a row); the step-lease sweep resumes it",
+                    step.label(), times, MAX_CRASHES);
+            return;
+        }
+        crashes.remove(host + "/" + step);
+        String reason = "step " + step.label() + " failed unexpectedly " + times + " times in a row: " + e;
+        LOG.errorf(e, "%s; failing the saga", reason);
+        try {
+            recorder.load(host, step).ifPresent(s -> recorder.fail(s, failedStep(step), reason, List.of()));
+        } catch (RuntimeException again) {
+            LOG.errorf("failing the saga did not work either (%s); the step-lease sweep resumes it", again.getMessage());
+        }
+    }
+
+    private static String failedStep(SagaState step) {
+        return switch (step) {
+            case REBUILDING -> ProvisioningSaga.STEP_REBUILD;
+            case CONFIRMING -> ProvisioningSaga.STEP_CONFIRM;
+            default -> ProvisioningSaga.STEP_INTEGRATE;
+        };
     }
 
     /**

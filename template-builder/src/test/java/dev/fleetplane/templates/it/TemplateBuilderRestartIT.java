@@ -34,7 +34,8 @@ class TemplateBuilderRestartIT {
     void builderKilledDuringTheBuild_resumesTheBuild_andMakesOneTemplate() throws Exception {
         TemplateWorld world = new TemplateWorld();
         Map<String, String> settings = world.start();
-        Path logs = Files.createTempDirectory("fleetplane-templates-restart-");
+        // Under target/: kept for a look after a failure (their tails are printed too), gone with the next clean.
+        Path logs = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "restart-it-logs-");
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
              TemplateTopics topics = new TemplateTopics(stack.kafkaBootstrapServers());
              ServiceJar adapter = AdapterProcess.start(stack.endpoints(), TemplateWorld.sim.url(),
