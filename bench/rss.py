@@ -69,16 +69,20 @@ def group(cmd):
                 return name + (" (:" + port.group(1) + ")" if port else "")
     if "kafka.Kafka" in cmd or "BrokerMain" in cmd:
         return "kafka"
-    if "pve-simulator" in cmd or "PveSimulatorMain" in cmd:
+    if "FleetctlMain" in cmd:
+        return "up (fleetctl; simulator inside)"
+    if "PveSimulatorMain" in cmd:
         return "pve-simulator"
-    if cmd.startswith("postgres") or "/postgres " in cmd or "postgres:" in cmd:
+    if cmd.startswith("postgres") or "/postgres " in cmd or "/bin/postgres" in cmd:
         return "postgresql (all backends)"
-    if cmd.startswith("sshd: "):
-        return "guest ssh sessions (sshd)"
-    if "sshd" in cmd:
+    if "sshd" in cmd and "/nodes/" in cmd:
+        return "node sshd (simulator)"
+    if "sshd" in cmd and "[listener]" in cmd:
         return "guest sshd (one per guest)"
-    if "fleetctl" in cmd or "FleetctlMain" in cmd or "fleetplane" in cmd:
-        return "up (fleetctl)"
+    if "sshd" in cmd:
+        return "guest ssh sessions (sshd)"
+    if "watchdog" in cmd:
+        return "watchdogs (bash)"
     return "other: " + cmd.split(" ")[0][-40:]
 
 
@@ -91,8 +95,14 @@ def main():
         else:
             sys.exit("rss.py PID [--also TEXT]...: unknown argument %s" % args[0])
     if also:
+        mine, pid = set(), os.getpid()  # this script and the shell that started it name TEXT too
+        while pid > 1:
+            mine.add(pid)
+            with open("/proc/%d/stat" % pid) as f:
+                stat = f.read()
+            pid = int(stat[stat.rfind(")") + 2:].split()[1])
         for d in os.listdir("/proc"):
-            if d.isdigit():
+            if d.isdigit() and int(d) not in mine:
                 s = status(int(d))
                 if s and any(a in s.get("cmd", "") for a in also):
                     roots.append(int(d))
