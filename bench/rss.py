@@ -14,18 +14,23 @@ import re
 import sys
 
 
+def parent(pid):
+    """The parent pid; None when the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(")") + 2:].split()[1])
+
+
 def children():
     tree = {}
     for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
-        tree.setdefault(ppid, []).append(int(d))
+        if d.isdigit():
+            ppid = parent(int(d))
+            if ppid is not None:
+                tree.setdefault(ppid, []).append(int(d))
     return tree
 
 
@@ -61,28 +66,29 @@ def status(pid):
     return values
 
 
+# The first group whose test matches a command line names the process (a sshd rewrites its command line to
+# "sshd: /usr/sbin/sshd -D ... [listener] ..." when it listens, "sshd: user@notty" for a session).
+GROUPS = [
+    ("kafka", lambda c: "kafka.Kafka" in c or "BrokerMain" in c),
+    ("up (fleetctl; simulator inside)", lambda c: "FleetctlMain" in c),
+    ("pve-simulator", lambda c: "PveSimulatorMain" in c),
+    ("postgresql (all backends)", lambda c: c.startswith("postgres") or "/bin/postgres" in c),
+    ("node sshd (simulator)", lambda c: "sshd" in c and "/nodes/" in c),
+    ("guest sshd (one per guest)", lambda c: "sshd" in c and "[listener]" in c),
+    ("guest ssh sessions (sshd)", lambda c: "sshd" in c),
+    ("watchdogs (bash)", lambda c: "watchdog" in c),
+]
+
+
 def group(cmd):
     if "quarkus-run.jar" in cmd or "-service" in cmd:
         for name in ("planner", "proxmox-adapter", "provisioner", "template-builder", "console-gateway"):
             if name in cmd:
                 port = re.search(r"-Dquarkus\.http\.port=(\d+)", cmd)
                 return name + (" (:" + port.group(1) + ")" if port else "")
-    if "kafka.Kafka" in cmd or "BrokerMain" in cmd:
-        return "kafka"
-    if "FleetctlMain" in cmd:
-        return "up (fleetctl; simulator inside)"
-    if "PveSimulatorMain" in cmd:
-        return "pve-simulator"
-    if cmd.startswith("postgres") or "/postgres " in cmd or "/bin/postgres" in cmd:
-        return "postgresql (all backends)"
-    if "sshd" in cmd and "/nodes/" in cmd:
-        return "node sshd (simulator)"
-    if "sshd" in cmd and "[listener]" in cmd:
-        return "guest sshd (one per guest)"
-    if "sshd" in cmd:
-        return "guest ssh sessions (sshd)"
-    if "watchdog" in cmd:
-        return "watchdogs (bash)"
+    for name, matches in GROUPS:
+        if matches(cmd):
+            return name
     return "other: " + cmd.split(" ")[0][-40:]
 
 
@@ -96,11 +102,9 @@ def main():
             sys.exit("rss.py PID [--also TEXT]...: unknown argument %s" % args[0])
     if also:
         mine, pid = set(), os.getpid()  # this script and the shell that started it name TEXT too
-        while pid > 1:
+        while pid and pid > 1:
             mine.add(pid)
-            with open("/proc/%d/stat" % pid) as f:
-                stat = f.read()
-            pid = int(stat[stat.rfind(")") + 2:].split()[1])
+            pid = parent(pid)
         for d in os.listdir("/proc"):
             if d.isdigit() and int(d) not in mine:
                 s = status(int(d))

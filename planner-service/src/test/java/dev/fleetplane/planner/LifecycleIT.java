@@ -441,6 +441,12 @@ class LifecycleIT {
 
     /** Hands the changes to the scheduler as an approval does (one transaction); returns the plan id. */
     String apply(String fleet, JsonNode content, PlannedChange... changes) {
+        return apply(database, scheduler, fleet, content, changes);
+    }
+
+    /** {@link #apply(String, JsonNode, PlannedChange...)} for another test class, with its own beans. */
+    static String apply(Database database, HostScheduler scheduler, String fleet, JsonNode content,
+                        PlannedChange... changes) {
         String planId = "plan-it-" + shortId();
         HostsSpec spec = SpecValidator.validate(content).spec().orElseThrow(() -> new AssertionError(
                 SpecValidator.validate(content).problems().toString()));

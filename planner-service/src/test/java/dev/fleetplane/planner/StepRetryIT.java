@@ -16,8 +16,6 @@ import dev.fleetplane.events.plans.PlannedChange;
 import dev.fleetplane.localstack.quarkus.LocalStackTestResource;
 import dev.fleetplane.localstack.quarkus.TestTokens;
 import dev.fleetplane.messaging.Database;
-import dev.fleetplane.plancore.spec.HostsSpec;
-import dev.fleetplane.plancore.spec.SpecValidator;
 import dev.fleetplane.planner.lifecycle.HostScheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -129,12 +127,6 @@ class StepRetryIT {
     }
 
     private String apply(String fleet, JsonNode content, PlannedChange... changes) {
-        String planId = "plan-it-" + shortId();
-        HostsSpec spec = SpecValidator.validate(content).spec().orElseThrow();
-        database.inTransaction(c -> {
-            scheduler.schedule(c, fleet, planId, List.of(changes), spec, content, List.of(), null);
-            return null;
-        });
-        return planId;
+        return LifecycleIT.apply(database, scheduler, fleet, content, changes);
     }
 }
