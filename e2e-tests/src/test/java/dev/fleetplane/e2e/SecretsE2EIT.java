@@ -31,13 +31,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * No secret anywhere: {@code ./fleetplane up} on the simulator, the example fleet pushed and applied until its hosts
- * are Ready, a viewer token added; then every secret the stack knows (the Proxmox token's secret, the fleet's SSH
- * private key, the console user's password, PostgreSQL's two passwords, the operator, console and viewer tokens) is
+ * No secret anywhere: {@code ./fleetplane up --kafka-auth} on the simulator, the example fleet pushed and applied until
+ * its hosts are Ready, a viewer token added; then every secret the stack knows (the Proxmox token's secret, the fleet's
+ * SSH private key, the console user's password, PostgreSQL's two passwords, the six Kafka users' passwords, the
+ * operator, console and viewer tokens) is
  * looked for in every file under the stack's directories (logs, state, Kafka's and PostgreSQL's data), every record
  * of every topic, every row of every table of the fleetplane database, and every process's command line and
  * environment on the machine. It may only rest in the files meant to hold it, each of mode 0600.
- * (The demo fleet has no Tailscale step: the provisioner's Tailscale enrolment is off on {@code up}.)
+ * (The demo fleet has no Tailscale step: the provisioner's Tailscale enrolment is off on {@code up};
+ * {@code TailscaleEnrolmentIT} searches for those credentials where they are used.)
  */
 class SecretsE2EIT {
 
@@ -45,7 +47,8 @@ class SecretsE2EIT {
 
     @Test
     void aRunningFleet_holdsItsSecretsOnlyInTheirOwnPrivateFiles() throws Exception {
-        try (UpStack stack = new UpStack("secrets").start(Duration.ofMinutes(5))) {
+        // With Kafka's users and ACLs on (up --kafka-auth): the services log in, and their passwords are secrets too.
+        try (UpStack stack = new UpStack("secrets").start(Duration.ofMinutes(5), "--kafka-auth")) {
             String pushed = stack.cli("push", "examples/hosts.nix", "--wait");
             var apply = java.util.regex.Pattern.compile("apply it with: fleetplane apply (\\S+)").matcher(pushed);
             assertTrue(apply.find(), "push left no plan waiting for apply:\n" + pushed);
@@ -73,6 +76,17 @@ class SecretsE2EIT {
             // The key's body: its longest base64 line, unique to this key.
             secrets.put("the fleet's SSH private key", key.lines().filter(l -> !l.startsWith("-----"))
                     .max(java.util.Comparator.comparingInt(String::length)).orElseThrow());
+            // The broker's directory (its server.properties, the users' password files, its data and log).
+            Path kafka = kafkaDir(stack.address("kafka"));
+            List<Path> kafkaPasswords;
+            try (Stream<Path> files = Files.list(kafka.resolve("users"))) {
+                kafkaPasswords = files.filter(f -> f.getFileName().toString().endsWith(".password")).sorted().toList();
+            }
+            assertEquals(6, kafkaPasswords.size(), "the admin and five services: " + kafkaPasswords);
+            for (Path f : kafkaPasswords) {
+                secrets.put("Kafka's password of " + f.getFileName().toString().replace(".password", ""),
+                        Files.readString(f).strip());
+            }
             secrets.forEach((what, value) -> assertTrue(value != null && value.length() >= 16, what + ": " + value));
             assertEquals(adapter.getProperty("PVE_TOKEN_SECRET"),
                     Files.readString(pveTokenFile).strip().substring(Files.readString(pveTokenFile).indexOf('=') + 1));
@@ -80,13 +94,19 @@ class SecretsE2EIT {
                     "up printed a secret on the terminal");
 
             // The files meant to hold a secret: each 0600, and the only place it may appear.
-            Set<Path> holders = Set.of(pveTokenFile, work.resolve("fleet_ed25519"),
+            Set<Path> holders = new java.util.HashSet<>(kafkaPasswords);
+            // The broker's own configuration holds the admin's password (its listeners log in with it).
+            holders.add(kafka.resolve("server.properties"));
+            if (Files.exists(kafka.resolve("admin.scram"))) {
+                holders.add(kafka.resolve("admin.scram"));
+            }
+            holders.addAll(Set.of(pveTokenFile, work.resolve("fleet_ed25519"),
                     work.resolve("secrets/planner-service.properties"), work.resolve("secrets/proxmox-adapter.properties"),
                     work.resolve("secrets/provisioner-service.properties"),
                     work.resolve("secrets/template-builder.properties"),
                     work.resolve("secrets/console-gateway.properties"), postgres.resolve("superuser.password"),
                     postgres.resolve("fleetplane.password"), home.resolve("operator-token"),
-                    home.resolve("console-token"));
+                    home.resolve("console-token")));
             for (Path holder : holders) {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(holder)),
                         holder + " holds a secret");
@@ -94,8 +114,9 @@ class SecretsE2EIT {
 
             List<String> hits = new ArrayList<>();
             Map<String, Integer> searched = new TreeMap<>();
-            searchFiles(List.of(work, stack.dir(), postgres), holders, secrets, hits, searched);
-            searchTopics(stack.address("kafka"), secrets, hits, searched);
+            searchFiles(List.of(work, stack.dir(), postgres, kafka.getParent()), holders, secrets, hits, searched);
+            searchTopics(stack.address("kafka"), secrets.get("Kafka's password of fleetplane-admin"), secrets, hits,
+                    searched);
             searchTables(stack.address("postgres"), secrets.get("the fleetplane database password"), secrets, hits,
                     searched);
             searchProcesses(secrets, hits, searched);
@@ -145,6 +166,32 @@ class SecretsE2EIT {
             }
         }
         throw new AssertionError("no postmaster listens on port " + port + " (" + jdbcUrl + ")");
+    }
+
+    /**
+     * The local broker's directory: the one holding the {@code server.properties} its JVM was started with
+     * ({@code BrokerMain <properties> …}) whose listeners name the bootstrap port.
+     */
+    private static Path kafkaDir(String bootstrap) throws IOException {
+        String port = bootstrap.replaceAll("^.*:(\\d+)$", "$1");
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                try {
+                    List<String> args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline")),
+                            StandardCharsets.UTF_8).split("\0"));
+                    int main = args.indexOf("dev.fleetplane.localstack.kafka.BrokerMain");
+                    if (main >= 0 && main + 1 < args.size()) {
+                        Path properties = Path.of(args.get(main + 1));
+                        if (Files.readString(properties).contains(":" + port)) {
+                            return properties.getParent();
+                        }
+                    }
+                } catch (IOException gone) {
+                    // exited while we looked
+                }
+            }
+        }
+        throw new AssertionError("no local Kafka broker listens on " + bootstrap);
     }
 
     private static String tokenIn(String tokenAddOutput) {
@@ -202,10 +249,14 @@ class SecretsE2EIT {
     }
 
     /** Every record of every topic from its start, with a consumer of no group, as anyone could. */
-    private static void searchTopics(String bootstrap, Map<String, String> secrets, List<String> hits,
-                                     Map<String, Integer> searched) {
+    /** Every record of every topic, read as the broker's admin (the services' users may read only their own). */
+    private static void searchTopics(String bootstrap, String adminPassword, Map<String, String> secrets,
+                                     List<String> hits, Map<String, Integer> searched) {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fleetplane-admin\""
+                        + " password=\"" + adminPassword + "\";"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (List<PartitionInfo> infos : consumer.listTopics(Duration.ofSeconds(20)).values()) {
