@@ -150,22 +150,11 @@ class SecretsE2EIT {
      */
     private static Path postgresDir(String jdbcUrl) throws IOException {
         String port = jdbcUrl.replaceAll("^jdbc:postgresql://[^:]+:(\\d+)/.*$", "$1");
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs::iterator) {
-                try {
-                    List<String> args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline")),
-                            StandardCharsets.UTF_8).split("\0"));
-                    int d = args.indexOf("-D");
-                    if (!args.isEmpty() && args.get(0).endsWith("/postgres") && d >= 0
-                            && String.join(" ", args).contains("-p " + port + " ")) {
-                        return Path.of(args.get(d + 1)).getParent();
-                    }
-                } catch (IOException gone) {
-                    // exited while we looked
-                }
-            }
-        }
-        throw new AssertionError("no postmaster listens on port " + port + " (" + jdbcUrl + ")");
+        return processArgs(args -> {
+            int d = args.indexOf("-D");
+            return args.get(0).endsWith("/postgres") && d >= 0 && String.join(" ", args).contains("-p " + port + " ")
+                    ? Path.of(args.get(d + 1)).getParent() : null;
+        }).orElseThrow(() -> new AssertionError("no postmaster listens on port " + port + " (" + jdbcUrl + ")"));
     }
 
     /**
@@ -174,24 +163,38 @@ class SecretsE2EIT {
      */
     private static Path kafkaDir(String bootstrap) throws IOException {
         String port = bootstrap.replaceAll("^.*:(\\d+)$", "$1");
+        return processArgs(args -> {
+            int main = args.indexOf("dev.fleetplane.localstack.kafka.BrokerMain");
+            if (main < 0 || main + 1 >= args.size()) {
+                return null;
+            }
+            Path properties = Path.of(args.get(main + 1));
+            return Files.readString(properties).contains(":" + port) ? properties.getParent() : null;
+        }).orElseThrow(() -> new AssertionError("no local Kafka broker listens on " + bootstrap));
+    }
+
+    /** What a process's command line says, read as a list of arguments; null: not the one looked for. */
+    private interface ArgsMatch {
+        Path match(List<String> args) throws IOException;
+    }
+
+    /** The first non-null answer of {@code match} over the command lines of the machine's processes. */
+    private static java.util.Optional<Path> processArgs(ArgsMatch match) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : (Iterable<Path>) procs::iterator) {
                 try {
                     List<String> args = List.of(new String(Files.readAllBytes(proc.resolve("cmdline")),
                             StandardCharsets.UTF_8).split("\0"));
-                    int main = args.indexOf("dev.fleetplane.localstack.kafka.BrokerMain");
-                    if (main >= 0 && main + 1 < args.size()) {
-                        Path properties = Path.of(args.get(main + 1));
-                        if (Files.readString(properties).contains(":" + port)) {
-                            return properties.getParent();
-                        }
+                    Path found = args.isEmpty() ? null : match.match(args);
+                    if (found != null) {
+                        return java.util.Optional.of(found);
                     }
                 } catch (IOException gone) {
-                    // exited while we looked
+                    // exited while we looked, or not a file we may read
                 }
             }
         }
-        throw new AssertionError("no local Kafka broker listens on " + bootstrap);
+        return java.util.Optional.empty();
     }
 
     private static String tokenIn(String tokenAddOutput) {
