@@ -389,13 +389,19 @@ public final class NetnsGuests implements GuestRuntime {
         }
         Process process = servers.remove(vmid);
         teardown(vmid);
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(2, TimeUnit.SECONDS); // reaped, so no zombie of ours outlives the halt
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        reap(process);
+    }
+
+    /** Kills the guest's sshd process (started by us) and reaps it, so no zombie of ours outlives the guest. */
+    private static void reap(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -502,15 +508,7 @@ public final class NetnsGuests implements GuestRuntime {
             }
         }
         for (int vmid : vmids) {
-            Process process = servers.remove(vmid);
-            if (process != null) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(2, TimeUnit.SECONDS); // reaped, so no zombie of ours outlives the simulator
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            reap(servers.remove(vmid));
         }
         List<String> commands = new ArrayList<>();
         for (int vmid : vmids) {
