@@ -33,7 +33,9 @@ final class FleetGenerator {
         ObjectNode root = F.objectNode();
         root.putObject("_proxmox").put("host", "10.0.0.1").put("node", "pve").put("defaultStorage", "local-lvm")
                 .put("templateVmid", TEMPLATE);
-        root.putObject("_fleetplane").put("autoApprove", false);
+        // VMIDs from 10,000 up, past the seed's 100-8999: a fleet this size declares its own range, as a user would.
+        ObjectNode fleetplane = root.putObject("_fleetplane").put("autoApprove", false);
+        fleetplane.putArray("vmidRange").add(FIRST_VMID).add(FIRST_VMID + 99_999);
         for (int i = 0; i < n; i++) {
             ObjectNode h = root.putObject(host(i));
             h.put("hostname", host(i)).put("configurationFile", "./hosts/" + host(i) + "/configuration.nix");

@@ -84,7 +84,9 @@ public final class PlanBench {
         String summary = "";
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
-            HostsSpec spec = SpecValidator.validate(specJson).spec().orElseThrow();
+            var validated = SpecValidator.validate(specJson);
+        HostsSpec spec = validated.spec().orElseThrow(() -> new IllegalStateException(
+                "the generated spec is not valid: " + validated.problems().stream().limit(3).toList()));
             long t1 = System.nanoTime();
             PlanDraft draft = DiffEngine.diff(spec, inventory, managed);
             long t2 = System.nanoTime();
@@ -105,7 +107,9 @@ public final class PlanBench {
     }
 
     private static void once(JsonNode specJson, List<ObservedVm> inventory, Map<String, ManagedHost> managed) {
-        HostsSpec spec = SpecValidator.validate(specJson).spec().orElseThrow();
+        var validated = SpecValidator.validate(specJson);
+        HostsSpec spec = validated.spec().orElseThrow(() -> new IllegalStateException(
+                "the generated spec is not valid: " + validated.problems().stream().limit(3).toList()));
         PlanDraft draft = DiffEngine.diff(spec, inventory, managed);
         PlanRenderer.render("bench", 1, draft);
         PlanJson.render("bench", 1L, "sha256:bench", draft);
