@@ -285,11 +285,17 @@ public class StepWorker {
     }
 
     /**
-     * A step threw where no step should (a bug, or a resource such as PostgreSQL gone mid-step): the step-lease sweep
-     * resumes it, up to {@link #MAX_CRASHES} times in a row; then the saga fails at that step with the error, so the
-     * host shows Failed with a reason and {@code fleetplane retry} runs it again, instead of a loop every few seconds.
+     * A step threw where no step should. PostgreSQL gone mid-step passes (the fault matrix kills it): the step-lease
+     * sweep resumes the step, as often as it takes. Anything else (a bug) is resumed up to {@link #MAX_CRASHES} times in
+     * a row; then the saga fails at that step with the error, so the host shows Failed with a reason and
+     * {@code fleetplane retry} runs it again, instead of a loop every few seconds.
      */
     private void crashed(String host, SagaState step, RuntimeException e) {
+        if (databaseDown(e)) {
+            LOG.errorf("step %s failed on the database (%s); the step-lease sweep resumes it", step.label(),
+                    e.getMessage());
+            return;
+        }
         int times = crashes.merge(host + "/" + step, 1, Integer::sum);
         if (times < MAX_CRASHES) {
             LOG.errorf(e, "step %s failed unexpectedly (%d of %d in a row); the step-lease sweep resumes it",
@@ -304,6 +310,15 @@ public class StepWorker {
         } catch (RuntimeException again) {
             LOG.errorf("failing the saga did not work either (%s); the step-lease sweep resumes it", again.getMessage());
         }
+    }
+
+    private static boolean databaseDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Database.DatabaseException || t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String failedStep(SagaState step) {
